@@ -1,0 +1,141 @@
+//! Recording that the product was given. The core refuses unless every rule holds, and names the one that
+//! failed: the permit in force (rule 1), an approved, current and unused decision (rule 5), the date inside
+//! its window and the setting it names (never outpatient, rule 2), and consent in force on the day (rule 6).
+use crate::audit;
+use crate::cases::Setting;
+use crate::commission::{self, decision::usable};
+use crate::db::Db;
+use crate::error::{Check, Error, Result, Rule};
+use crate::people::{Actor, Role};
+use crate::{consent, org, validate};
+use chrono::NaiveDateTime;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Default)]
+pub struct NewAdministration {
+    pub decision_id: Uuid,
+    /// `ДД.ММ.ГГГГ ЧЧ:ММ`
+    pub administered_at: String,
+    pub setting: String,
+    pub department: String,
+    pub dose: String,
+    pub route: String,
+    pub batch: String,
+    /// The staff who gave the product (ФИО, positions).
+    pub staff: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Administration {
+    pub id: Uuid,
+    pub decision_id: Uuid,
+    pub case_id: Uuid,
+    pub administered_at: NaiveDateTime,
+    pub setting: Setting,
+    pub department: String,
+    pub dose: String,
+    pub route: String,
+    pub batch: String,
+    pub staff: String,
+}
+
+fn parse_instant(value: &str) -> Result<NaiveDateTime> {
+    let v = value.trim();
+    ["%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
+        .ok_or(Error::invalid("administered_at", Check::NotADate))
+}
+
+/// Records an administration. Physicians only.
+pub fn record(db: &mut Db, actor: &Actor, a: &NewAdministration) -> Result<Uuid> {
+    actor.require("administration_record", &[Role::Physician])?;
+    let at = parse_instant(&a.administered_at)?;
+    if at > db.clock().now().naive_local() {
+        return Err(Error::invalid("administered_at", Check::NotInFuture));
+    }
+    let setting = Setting::parse(&a.setting)?;
+    let department = validate::text("department", &a.department, 200)?;
+    let dose = validate::text("dose", &a.dose, 300)?;
+    let route = validate::text("route", &a.route, 200)?;
+    let batch = validate::text("batch", &a.batch, 100)?;
+    let staff = validate::text("staff", &a.staff, 1000)?;
+    db.tx(|tx| {
+        org::check_permit(tx)?;
+        let d = commission::decision(tx, a.decision_id)?;
+        usable(&d)?;
+        let day = at.date();
+        if day < d.window_from || day > d.window_to {
+            return Err(Error::Refused(Rule::OutsideWindow {
+                from: validate::show_date(d.window_from),
+                to: validate::show_date(d.window_to),
+            }));
+        }
+        if setting != d.setting {
+            return Err(Error::Refused(Rule::SettingMismatch { decided: d.setting.code().to_string() }));
+        }
+        consent::in_force(tx, d.case_id, day)?;
+        let id = Uuid::now_v7();
+        tx.execute(
+            "INSERT INTO administrations (id, decision_id, case_id, administered_at, setting, department, dose,
+                 route, batch, staff, recorded_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                id,
+                d.id,
+                d.case_id,
+                at,
+                setting.code(),
+                department,
+                dose,
+                route,
+                batch,
+                staff,
+                actor.id(),
+                tx.now_text()
+            ],
+        )
+        .map_err(|e| match e.sqlite_error_code() {
+            // The UNIQUE index on decision_id backs rule 5 even against a concurrent writer.
+            Some(rusqlite::ErrorCode::ConstraintViolation) => Error::Refused(Rule::DecisionUsed),
+            _ => e.into(),
+        })?;
+        let summary = (&d.number, at, setting, &department, &dose, &route, &batch);
+        audit::record(tx, actor, "administration.record", "administration", &id.to_string(), &summary)?;
+        Ok(id)
+    })
+}
+
+const COLUMNS: &str =
+    "id, decision_id, case_id, administered_at, setting, department, dose, route, batch, staff";
+
+fn from_row(r: &Row) -> rusqlite::Result<Administration> {
+    Ok(Administration {
+        id: r.get(0)?,
+        decision_id: r.get(1)?,
+        case_id: r.get(2)?,
+        administered_at: r.get(3)?,
+        setting: Setting::parse(&r.get::<_, String>(4)?).unwrap_or(Setting::Inpatient),
+        department: r.get(5)?,
+        dose: r.get(6)?,
+        route: r.get(7)?,
+        batch: r.get(8)?,
+        staff: r.get(9)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: Uuid) -> Result<Administration> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM administrations WHERE id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or(Error::NotFound { entity: "administration", id: id.to_string() })
+}
+
+pub fn for_case(conn: &Connection, case_id: Uuid) -> Result<Vec<Administration>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM administrations WHERE case_id = ?1 ORDER BY administered_at"
+    ))?;
+    let rows = stmt.query_map([case_id], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

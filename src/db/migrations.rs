@@ -1,0 +1,29 @@
+//! Forward-only schema migrations, embedded in the binary and run by `rusqlite_migration`. A migration file
+//! is never edited once it has landed; a change is a new file.
+use crate::error::{Result, Storage};
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+const FILES: &[&str] = &[include_str!("../../migrations/20261123000000_initial.sql")];
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(FILES.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// How many migrations this program knows: the schema version of a database it fully migrated.
+pub fn count() -> i64 {
+    FILES.len() as i64
+}
+
+pub fn run(conn: &mut Connection) -> Result<()> {
+    migrations().to_latest(conn).map_err(Storage::from)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::migrations().validate().is_ok(), "every migration must apply cleanly to an empty database");
+    }
+}

@@ -1,0 +1,186 @@
+//! The one SQLite file: opening it (SQLCipher key, pragmas, migrations), transactions and the clock.
+//!
+//! A database is created once with `Db::create`; `Db::open` never creates or changes a file it cannot prove
+//! is ours (right key, a schema this program knows). Every change runs in `Db::tx`, so a refused step rolls
+//! back the whole operation.
+mod keyring;
+mod migrations;
+
+pub use keyring::{DbKey, Keyring};
+
+use crate::error::{Result, Storage};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate};
+use rusqlite::{Connection, OpenFlags, Transaction};
+use std::path::Path;
+
+/// Where "now" comes from: the system clock, or a fixed instant for tests and demos.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<FixedOffset>),
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        match self {
+            Clock::System => Local::now().fixed_offset(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
+pub struct Db {
+    conn: Connection,
+    clock: Clock,
+}
+
+/// A transaction with the clock's instant fixed for its whole duration.
+pub struct Tx<'a> {
+    pub(crate) tx: Transaction<'a>,
+    pub(crate) now: DateTime<FixedOffset>,
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+impl Tx<'_> {
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        self.now
+    }
+    pub fn today(&self) -> NaiveDate {
+        self.now.date_naive()
+    }
+    pub fn now_text(&self) -> String {
+        self.now.to_rfc3339()
+    }
+}
+
+const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
+
+impl Db {
+    /// Creates a new encrypted database at `path`; refuses to touch an existing file.
+    pub fn create(path: &Path, key: &DbKey) -> Result<Db> {
+        if path.exists() {
+            return Err(Storage::AlreadyExists(path.to_path_buf()).into());
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+        let conn = Connection::open_with_flags(path, flags)?;
+        apply_key(&conn, key)?;
+        Db::prepare(conn)
+    }
+
+    /// Opens an existing encrypted database. A wrong key, a file that is not a database or a schema newer
+    /// than this program gives a clear error and leaves the file as it was.
+    pub fn open(path: &Path, key: &DbKey) -> Result<Db> {
+        if !path.is_file() {
+            return Err(Storage::Missing(path.to_path_buf()).into());
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE;
+        let conn = Connection::open_with_flags(path, flags)?;
+        apply_key(&conn, key)?;
+        if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
+                return Err(not_ours(path));
+            }
+            return Err(e.into());
+        }
+        Db::prepare(conn)
+    }
+
+    /// A fresh database in memory, for tests and tools.
+    pub fn in_memory() -> Result<Db> {
+        Db::prepare(Connection::open_in_memory()?)
+    }
+
+    fn prepare(mut conn: Connection) -> Result<Db> {
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let supported = migrations::count();
+        if found > supported {
+            return Err(Storage::NewerSchema { found, supported }.into());
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // WAL is not available for in-memory databases; SQLite keeps "memory" there, which is fine.
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        migrations::run(&mut conn)?;
+        crate::icd::seed_shipped(&conn)?;
+        Ok(Db { conn, clock: Clock::System })
+    }
+
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.clock.now().date_naive()
+    }
+
+    /// Read-only access for queries.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one transaction: committed if it returns `Ok`, rolled back otherwise.
+    pub fn tx<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        let now = self.clock.now();
+        let tx = Tx { tx: self.conn.transaction()?, now };
+        let value = f(&tx)?;
+        tx.tx.commit()?;
+        Ok(value)
+    }
+}
+
+fn apply_key(conn: &Connection, key: &DbKey) -> Result<()> {
+    // SQLCipher prints HMAC failures to stderr on a wrong key; the caller gets a typed error instead.
+    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
+    let pragma = zeroize::Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", key.hex().as_str()));
+    conn.execute_batch(&pragma)?;
+    Ok(())
+}
+
+fn not_ours(path: &Path) -> crate::Error {
+    let mut head = [0u8; 16];
+    let plain = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .map(|_| head == SQLITE_HEADER)
+        .unwrap_or(false);
+    if plain {
+        Storage::Unencrypted(path.to_path_buf()).into()
+    } else {
+        Storage::WrongKeyOrNotDatabase(path.to_path_buf()).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_memory_database_has_the_full_schema() {
+        let db = Db::in_memory().unwrap();
+        let fk: i64 = db.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1, "foreign keys must be enforced");
+        let version: i64 = db.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, migrations::count(), "every migration must have run");
+    }
+
+    #[test]
+    fn a_failed_transaction_changes_nothing() {
+        let mut db = Db::in_memory().unwrap();
+        let r: Result<()> = db.tx(|tx| {
+            tx.execute("INSERT INTO settings (key, value) VALUES ('x', '1')", [])?;
+            Err(crate::Error::Refused(crate::error::Rule::NoConsent))
+        });
+        assert!(r.is_err());
+        let n: i64 = db.conn().query_row("SELECT count(*) FROM settings WHERE key = 'x'", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 0, "a refused operation must roll back every step it took");
+    }
+}

@@ -1,0 +1,352 @@
+//! The demo clinic: users of every role, a commission, patients and cases in every state, one carried
+//! through to a recorded administration with an adverse reaction. Used by `btlp demo` and by the app when no
+//! database exists. Dates are relative to today so the demo always looks current. All names are fictional.
+use crate::cases::{self, FindingKind, NewCase};
+use crate::clinic::{self, Session};
+use crate::commission::{self, NewComposition, Plan, SeatRole};
+use crate::consent::{self, NewConsent};
+use crate::error::Result;
+use crate::org::NewOrganization;
+use crate::patients::{self, NewPatient};
+use crate::people::{Actor, NewUser, Role};
+use crate::{administrations, safety, validate};
+use chrono::{Days, NaiveDate};
+use std::path::Path;
+use uuid::Uuid;
+
+/// A demo account, printed so people can sign in.
+pub struct DemoUser {
+    pub login: &'static str,
+    pub password: &'static str,
+    pub full_name: &'static str,
+    pub role: Role,
+}
+
+pub const USERS: [DemoUser; 7] = [
+    DemoUser { login: "admin", password: "admin-demo", full_name: "Соколова Марина Петровна", role: Role::Admin },
+    DemoUser { login: "chair", password: "chair-demo", full_name: "Орлов Виктор Андреевич", role: Role::Chair },
+    DemoUser { login: "deputy", password: "deputy-demo", full_name: "Белова Ирина Сергеевна", role: Role::DeputyChair },
+    DemoUser { login: "secretary", password: "secretary-demo", full_name: "Кузнецова Анна Игоревна", role: Role::Secretary },
+    DemoUser { login: "member1", password: "member1-demo", full_name: "Лебедев Павел Олегович", role: Role::Member },
+    DemoUser { login: "member2", password: "member2-demo", full_name: "Никитина Елена Викторовна", role: Role::Member },
+    DemoUser { login: "doctor", password: "doctor-demo", full_name: "Морозов Дмитрий Алексеевич", role: Role::Physician },
+];
+
+const POSITIONS: [&str; 7] = [
+    "Администратор информационной системы",
+    "Заместитель главного врача по медицинской части",
+    "Заведующая отделением гематологии и трансплантации костного мозга",
+    "Секретарь врачебной комиссии",
+    "Заведующий отделением анестезиологии-реанимации",
+    "Врач — клинический фармаколог",
+    "Врач-гематолог",
+];
+
+const VOTERS: [&str; 4] = ["chair", "deputy", "member1", "member2"];
+
+struct Demo {
+    s: Session,
+    today: NaiveDate,
+}
+
+fn day(base: NaiveDate, offset: i64) -> String {
+    let d = if offset >= 0 {
+        base.checked_add_days(Days::new(offset as u64))
+    } else {
+        base.checked_sub_days(Days::new(offset.unsigned_abs()))
+    };
+    validate::show_date(d.unwrap_or(base))
+}
+
+impl Demo {
+    fn as_user(&mut self, login: &str) -> Result<Actor> {
+        let password = USERS.iter().find(|u| u.login == login).map(|u| u.password).unwrap_or_default();
+        self.s.act_as(login, password)
+    }
+
+    fn d(&self, offset: i64) -> String {
+        day(self.today, offset)
+    }
+
+    fn patient(&mut self, p: NewPatient) -> Result<Uuid> {
+        let doctor = self.as_user("doctor")?;
+        patients::register(&mut self.s.db, &doctor, &p)
+    }
+
+    fn case(&mut self, patient_id: Uuid, product: &str, icd: &str, indication: &str) -> Result<Uuid> {
+        let doctor = self.as_user("doctor")?;
+        let c = NewCase {
+            patient_id,
+            product_name: product.into(),
+            genetic_study: "Секвенирование нового поколения (NGS) опухолевого материала и HLA-типирование пациента; \
+                            протокол исследования № ГИ-{n} от {d}"
+                .replace("{n}", &patient_id.simple().to_string()[24..])
+                .replace("{d}", &self.d(-40)),
+            icd_code: icd.into(),
+            indication: indication.into(),
+        };
+        cases::create(&mut self.s.db, &doctor, &c)
+    }
+
+    fn assess(&mut self, case_id: Uuid, kinds: &[FindingKind]) -> Result<()> {
+        let doctor = self.as_user("doctor")?;
+        for kind in kinds {
+            let (finding, why) = finding_text(*kind);
+            cases::record_finding(&mut self.s.db, &doctor, case_id, *kind, finding, why)?;
+        }
+        Ok(())
+    }
+
+    /// Submits, assesses completely and chooses the setting.
+    fn ready(&mut self, case_id: Uuid, setting: &str) -> Result<()> {
+        let doctor = self.as_user("doctor")?;
+        cases::submit(&mut self.s.db, &doctor, case_id)?;
+        self.assess(case_id, &FindingKind::ALL)?;
+        let department = "Отделение гематологии и трансплантации костного мозга";
+        cases::set_setting(&mut self.s.db, &doctor, case_id, setting, department, true)?;
+        cases::complete_assessment(&mut self.s.db, &doctor, case_id)
+    }
+
+    fn consent(&mut self, case_id: Uuid, signed: i64, representative: Option<(&str, &str)>) -> Result<Uuid> {
+        let doctor = self.as_user("doctor")?;
+        let (kind, name, ground) = match representative {
+            Some((name, ground)) => ("representative", name, ground),
+            None => ("patient", "", ""),
+        };
+        let c = NewConsent {
+            case_id,
+            form_version: "Приказ Минздрава России № 1051н, форма ИДС, ред. 2025".into(),
+            info_sheet_version: "Информационный листок пациента, версия 1.2".into(),
+            signer_kind: kind.into(),
+            signer_name: name.into(),
+            representative_ground: ground.into(),
+            signed_on: self.d(signed),
+            scan: Some(DEMO_SCAN.to_vec()),
+        };
+        consent::record(&mut self.s.db, &doctor, &c)
+    }
+
+    fn vote(&mut self, meeting: Uuid, case_id: Uuid, choices: [&str; 4]) -> Result<Uuid> {
+        for (login, choice) in VOTERS.iter().zip(choices) {
+            let member = self.as_user(login)?;
+            let reason = if choice == "against" {
+                "Ожидаемая польза не превышает риски с учетом текущего состояния пациента"
+            } else {
+                ""
+            };
+            commission::cast(&mut self.s.db, &member, meeting, case_id, commission::Choice::parse(choice)?, reason)?;
+        }
+        let chair = self.as_user("chair")?;
+        commission::adopt(&mut self.s.db, &chair, meeting, case_id)
+    }
+
+    fn plan(&self, from: i64, to: i64) -> Plan {
+        Plan {
+            window_from: self.d(from),
+            window_to: self.d(to),
+            dose: "1 × 10⁸ CAR-положительных жизнеспособных Т-клеток".into(),
+            route: "внутривенно капельно".into(),
+        }
+    }
+}
+
+/// A one-page PDF standing in for the scanned, hand-signed consent form.
+const DEMO_SCAN: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+fn finding_text(kind: FindingKind) -> (&'static str, &'static str) {
+    match kind {
+        FindingKind::Diagnosis => (
+            "Диффузная В-крупноклеточная лимфома, IV стадия по Ann Arbor, рефрактерное течение",
+            "Гистологическое и иммуногистохимическое исследование биоптата, ПЭТ-КТ",
+        ),
+        FindingKind::PriorTreatment => (
+            "Две линии иммунохимиотерапии (R-CHOP, R-DHAP) без стойкого ответа",
+            "Выписки из медицинской карты, заключения ПЭТ-КТ после каждой линии",
+        ),
+        FindingKind::Alternatives => (
+            "Третья линия химиотерапии, паллиативная терапия; зарегистрированные препараты недоступны",
+            "Клинические рекомендации Минздрава России; консилиум от предыдущей недели",
+        ),
+        FindingKind::ExpectedBenefit => (
+            "Вероятность полного ответа 40–50 % по данным исследований аналогичных продуктов",
+            "Опубликованные результаты клинических исследований CAR-T терапии",
+        ),
+        FindingKind::KnownRisks => (
+            "Синдром высвобождения цитокинов, нейротоксичность, цитопении",
+            "Профиль безопасности класса CAR-T; наличие отделения реанимации и тоцилизумаба",
+        ),
+        FindingKind::Contraindications => (
+            "Абсолютных противопоказаний не выявлено",
+            "Осмотр, лабораторные показатели, ЭхоКГ",
+        ),
+        FindingKind::Condition => (
+            "Состояние средней тяжести, ECOG 1, органные функции сохранены",
+            "Осмотр лечащего врача и заведующего отделением",
+        ),
+        FindingKind::GeneticStudy => (
+            "Экспрессия CD19 на опухолевых клетках подтверждена; аферез выполнен, материал пригоден",
+            "Протокол генетического исследования и паспорт аферезного продукта",
+        ),
+    }
+}
+
+/// Builds the demo clinic at `path` (which must not exist) and returns the admin's session.
+pub fn build(path: &Path) -> Result<Session> {
+    let today = chrono::Local::now().date_naive();
+    let org = NewOrganization {
+        name: "ГБУЗ «Городская клиническая больница № 1» (демонстрационная)".into(),
+        licence: "Л041-01137-77/00368512 от 12.03.2021".into(),
+        permit_number: "БТЛП-77-0001".into(),
+        permit_date: "15.03.2025".into(),
+        icu_present: true,
+    };
+    let admin = &USERS[0];
+    let first = NewUser {
+        login: admin.login.into(),
+        full_name: admin.full_name.into(),
+        position: POSITIONS[0].into(),
+        roles: vec![Role::Admin],
+        password: admin.password.into(),
+    };
+    let s = clinic::init(path, &org, &first)?;
+    let mut demo = Demo { s, today };
+    let built = fill(&mut demo);
+    if built.is_err() {
+        drop(demo);
+        for suffix in ["", "-wal", "-shm", ".keys"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+        }
+        return built.map(|_| unreachable!());
+    }
+    Ok(demo.s)
+}
+
+fn fill(demo: &mut Demo) -> Result<()> {
+    for (u, position) in USERS.iter().zip(POSITIONS).skip(1) {
+        let roles = match u.role {
+            Role::Chair => vec![Role::Chair, Role::Physician],
+            r => vec![r],
+        };
+        let new = NewUser {
+            login: u.login.into(),
+            full_name: u.full_name.into(),
+            position: position.into(),
+            roles,
+            password: u.password.into(),
+        };
+        demo.s.add_user(&new)?;
+    }
+    let admin = demo.s.actor.clone();
+    commission::compose(
+        &mut demo.s.db,
+        &admin,
+        &NewComposition {
+            order_ref: format!("Приказ главного врача № 214-о от {}", day(demo.today, -90)),
+            effective_from: day(demo.today, -90),
+            seats: vec![
+                ("chair".into(), SeatRole::Chair),
+                ("deputy".into(), SeatRole::DeputyChair),
+                ("member1".into(), SeatRole::Member),
+                ("member2".into(), SeatRole::Member),
+                ("secretary".into(), SeatRole::Secretary),
+            ],
+        },
+    )?;
+    let p = |last: &str, first: &str, middle: &str, born: &str, sex: &str, snils: &str, oms: &str| NewPatient {
+        last_name: last.into(),
+        first_name: first.into(),
+        patronymic: middle.into(),
+        birth_date: born.into(),
+        sex: sex.into(),
+        snils: snils.into(),
+        oms_number: oms.into(),
+        ..NewPatient::default()
+    };
+    let lymphoma = "CAR-T (анти-CD19), индивидуальный, аутологичный";
+    let myeloma = "CAR-T (анти-BCMA), индивидуальный, аутологичный";
+
+    // Draft.
+    let a = demo.patient(p("Григорьев", "Степан", "Ильич", "04.02.1968", "male", "145-226-781 59", "7700000000000016"))?;
+    demo.case(a, lymphoma, "C83.3", "Рецидив диффузной В-крупноклеточной лимфомы после второй линии")?;
+    // Submitted, assessment under way.
+    let b = demo.patient(p("Полякова", "Вера", "Андреевна", "19.11.1975", "female", "156-338-912 86", "7700000000000024"))?;
+    let cb = demo.case(b, myeloma, "C90.0", "Множественная миелома, рецидивирующее течение")?;
+    let doctor = demo.as_user("doctor")?;
+    cases::submit(&mut demo.s.db, &doctor, cb)?;
+    demo.assess(cb, &[FindingKind::Diagnosis, FindingKind::PriorTreatment])?;
+    // Assessed, waiting for a meeting.
+    let c = demo.patient(p("Зайцев", "Роман", "Евгеньевич", "30.07.1982", "male", "167-449-023 92", "7700000000000032"))?;
+    let cc = demo.case(c, lymphoma, "C85.2", "Первичная медиастинальная В-клеточная лимфома, рефрактерная")?;
+    demo.ready(cc, "inpatient")?;
+    // Scheduled on the next meeting.
+    let d = demo.patient(p("Фёдорова", "Алина", "Олеговна", "08.05.1990", "female", "178-551-134 92", "7700000000000040"))?;
+    let cd = demo.case(d, lymphoma, "C91.0", "Острый В-лимфобластный лейкоз, второй рецидив")?;
+    demo.ready(cd, "inpatient")?;
+    // Past meeting: approved and given; approved for a child; rejected; deferred.
+    let e = demo.patient(p("Иванов", "Сергей", "Петрович", "12.09.1961", "male", "189-662-245 27", "7700000000000057"))?;
+    let ce = demo.case(e, lymphoma, "C83.3", "Диффузная В-крупноклеточная лимфома, рефрактерное течение")?;
+    demo.ready(ce, "inpatient")?;
+    let mut child = p("Смирнова", "Дарья", "Максимовна", &day(demo.today, -12 * 365), "female", "190-773-356 94", "");
+    child.rep_full_name = "Смирнова Ольга Николаевна".into();
+    child.rep_relation = "мать".into();
+    child.rep_document = "Свидетельство о рождении V-МЮ № 512345".into();
+    let f = demo.patient(child)?;
+    let cf = demo.case(f, lymphoma, "C91.0", "Острый В-лимфобластный лейкоз, рецидив после трансплантации")?;
+    demo.ready(cf, "inpatient")?;
+    let g = demo.patient(p("Кравченко", "Николай", "Степанович", "23.03.1949", "male", "201-884-467 59", "7700000000000073"))?;
+    let cg = demo.case(g, myeloma, "C90.0", "Множественная миелома, пятая линия терапии")?;
+    demo.ready(cg, "day_hospital")?;
+    let h = demo.patient(p("Лазарева", "Ксения", "Викторовна", "14.12.1987", "female", "212-995-578 95", "7700000000000099"))?;
+    let ch = demo.case(h, lymphoma, "C82", "Фолликулярная лимфома с трансформацией")?;
+    demo.ready(ch, "day_hospital")?;
+
+    let secretary = demo.as_user("secretary")?;
+    let past = commission::create_meeting(&mut demo.s.db, &secretary, &day(demo.today, -10))?;
+    commission::set_attendance(&mut demo.s.db, &secretary, past, &["chair", "deputy", "member1", "member2", "secretary"])?;
+    for case_id in [ce, cf, cg, ch] {
+        let plan = demo.plan(-9, 20);
+        commission::add_to_agenda(&mut demo.s.db, &secretary, past, case_id, &plan)?;
+    }
+    let approved = demo.vote(past, ce, ["for", "for", "for", "for"])?;
+    demo.vote(past, cf, ["for", "for", "for", "abstain"])?;
+    demo.vote(past, cg, ["for", "against", "against", "against"])?;
+    demo.vote(past, ch, ["for", "for", "against", "abstain"])?;
+    commission::close_meeting(&mut demo.s.db, &secretary, past)?;
+
+    demo.consent(ce, -14, None)?;
+    demo.consent(cf, -13, Some(("Смирнова Ольга Николаевна", "мать несовершеннолетней пациентки (до 15 лет)")))?;
+    let doctor = demo.as_user("doctor")?;
+    let given = administrations::record(
+        &mut demo.s.db,
+        &doctor,
+        &administrations::NewAdministration {
+            decision_id: approved,
+            administered_at: format!("{} 10:30", day(demo.today, -5)),
+            setting: "inpatient".into(),
+            department: "Отделение гематологии и трансплантации костного мозга".into(),
+            dose: "1 × 10⁸ CAR-положительных жизнеспособных Т-клеток".into(),
+            route: "внутривенно капельно".into(),
+            batch: "ИБТЛП-2026-0001".into(),
+            staff: "Морозов Д. А., врач-гематолог; Ершова Т. В., медицинская сестра".into(),
+        },
+    )?;
+    safety::record(
+        &mut demo.s.db,
+        &doctor,
+        &safety::NewReaction {
+            administration_id: given,
+            description: "Синдром высвобождения цитокинов 1 степени: лихорадка до 38,6 °C".into(),
+            onset_on: day(demo.today, -4),
+            seriousness: vec![],
+            outcome: "recovered".into(),
+            causality: "probable".into(),
+        },
+    )?;
+
+    let next = commission::create_meeting(&mut demo.s.db, &secretary, &day(demo.today, 4))?;
+    let plan = demo.plan(5, 30);
+    commission::add_to_agenda(&mut demo.s.db, &secretary, next, cd, &plan)?;
+    Ok(())
+}

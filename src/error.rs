@@ -1,0 +1,333 @@
+//! The core's error model. Every failure a user can meet is one of a closed set of kinds, each with a stable
+//! code (for the UI to branch on), an optional field (for a form to show the message beside it) and a message
+//! in the user's language from the catalogue. Validation problems name the field and the check that failed;
+//! refusals name the rule of Resolution 213 / Order 180н that forbade the action. A refused or invalid
+//! operation changes nothing: every multi-step change runs in one transaction.
+use crate::i18n::{tr, Lang};
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A check on one input value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    Required,
+    TooLong { max: usize },
+    SnilsFormat,
+    SnilsChecksum,
+    EnpFormat,
+    EnpChecksum,
+    NotInFuture,
+    EndBeforeStart,
+    IcdFormat,
+    UnknownIcd { code: String },
+    LoginFormat,
+    PasswordTooShort { min: usize },
+    ScanType,
+    ScanTooLarge { max_mb: usize },
+    Taken,
+    OneOf { allowed: String },
+    NotADate,
+}
+
+impl Check {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Check::Required => "required",
+            Check::TooLong { .. } => "too_long",
+            Check::SnilsFormat => "snils_format",
+            Check::SnilsChecksum => "snils_checksum",
+            Check::EnpFormat => "enp_format",
+            Check::EnpChecksum => "enp_checksum",
+            Check::NotInFuture => "not_in_future",
+            Check::EndBeforeStart => "end_before_start",
+            Check::IcdFormat => "icd_format",
+            Check::UnknownIcd { .. } => "unknown_icd",
+            Check::LoginFormat => "login_format",
+            Check::PasswordTooShort { .. } => "password_too_short",
+            Check::ScanType => "scan_type",
+            Check::ScanTooLarge { .. } => "scan_too_large",
+            Check::Taken => "taken",
+            Check::OneOf { .. } => "one_of",
+            Check::NotADate => "not_a_date",
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Check::TooLong { max } => vec![("max", max.to_string())],
+            Check::UnknownIcd { code } => vec![("code", code.clone())],
+            Check::PasswordTooShort { min } => vec![("min", min.to_string())],
+            Check::ScanTooLarge { max_mb } => vec![("max", max_mb.to_string())],
+            Check::OneOf { allowed } => vec![("allowed", allowed.clone())],
+            _ => vec![],
+        }
+    }
+}
+
+/// A rule of the domain that refused an action (DOMAIN.md, "rules the core must enforce").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    PermitNotInForce { status: String, due: String },
+    OutpatientSetting,
+    AssessmentIncomplete { missing: String },
+    SettingNotChosen,
+    CaseState { state: String },
+    NoComposition { date: String },
+    CompositionTooSmall { count: usize },
+    CompositionNeedsChair,
+    CompositionNeedsDeputyChair,
+    CompositionNeedsSecretary,
+    CompositionRoleMismatch { login: String },
+    CompositionOverlaps,
+    NotCommissionMember,
+    NotPresent,
+    Recused,
+    AlreadyVoted,
+    NoQuorum { present: usize, needed: usize },
+    AgainstNeedsReason,
+    MeetingClosed,
+    NotOnAgenda,
+    VotingUnfinished { missing: usize },
+    DecisionNotApproved,
+    DecisionSuperseded,
+    DecisionUsed,
+    OutsideWindow { from: String, to: String },
+    SettingMismatch { decided: String },
+    NoConsent,
+    ConsentWithdrawn,
+    ConsentAfterDate { date: String },
+    RepresentativeMustSign,
+    PatientMustSign,
+    RepresentativeMissing,
+    OnsetBeforeAdministration,
+    UserInactive,
+    LastAdmin,
+}
+
+impl Rule {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rule::PermitNotInForce { .. } => "permit_not_in_force",
+            Rule::OutpatientSetting => "outpatient_setting",
+            Rule::AssessmentIncomplete { .. } => "assessment_incomplete",
+            Rule::SettingNotChosen => "setting_not_chosen",
+            Rule::CaseState { .. } => "case_state",
+            Rule::NoComposition { .. } => "no_composition",
+            Rule::CompositionTooSmall { .. } => "composition_too_small",
+            Rule::CompositionNeedsChair => "composition_needs_chair",
+            Rule::CompositionNeedsDeputyChair => "composition_needs_deputy_chair",
+            Rule::CompositionNeedsSecretary => "composition_needs_secretary",
+            Rule::CompositionRoleMismatch { .. } => "composition_role_mismatch",
+            Rule::CompositionOverlaps => "composition_overlaps",
+            Rule::NotCommissionMember => "not_commission_member",
+            Rule::NotPresent => "not_present",
+            Rule::Recused => "recused",
+            Rule::AlreadyVoted => "already_voted",
+            Rule::NoQuorum { .. } => "no_quorum",
+            Rule::AgainstNeedsReason => "against_needs_reason",
+            Rule::MeetingClosed => "meeting_closed",
+            Rule::NotOnAgenda => "not_on_agenda",
+            Rule::VotingUnfinished { .. } => "voting_unfinished",
+            Rule::DecisionNotApproved => "decision_not_approved",
+            Rule::DecisionSuperseded => "decision_superseded",
+            Rule::DecisionUsed => "decision_used",
+            Rule::OutsideWindow { .. } => "outside_window",
+            Rule::SettingMismatch { .. } => "setting_mismatch",
+            Rule::NoConsent => "no_consent",
+            Rule::ConsentWithdrawn => "consent_withdrawn",
+            Rule::ConsentAfterDate { .. } => "consent_after_date",
+            Rule::RepresentativeMustSign => "representative_must_sign",
+            Rule::PatientMustSign => "patient_must_sign",
+            Rule::RepresentativeMissing => "representative_missing",
+            Rule::OnsetBeforeAdministration => "onset_before_administration",
+            Rule::UserInactive => "user_inactive",
+            Rule::LastAdmin => "last_admin",
+        }
+    }
+
+    /// The input field a refusal is about, where there is one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Rule::OutpatientSetting | Rule::SettingMismatch { .. } | Rule::SettingNotChosen => Some("setting"),
+            Rule::RepresentativeMissing => Some("rep_full_name"),
+            Rule::RepresentativeMustSign | Rule::PatientMustSign => Some("signer_kind"),
+            Rule::AgainstNeedsReason => Some("reason"),
+            Rule::OutsideWindow { .. } => Some("administered_at"),
+            Rule::OnsetBeforeAdministration => Some("onset_on"),
+            _ => None,
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Rule::PermitNotInForce { status, due } => vec![("status", status.clone()), ("due", due.clone())],
+            Rule::AssessmentIncomplete { missing } => vec![("missing", missing.clone())],
+            Rule::CaseState { state } => vec![("state", state.clone())],
+            Rule::NoComposition { date } => vec![("date", date.clone())],
+            Rule::CompositionTooSmall { count } => vec![("count", count.to_string())],
+            Rule::CompositionRoleMismatch { login } => vec![("login", login.clone())],
+            Rule::NoQuorum { present, needed } => {
+                vec![("present", present.to_string()), ("needed", needed.to_string())]
+            }
+            Rule::VotingUnfinished { missing } => vec![("missing", missing.to_string())],
+            Rule::OutsideWindow { from, to } => vec![("from", from.clone()), ("to", to.clone())],
+            Rule::SettingMismatch { decided } => vec![("decided", decided.clone())],
+            Rule::ConsentAfterDate { date } => vec![("date", date.clone())],
+            _ => vec![],
+        }
+    }
+}
+
+/// Why a sign-in failed. Deliberately vague towards the user: it never says which of login or password
+/// was wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    BadCredentials,
+    Inactive,
+}
+
+/// Trouble with the database file or the key file.
+#[derive(Debug, thiserror::Error)]
+pub enum Storage {
+    #[error("database file not found: {0}")]
+    Missing(PathBuf),
+    #[error("file already exists: {0}")]
+    AlreadyExists(PathBuf),
+    #[error("wrong key or not a database: {0}")]
+    WrongKeyOrNotDatabase(PathBuf),
+    #[error("unencrypted SQLite file: {0}")]
+    Unencrypted(PathBuf),
+    #[error("database schema {found} is newer than this program's {supported}")]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("key file {0} is unreadable or damaged")]
+    KeyFileDamaged(PathBuf),
+    #[error("key file not found: {0}")]
+    KeyFileMissing(PathBuf),
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("crypto failure")]
+    Crypto,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input value failed a check; nothing was changed.
+    #[error("invalid {field}: {}", check.code())]
+    Invalid { field: &'static str, check: Check },
+    /// The acting user's roles do not allow the action.
+    #[error("forbidden: {action}")]
+    Forbidden { action: &'static str },
+    /// A domain rule refused the action.
+    #[error("refused: {}", .0.code())]
+    Refused(Rule),
+    #[error("{entity} not found: {id}")]
+    NotFound { entity: &'static str, id: String },
+    #[error("authentication failed: {0:?}")]
+    Auth(AuthFailure),
+    #[error(transparent)]
+    Storage(#[from] Storage),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Storage(Storage::Sqlite(e))
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Storage(Storage::Io(e))
+    }
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, check: Check) -> Self {
+        Error::Invalid { field, check }
+    }
+
+    /// A stable, closed code the UI can branch on, such as `invalid.snils_checksum` or `refused.decision_used`.
+    pub fn code(&self) -> String {
+        match self {
+            Error::Invalid { check, .. } => format!("invalid.{}", check.code()),
+            Error::Forbidden { .. } => "forbidden".into(),
+            Error::Refused(rule) => format!("refused.{}", rule.code()),
+            Error::NotFound { .. } => "not_found".into(),
+            Error::Auth(AuthFailure::BadCredentials) => "auth.bad_credentials".into(),
+            Error::Auth(AuthFailure::Inactive) => "auth.inactive".into(),
+            Error::Storage(s) => format!("storage.{}", storage_code(s)),
+        }
+    }
+
+    /// The input field the error is about, if any.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::Invalid { field, .. } => Some(field),
+            Error::Refused(rule) => rule.field(),
+            _ => None,
+        }
+    }
+
+    /// The message for a person, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Error::Invalid { field, check } => {
+                let name = tr(lang, &format!("field.{field}"), &[]);
+                let what = tr(lang, &format!("check.{}", check.code()), &check.args());
+                tr(lang, "error.invalid", &[("field", name), ("rule", what)])
+            }
+            Error::Forbidden { action } => {
+                let action = tr(lang, &format!("action.{action}"), &[]);
+                tr(lang, "error.forbidden", &[("action", action)])
+            }
+            Error::Refused(rule) => tr(lang, &format!("rule.{}", rule.code()), &rule.args()),
+            Error::NotFound { entity, id } => {
+                let entity = tr(lang, &format!("entity.{entity}"), &[]);
+                tr(lang, "error.not_found", &[("entity", entity), ("id", id.clone())])
+            }
+            Error::Auth(AuthFailure::BadCredentials) => tr(lang, "error.bad_credentials", &[]),
+            Error::Auth(AuthFailure::Inactive) => tr(lang, "error.inactive", &[]),
+            Error::Storage(s) => storage_message(s, lang),
+        }
+    }
+}
+
+fn storage_code(s: &Storage) -> &'static str {
+    match s {
+        Storage::Missing(_) => "missing",
+        Storage::AlreadyExists(_) => "already_exists",
+        Storage::WrongKeyOrNotDatabase(_) => "wrong_key_or_not_database",
+        Storage::Unencrypted(_) => "unencrypted",
+        Storage::NewerSchema { .. } => "newer_schema",
+        Storage::KeyFileDamaged(_) => "key_file_damaged",
+        Storage::KeyFileMissing(_) => "key_file_missing",
+        Storage::Sqlite(_) => "sqlite",
+        Storage::Migration(_) => "migration",
+        Storage::Io(_) => "io",
+        Storage::Crypto => "crypto",
+    }
+}
+
+fn storage_message(s: &Storage, lang: Lang) -> String {
+    let key = format!("storage.{}", storage_code(s));
+    let args = match s {
+        Storage::Missing(p)
+        | Storage::AlreadyExists(p)
+        | Storage::WrongKeyOrNotDatabase(p)
+        | Storage::Unencrypted(p)
+        | Storage::KeyFileDamaged(p)
+        | Storage::KeyFileMissing(p) => vec![("path", p.display().to_string())],
+        Storage::NewerSchema { found, supported } => {
+            vec![("found", found.to_string()), ("supported", supported.to_string())]
+        }
+        Storage::Sqlite(e) => vec![("detail", e.to_string())],
+        Storage::Migration(e) => vec![("detail", e.to_string())],
+        Storage::Io(e) => vec![("detail", e.to_string())],
+        Storage::Crypto => vec![],
+    };
+    tr(lang, &key, &args)
+}

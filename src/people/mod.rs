@@ -1,0 +1,95 @@
+//! Users, their roles and the acting user (`Actor`) that every core operation takes.
+//!
+//! An `Actor` can only be obtained by signing in (or by the set-up that creates the first admin), so a
+//! caller cannot claim roles it was not given. Each operation names the roles it needs and gets a typed
+//! `Forbidden` error otherwise.
+mod users;
+
+pub use users::{bootstrap_admin, change_password, create, deactivate, list, sign_in, NewUser, User, MIN_PASSWORD};
+
+use crate::error::{Check, Error, Result};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Chair,
+    DeputyChair,
+    Secretary,
+    Member,
+    Physician,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] =
+        [Role::Admin, Role::Chair, Role::DeputyChair, Role::Secretary, Role::Member, Role::Physician];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Chair => "chair",
+            Role::DeputyChair => "deputy_chair",
+            Role::Secretary => "secretary",
+            Role::Member => "member",
+            Role::Physician => "physician",
+        }
+    }
+
+    pub fn parse(field: &'static str, code: &str) -> Result<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code.trim()).ok_or_else(|| {
+            let allowed = Role::ALL.map(|r| r.code()).join(", ");
+            Error::invalid(field, Check::OneOf { allowed })
+        })
+    }
+
+    /// Roles that sit on the commission and vote.
+    pub fn votes(self) -> bool {
+        matches!(self, Role::Chair | Role::DeputyChair | Role::Member)
+    }
+}
+
+pub(crate) fn roles_to_text(roles: &[Role]) -> String {
+    roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+}
+
+pub(crate) fn roles_from_text(text: &str) -> Vec<Role> {
+    text.split(',').filter_map(|c| Role::parse("roles", c).ok()).collect()
+}
+
+/// The signed-in user on whose behalf an operation runs.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    id: Uuid,
+    pub login: String,
+    pub full_name: String,
+    roles: Vec<Role>,
+}
+
+impl Actor {
+    pub(crate) fn new(id: Uuid, login: String, full_name: String, roles: Vec<Role>) -> Actor {
+        Actor { id, login, full_name, roles }
+    }
+
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Refuses with `Forbidden { action }` unless the actor holds one of `roles`.
+    pub fn require(&self, action: &'static str, roles: &[Role]) -> Result<()> {
+        if roles.iter().any(|r| self.has(*r)) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden { action })
+        }
+    }
+}
