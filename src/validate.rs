@@ -136,9 +136,9 @@ mod tests {
     #[test]
     fn dates_in_russian_and_iso_form() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 7).unwrap();
-        assert_eq!(date("d", "07.03.2026").unwrap(), d, "ДД.ММ.ГГГГ must parse");
-        assert_eq!(date("d", "2026-03-07").unwrap(), d, "ISO must parse");
-        assert!(date("d", "31.02.2026").is_err(), "an impossible date must be refused");
+        assert_eq!(date("birth_date", "07.03.2026").unwrap(), d, "ДД.ММ.ГГГГ must parse");
+        assert_eq!(date("birth_date", "2026-03-07").unwrap(), d, "ISO must parse");
+        assert!(date("birth_date", "31.02.2026").is_err(), "an impossible date must be refused");
         assert_eq!(show_date(d), "07.03.2026", "dates print as ДД.ММ.ГГГГ");
     }
 }

@@ -1,1 +1,352 @@
-fn main() {}
+//! `btlp`: the command-line tool over the core library, for administrators and scripts. Every command takes
+//! `--db PATH`; credentials come from `BTLP_USER` / `BTLP_PASSWORD` or are asked for.
+use btlp_commission::cases::{self, CaseState};
+use btlp_commission::i18n::tr;
+use btlp_commission::org::NewOrganization;
+use btlp_commission::people::{NewUser, Role};
+use btlp_commission::validate::{show_date, show_snils};
+use btlp_commission::{administrations, audit, clinic, commission, consent, demo, icd, patients, safety};
+use btlp_commission::{Error, Lang, Result, Session};
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "btlp", version, about = "Врачебная комиссия: индивидуальные БТЛП / Medical commission for individual BTLP")]
+struct Cli {
+    /// Language of messages: ru (default) or en; also BTLP_LANG.
+    #[arg(long, global = true, env = "BTLP_LANG")]
+    lang: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct DbArg {
+    /// The clinic database file; also BTLP_DB.
+    #[arg(long, env = "BTLP_DB")]
+    db: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create an encrypted clinic database with its organization and first administrator.
+    Init {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        org_name: String,
+        #[arg(long)]
+        licence: String,
+        #[arg(long)]
+        permit_number: String,
+        /// ДД.ММ.ГГГГ
+        #[arg(long)]
+        permit_date: String,
+        /// The organization has an intensive care unit.
+        #[arg(long)]
+        icu: bool,
+        #[arg(long)]
+        admin_login: String,
+        /// Фамилия Имя Отчество
+        #[arg(long)]
+        admin_name: String,
+        #[arg(long, default_value = "Администратор")]
+        admin_position: String,
+    },
+    /// Create a demo clinic database and print the demo users with their passwords.
+    Demo {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Cases.
+    Case {
+        #[command(subcommand)]
+        command: CaseCommand,
+    },
+    /// Decisions of the commission.
+    Decision {
+        #[command(subcommand)]
+        command: DecisionCommand,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The МКБ-10 catalogue.
+    Icd {
+        #[command(subcommand)]
+        command: IcdCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CaseCommand {
+    /// One line per case.
+    List {
+        #[command(flatten)]
+        db: DbArg,
+        /// Only cases in this state (draft, submitted, assessed, scheduled, decided).
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// Everything stored about one case.
+    Show {
+        id: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum DecisionCommand {
+    /// One line per decision, with its number such as 17/2026.
+    List {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check that no audit entry was edited, removed or reordered.
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; their password comes from BTLP_NEW_PASSWORD or is asked for.
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        position: String,
+        /// Comma-separated: admin, chair, deputy_chair, secretary, member, physician.
+        #[arg(long)]
+        roles: String,
+    },
+    /// List users.
+    List {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum IcdCommand {
+    /// Load the Ministry of Health's МКБ-10 reference file (CSV with MKB_CODE and MKB_NAME columns).
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli.lang.as_deref().map(Lang::parse).unwrap_or_default();
+    match run(cli.command, lang) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}: {}", tr(lang, "cli.error", &[]), e.message(lang));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn prompt(lang: Lang, key: &str) -> Result<String> {
+    eprint!("{}: ", tr(lang, key, &[]));
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim().to_string())
+}
+
+fn password(lang: Lang, var: &str, key: &str) -> Result<String> {
+    if let Ok(p) = std::env::var(var) {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        return prompt(lang, key);
+    }
+    Ok(rpassword::prompt_password(format!("{}: ", tr(lang, key, &[])))?)
+}
+
+fn sign_in(db: &Path, lang: Lang) -> Result<Session> {
+    let login = match std::env::var("BTLP_USER") {
+        Ok(u) => u,
+        Err(_) => prompt(lang, "cli.prompt_login")?,
+    };
+    let password = password(lang, "BTLP_PASSWORD", "cli.prompt_password")?;
+    clinic::sign_in(db, &login, &password)
+}
+
+fn run(command: Command, lang: Lang) -> Result<()> {
+    match command {
+        Command::Init { db, org_name, licence, permit_number, permit_date, icu, admin_login, admin_name, admin_position } => {
+            let org = NewOrganization { name: org_name, licence, permit_number, permit_date, icu_present: icu };
+            let password = password(lang, "BTLP_PASSWORD", "cli.prompt_new_password")?;
+            let admin = NewUser {
+                login: admin_login,
+                full_name: admin_name,
+                position: admin_position,
+                roles: vec![Role::Admin],
+                password,
+            };
+            let s = clinic::init(&db.db, &org, &admin)?;
+            println!("{}", tr(lang, "cli.created", &[("path", s.path().display().to_string())]));
+            Ok(())
+        }
+        Command::Demo { db } => {
+            demo::build(&db.db)?;
+            println!("{}", tr(lang, "cli.created", &[("path", db.db.display().to_string())]));
+            println!("{}", tr(lang, "cli.demo_users", &[]));
+            for u in &demo::USERS {
+                let role = tr(lang, &format!("role.{}", u.role.code()), &[]);
+                println!("  {:<10} {:<16} {:<28} {}", u.login, u.password, u.full_name, role);
+            }
+            Ok(())
+        }
+        Command::Case { command: CaseCommand::List { db, state } } => {
+            let s = sign_in(&db.db, lang)?;
+            let state = state.map(|st| parse_state(&st)).transpose()?;
+            for c in cases::list(s.db.conn(), state, i64::MAX, 0)? {
+                let p = patients::get(s.db.conn(), c.patient_id)?;
+                let state = tr(lang, &format!("state.{}", c.state.code()), &[]);
+                println!("{}  {:<12} {:<6} {:<32} {}", c.id, state, c.icd_code, p.full_name(), c.product_name);
+            }
+            Ok(())
+        }
+        Command::Case { command: CaseCommand::Show { id, db } } => {
+            let s = sign_in(&db.db, lang)?;
+            show_case(&s, &id, lang)
+        }
+        Command::Decision { command: DecisionCommand::List { db } } => {
+            let s = sign_in(&db.db, lang)?;
+            for d in commission::decisions(s.db.conn(), None, i64::MAX, 0)? {
+                let c = cases::get(s.db.conn(), d.case_id)?;
+                let p = patients::get(s.db.conn(), c.patient_id)?;
+                let outcome = tr(lang, &format!("outcome.{}", d.outcome.code()), &[]);
+                let used = if d.used { tr(lang, "cli.administered", &[]) } else { String::new() };
+                println!("{:<10} {}  {:<10} {:<32} {}", d.number, show_date(d.decided_on), outcome, p.full_name(), used);
+            }
+            Ok(())
+        }
+        Command::Audit { command: AuditCommand::Verify { db } } => {
+            let s = sign_in(&db.db, lang)?;
+            match audit::verify(s.db.conn())? {
+                audit::Verdict::Intact { entries } => {
+                    println!("{}", tr(lang, "cli.audit_intact", &[("n", entries.to_string())]));
+                    Ok(())
+                }
+                audit::Verdict::BrokenAt { seq } => {
+                    println!("{}", tr(lang, "cli.audit_broken", &[("seq", seq.to_string())]));
+                    // A broken chain is a finding, not a failure to run: exit code 2 lets scripts tell them apart.
+                    std::process::exit(2);
+                }
+            }
+        }
+        Command::User { command: UserCommand::Add { db, login, name, position, roles } } => {
+            let mut s = sign_in(&db.db, lang)?;
+            let roles = roles.split(',').map(|r| Role::parse("roles", r)).collect::<Result<Vec<_>>>()?;
+            let password = password(lang, "BTLP_NEW_PASSWORD", "cli.prompt_new_password")?;
+            s.add_user(&NewUser { login, full_name: name, position, roles, password })?;
+            println!("{}", tr(lang, "cli.done", &[]));
+            Ok(())
+        }
+        Command::User { command: UserCommand::List { db } } => {
+            let s = sign_in(&db.db, lang)?;
+            for u in btlp_commission::people::list(&s.db)? {
+                let roles: Vec<String> = u.roles.iter().map(|r| tr(lang, &format!("role.{}", r.code()), &[])).collect();
+                let active = if u.active { "" } else { "×" };
+                println!("{:<12} {:<32} {} {}", u.login, u.full_name, roles.join(", "), active);
+            }
+            Ok(())
+        }
+        Command::Icd { command: IcdCommand::Import { file, db } } => {
+            let mut s = sign_in(&db.db, lang)?;
+            let bytes = std::fs::read(&file)?;
+            let n = icd::import_file(&mut s.db, &s.actor.clone(), &bytes)?;
+            println!("{}", tr(lang, "cli.icd_imported", &[("n", n.to_string())]));
+            Ok(())
+        }
+    }
+}
+
+fn parse_state(code: &str) -> Result<CaseState> {
+    CaseState::ALL.into_iter().find(|s| s.code() == code.trim()).ok_or_else(|| {
+        let allowed = CaseState::ALL.map(|s| s.code()).join(", ");
+        Error::invalid("state", btlp_commission::error::Check::OneOf { allowed })
+    })
+}
+
+fn show_case(s: &Session, id: &str, lang: Lang) -> Result<()> {
+    let conn = s.db.conn();
+    let c = cases::get(conn, cases::parse_id(id)?)?;
+    let p = patients::get(conn, c.patient_id)?;
+    let t = |key: &str| tr(lang, key, &[]);
+    let line = |key: &str, value: String| println!("{:<28} {}", t(&format!("field.{key}")), value);
+    line("case_id", c.id.to_string());
+    line("state", t(&format!("state.{}", c.state.code())));
+    line("patient", format!("{}, {}", p.full_name(), show_date(p.birth_date)));
+    line("snils", p.snils.as_deref().map(show_snils).unwrap_or_default());
+    if let Some(r) = &p.representative {
+        line("rep_full_name", format!("{} ({})", r.full_name, r.relation));
+    }
+    let title = icd::search(conn, &c.icd_code, 1)?.into_iter().next().map(|e| e.title).unwrap_or_default();
+    line("icd_code", format!("{} {}", c.icd_code, title));
+    line("indication", c.indication.clone());
+    line("product_name", c.product_name.clone());
+    line("genetic_study", c.genetic_study.clone());
+    let setting = c.setting.map(|st| t(&format!("setting.{}", st.code()))).unwrap_or_default();
+    line("setting", format!("{} {}", setting, c.department.clone().unwrap_or_default()));
+    println!("\n{}", t("cli.assessment"));
+    for f in cases::findings(conn, c.id)? {
+        println!("  {}: {} — {}", t(&format!("finding.{}", f.kind.code())), f.finding, f.justification);
+    }
+    println!("\n{}", t("cli.consents"));
+    for k in consent::for_case(conn, c.id)? {
+        let withdrawn = k.withdrawn_on.map(|d| format!(" — {} {}", t("cli.withdrawn"), show_date(d))).unwrap_or_default();
+        println!("  {} {} ({}){}", show_date(k.signed_on), k.signer_name, k.form_version, withdrawn);
+    }
+    println!("\n{}", t("cli.decisions"));
+    for d in commission::decisions(conn, Some(c.id), i64::MAX, 0)? {
+        let outcome = t(&format!("outcome.{}", d.outcome.code()));
+        println!(
+            "  № {} {} {} ({} {} / {} {} / {} {}); {}–{}",
+            d.number,
+            show_date(d.decided_on),
+            outcome,
+            t("outcome.for"),
+            d.votes_for,
+            t("outcome.against"),
+            d.votes_against,
+            t("outcome.abstain"),
+            d.votes_abstain,
+            show_date(d.window_from),
+            show_date(d.window_to)
+        );
+    }
+    println!("\n{}", t("cli.administrations"));
+    for a in administrations::for_case(conn, c.id)? {
+        println!("  {} {} {} {}", a.administered_at.format("%d.%m.%Y %H:%M"), a.dose, a.route, a.batch);
+        for r in safety::for_administration(conn, a.id)? {
+            println!("    {} {}: {}", t("cli.reaction"), show_date(r.onset_on), r.description);
+        }
+    }
+    Ok(())
+}

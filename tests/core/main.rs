@@ -1,1 +1,13 @@
+//! One integration-test binary for the core library: each module covers one area's rules against a real
+//! SQLite database (in memory, or an encrypted file where storage itself is under test).
+#[path = "../common/mod.rs"]
+mod common;
 
+mod administrations;
+mod cases;
+mod cli;
+mod commission;
+mod consent;
+mod patients;
+mod people;
+mod storage;

@@ -1,0 +1,233 @@
+//! Fixtures: a clinic in memory on a fixed date with users of every role, a five-member commission and
+//! helpers that carry a case to the point a test needs.
+#![allow(dead_code)]
+use btlp_commission::cases::{self, FindingKind, NewCase};
+use btlp_commission::commission::{self, Choice, NewComposition, Plan, SeatRole};
+use btlp_commission::consent::{self, NewConsent};
+use btlp_commission::org::{self, NewOrganization};
+use btlp_commission::patients::{self, NewPatient};
+use btlp_commission::people::{self, NewUser};
+use btlp_commission::{Actor, Clock, Db, Role};
+use chrono::{DateTime, FixedOffset};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub const TODAY: &str = "2026-06-01T12:00:00+03:00";
+pub const VOTERS: [&str; 5] = ["chair", "deputy", "m1", "m2", "m3"];
+
+pub struct Clinic {
+    pub db: Db,
+    pub users: HashMap<&'static str, Actor>,
+}
+
+pub fn now() -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(TODAY).unwrap()
+}
+
+impl Clinic {
+    pub fn new() -> Clinic {
+        let mut db = Db::in_memory().unwrap();
+        db.set_clock(Clock::Fixed(now()));
+        org::setup(
+            &mut db,
+            &NewOrganization {
+                name: "Тестовая клиника".into(),
+                licence: "Л041-00000".into(),
+                permit_number: "БТЛП-1".into(),
+                permit_date: "15.03.2025".into(),
+                icu_present: true,
+            },
+        )
+        .unwrap();
+        let admin = people::bootstrap_admin(&mut db, &user("admin", "Админов Админ Админович", vec![Role::Admin]))
+            .unwrap();
+        let mut users = HashMap::new();
+        let people = [
+            ("chair", Role::Chair),
+            ("deputy", Role::DeputyChair),
+            ("m1", Role::Member),
+            ("m2", Role::Member),
+            ("m3", Role::Member),
+            ("secretary", Role::Secretary),
+            ("doc", Role::Physician),
+            ("outsider", Role::Member),
+        ];
+        for (login, role) in people {
+            people::create(&mut db, &admin, &user(login, "Тестов Тест Тестович", vec![role])).unwrap();
+            users.insert(login, people::sign_in(&mut db, login, &password(login)).unwrap());
+        }
+        users.insert("admin", admin);
+        let mut clinic = Clinic { db, users };
+        clinic.compose(&["chair", "deputy", "m1", "m2", "m3"], "01.01.2026").unwrap();
+        clinic
+    }
+
+    pub fn as_(&self, login: &str) -> Actor {
+        self.users[login].clone()
+    }
+
+    pub fn compose(&mut self, voting: &[&str], from: &str) -> btlp_commission::Result<Uuid> {
+        let mut seats: Vec<(String, SeatRole)> = voting
+            .iter()
+            .map(|l| {
+                let seat = match *l {
+                    "chair" => SeatRole::Chair,
+                    "deputy" => SeatRole::DeputyChair,
+                    _ => SeatRole::Member,
+                };
+                (l.to_string(), seat)
+            })
+            .collect();
+        seats.push(("secretary".into(), SeatRole::Secretary));
+        let admin = self.as_("admin");
+        commission::compose(
+            &mut self.db,
+            &admin,
+            &NewComposition { order_ref: "Приказ № 1".into(), effective_from: from.into(), seats },
+        )
+    }
+
+    pub fn patient(&mut self, p: NewPatient) -> btlp_commission::Result<Uuid> {
+        let doc = self.as_("doc");
+        patients::register(&mut self.db, &doc, &p)
+    }
+
+    pub fn adult(&mut self) -> Uuid {
+        self.patient(adult_patient()).unwrap()
+    }
+
+    pub fn new_case(&mut self, patient: Uuid) -> Uuid {
+        let doc = self.as_("doc");
+        cases::create(
+            &mut self.db,
+            &doc,
+            &NewCase {
+                patient_id: patient,
+                product_name: "CAR-T анти-CD19".into(),
+                genetic_study: "NGS, протокол № 1".into(),
+                icd_code: "C83.3".into(),
+                indication: "Рефрактерная ДВКЛ".into(),
+            },
+        )
+        .unwrap()
+    }
+
+    /// Submitted with every finding recorded and the setting chosen, but not yet marked complete.
+    pub fn assessed_but_open(&mut self, patient: Uuid) -> Uuid {
+        let case = self.new_case(patient);
+        let doc = self.as_("doc");
+        cases::submit(&mut self.db, &doc, case).unwrap();
+        for kind in FindingKind::ALL {
+            cases::record_finding(&mut self.db, &doc, case, kind, "Находка", "Обоснование").unwrap();
+        }
+        cases::set_setting(&mut self.db, &doc, case, "inpatient", "Гематология", true).unwrap();
+        case
+    }
+
+    /// A case of an adult patient, assessed, ready for a meeting.
+    pub fn ready_case(&mut self) -> Uuid {
+        let patient = self.adult();
+        let case = self.assessed_but_open(patient);
+        let doc = self.as_("doc");
+        cases::complete_assessment(&mut self.db, &doc, case).unwrap();
+        case
+    }
+
+    /// A meeting today with `present` recorded and `case` on the agenda (window: today + 0..30 days).
+    pub fn meeting(&mut self, present: &[&str], case: Uuid) -> Uuid {
+        let sec = self.as_("secretary");
+        let m = commission::create_meeting(&mut self.db, &sec, "01.06.2026").unwrap();
+        commission::set_attendance(&mut self.db, &sec, m, present).unwrap();
+        commission::add_to_agenda(&mut self.db, &sec, m, case, &plan()).unwrap();
+        m
+    }
+
+    pub fn vote(&mut self, m: Uuid, case: Uuid, login: &str, choice: Choice) -> btlp_commission::Result<()> {
+        let who = self.as_(login);
+        let reason = if choice == Choice::Against { "Риск выше пользы" } else { "" };
+        commission::cast(&mut self.db, &who, m, case, choice, reason)
+    }
+
+    /// A case approved unanimously by all five voting members; returns the decision.
+    pub fn approved(&mut self) -> (Uuid, Uuid) {
+        let case = self.ready_case();
+        let m = self.meeting(&["chair", "deputy", "m1", "m2", "m3", "secretary"], case);
+        for v in VOTERS {
+            self.vote(m, case, v, Choice::For).unwrap();
+        }
+        let chair = self.as_("chair");
+        (case, commission::adopt(&mut self.db, &chair, m, case).unwrap())
+    }
+
+    pub fn consent(&mut self, case: Uuid, signed_on: &str) -> btlp_commission::Result<Uuid> {
+        let doc = self.as_("doc");
+        consent::record(
+            &mut self.db,
+            &doc,
+            &NewConsent {
+                case_id: case,
+                form_version: "1051н".into(),
+                info_sheet_version: "1.0".into(),
+                signer_kind: "patient".into(),
+                signed_on: signed_on.into(),
+                ..NewConsent::default()
+            },
+        )
+    }
+
+    pub fn count(&self, table: &str) -> i64 {
+        self.db.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    }
+}
+
+pub fn password(login: &str) -> String {
+    format!("{login}-password")
+}
+
+pub fn user(login: &str, name: &str, roles: Vec<Role>) -> NewUser {
+    NewUser {
+        login: login.into(),
+        full_name: name.into(),
+        position: "Врач".into(),
+        roles,
+        password: password(login),
+    }
+}
+
+pub fn plan() -> Plan {
+    Plan {
+        window_from: "01.06.2026".into(),
+        window_to: "30.06.2026".into(),
+        dose: "1 × 10⁸ клеток".into(),
+        route: "внутривенно".into(),
+    }
+}
+
+pub fn adult_patient() -> NewPatient {
+    NewPatient {
+        last_name: "Иванов".into(),
+        first_name: "Иван".into(),
+        patronymic: "Иванович".into(),
+        birth_date: "12.09.1961".into(),
+        sex: "male".into(),
+        snils: String::new(),
+        oms_number: "8451999122899990".into(),
+        ..NewPatient::default()
+    }
+}
+
+pub fn child_patient() -> NewPatient {
+    NewPatient {
+        last_name: "Петрова".into(),
+        first_name: "Аня".into(),
+        birth_date: "10.10.2015".into(),
+        sex: "female".into(),
+        rep_full_name: "Петрова Мария Ивановна".into(),
+        rep_relation: "мать".into(),
+        ..NewPatient::default()
+    }
+}
+
+pub fn choice(c: &str) -> Choice {
+    Choice::parse(c).unwrap()
+}

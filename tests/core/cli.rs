@@ -1,0 +1,86 @@
+//! The `btlp` tool as a user runs it.
+use std::process::Command;
+
+fn btlp(args: &[&str], user: &str, password: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_btlp"))
+        .args(args)
+        .env("BTLP_USER", user)
+        .env("BTLP_PASSWORD", password)
+        .env_remove("BTLP_LANG")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn demo_builds_a_clinic_with_no_plain_text_and_lists_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    let out = btlp(&["demo", "--db", db], "", "");
+    assert!(out.status.success(), "demo must succeed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("doctor") && text.contains("doctor-demo"), "demo prints each user with their password");
+
+    for entry in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        let bytes = std::fs::read(entry.path()).unwrap();
+        for name in ["Иванов", "Смирнова", "189662245"] {
+            let needle = name.as_bytes();
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "{} must not contain the patient data {name} in plain text",
+                entry.path().display()
+            );
+        }
+    }
+
+    let out = btlp(&["decision", "list", "--db", db], "chair", "chair-demo");
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "decision list must run");
+    assert!(list.lines().any(|l| l.starts_with("1/20")), "decisions are listed with numbers like 1/2026: {list}");
+    assert!(list.contains("одобрено") && list.contains("отказано") && list.contains("отложено"), "every outcome");
+
+    let out = btlp(&["case", "list", "--db", db], "doctor", "doctor-demo");
+    let cases = String::from_utf8(out.stdout).unwrap();
+    for state in ["черновик", "направлен на ВК", "оценка завершена", "в повестке", "решение принято"] {
+        assert!(cases.contains(state), "the demo has a case in state {state}");
+    }
+    let id = cases.lines().find(|l| l.contains("Иванов")).and_then(|l| l.split_whitespace().next()).unwrap();
+    let out = btlp(&["case", "show", id, "--db", db], "doctor", "doctor-demo");
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(shown.contains("189-662-245 27") && shown.contains("ИБТЛП-2026-0001"), "case show prints the record");
+
+    let out = btlp(&["audit", "verify", "--db", db], "admin", "admin-demo");
+    assert!(out.status.success(), "the demo's audit chain is intact");
+}
+
+#[test]
+fn a_wrong_password_is_explained_in_the_chosen_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    assert!(btlp(&["demo", "--db", db], "", "").status.success());
+    let out = btlp(&["--lang", "en", "case", "list", "--db", db], "doctor", "wrong");
+    assert!(!out.status.success(), "a wrong password must fail");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("Wrong user name or password"), "the message is clear and in English: {err}");
+    let out = btlp(&["case", "list", "--db", db], "doctor", "wrong");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("Неверное имя пользователя или пароль"), "and in Russian by default: {err}");
+}
+
+#[test]
+fn init_creates_a_database_the_admin_can_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("clinic.db");
+    let db = db.to_str().unwrap();
+    let args = [
+        "init", "--db", db, "--org-name", "Клиника", "--licence", "Л041", "--permit-number", "БТЛП-1",
+        "--permit-date", "15.03.2025", "--icu", "--admin-login", "boss", "--admin-name", "Главный Админ Иванович",
+    ];
+    let out = btlp(&args, "", "boss-password");
+    assert!(out.status.success(), "init must succeed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = btlp(&["user", "list", "--db", db], "boss", "boss-password");
+    assert!(String::from_utf8(out.stdout).unwrap().contains("boss"), "the first admin can sign in and list users");
+    let again = btlp(&args, "", "boss-password");
+    assert!(!again.status.success(), "init must refuse to overwrite an existing database");
+}

@@ -1,0 +1,229 @@
+//! The commission: who may vote, quorum, majority, recusal, outcomes computed, decisions immutable.
+use crate::common::{choice, Clinic, VOTERS};
+use btlp_commission::commission::{self, Choice, Outcome};
+use btlp_commission::error::Rule;
+use btlp_commission::org::{self, PermitStatus};
+use btlp_commission::Error;
+
+const ALL_PRESENT: [&str; 6] = ["chair", "deputy", "m1", "m2", "m3", "secretary"];
+
+#[test]
+fn a_composition_needs_three_voting_members_a_chair_and_a_deputy() {
+    let mut c = Clinic::new();
+    assert!(
+        matches!(c.compose(&["chair", "deputy"], "01.02.2026"), Err(Error::Refused(Rule::CompositionTooSmall { count: 2 }))),
+        "fewer than 3 voting members must be refused"
+    );
+    assert!(
+        matches!(c.compose(&["deputy", "m1", "m2"], "01.02.2026"), Err(Error::Refused(Rule::CompositionNeedsChair))),
+        "a composition without a chair must be refused"
+    );
+    assert!(
+        matches!(c.compose(&["chair", "m1", "m2"], "01.02.2026"), Err(Error::Refused(Rule::CompositionNeedsDeputyChair))),
+        "a composition without a deputy chair must be refused"
+    );
+    assert!(
+        matches!(c.compose(&["chair", "deputy", "doc"], "01.02.2026"), Err(Error::Refused(Rule::CompositionRoleMismatch { .. }))),
+        "a seat needs a user holding that role"
+    );
+    assert!(c.compose(&["chair", "deputy", "m1"], "01.02.2026").is_ok(), "three with chair and deputy is enough");
+}
+
+#[test]
+fn a_vote_by_someone_outside_the_composition_is_refused() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&ALL_PRESENT, case);
+    let r = c.vote(m, case, "outsider", Choice::For);
+    assert!(
+        matches!(r, Err(Error::Refused(Rule::NotCommissionMember))),
+        "a member-role user not in this composition must not vote"
+    );
+    assert_eq!(c.count("votes"), 0, "the refused vote must not be stored");
+}
+
+#[test]
+fn a_physician_cannot_vote() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&ALL_PRESENT, case);
+    assert!(
+        matches!(c.vote(m, case, "doc", Choice::For), Err(Error::Forbidden { action: "vote" })),
+        "a physician's role does not allow voting"
+    );
+}
+
+#[test]
+fn no_vote_without_quorum() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&["chair", "deputy", "secretary"], case);
+    let r = c.vote(m, case, "chair", Choice::For);
+    assert!(
+        matches!(r, Err(Error::Refused(Rule::NoQuorum { present: 2, needed: 3 }))),
+        "2 of 5 voting members present is no quorum: {r:?}"
+    );
+}
+
+#[test]
+fn a_member_votes_once_only_when_present_and_not_recused() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&["chair", "deputy", "m1", "m2", "secretary"], case);
+    c.vote(m, case, "m1", Choice::For).unwrap();
+    assert!(
+        matches!(c.vote(m, case, "m1", Choice::Against), Err(Error::Refused(Rule::AlreadyVoted))),
+        "a second vote by the same member must be refused"
+    );
+    assert!(
+        matches!(c.vote(m, case, "m3", Choice::For), Err(Error::Refused(Rule::NotPresent))),
+        "an absent member must not vote"
+    );
+    let m2 = c.as_("m2");
+    commission::declare_conflict(&mut c.db, &m2, m, case, "m2", "Родственник пациента").unwrap();
+    assert!(
+        matches!(c.vote(m, case, "m2", Choice::For), Err(Error::Refused(Rule::Recused))),
+        "a recused member must not vote"
+    );
+}
+
+#[test]
+fn a_vote_against_needs_a_reason() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&ALL_PRESENT, case);
+    let chair = c.as_("chair");
+    let r = commission::cast(&mut c.db, &chair, m, case, Choice::Against, "");
+    assert!(matches!(r, Err(Error::Refused(Rule::AgainstNeedsReason))), "dissent must be reasoned");
+}
+
+fn decide(votes: [&str; 5]) -> (Clinic, Result<commission::Decision, Error>) {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&ALL_PRESENT, case);
+    for (who, v) in VOTERS.iter().zip(votes) {
+        c.vote(m, case, who, choice(v)).unwrap();
+    }
+    let chair = c.as_("chair");
+    let r = commission::adopt(&mut c.db, &chair, m, case).and_then(|id| commission::decision(c.db.conn(), id));
+    (c, r)
+}
+
+#[test]
+fn two_of_five_is_not_a_majority() {
+    let (_, d) = decide(["for", "for", "abstain", "abstain", "against"]);
+    let d = d.unwrap();
+    assert_ne!(d.outcome, Outcome::Approved, "2 of 5 must not approve under the 2/3 rule");
+    assert_eq!(d.threshold, 4, "⌈2/3 × 5⌉ = 4 votes are needed");
+    let (_, d) = decide(["for", "for", "for", "abstain", "against"]);
+    assert_eq!(d.unwrap().outcome, Outcome::Deferred, "3 of 5 is still short of 4");
+    let (_, d) = decide(["for", "for", "for", "for", "against"]);
+    assert_eq!(d.unwrap().outcome, Outcome::Approved, "4 of 5 approves");
+    let (_, d) = decide(["against", "against", "against", "against", "for"]);
+    assert_eq!(d.unwrap().outcome, Outcome::Rejected, "4 against of 5 rejects");
+}
+
+#[test]
+fn the_majority_follows_the_settings() {
+    let mut c = Clinic::new();
+    let admin = c.as_("admin");
+    let simple = org::VotingRules { majority_num: 1, majority_den: 2, ..org::VotingRules::default() };
+    org::set_rules(&mut c.db, &admin, simple).unwrap();
+    let case = c.ready_case();
+    let m = c.meeting(&ALL_PRESENT, case);
+    for (who, v) in VOTERS.iter().zip(["for", "for", "for", "against", "against"]) {
+        c.vote(m, case, who, choice(v)).unwrap();
+    }
+    let chair = c.as_("chair");
+    let d = commission::adopt(&mut c.db, &chair, m, case).unwrap();
+    let d = commission::decision(c.db.conn(), d).unwrap();
+    assert_eq!(d.outcome, Outcome::Approved, "with a simple-majority setting 3 of 5 approves");
+}
+
+#[test]
+fn a_decision_waits_for_every_eligible_vote() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&ALL_PRESENT, case);
+    for who in ["chair", "deputy", "m1", "m2"] {
+        c.vote(m, case, who, Choice::For).unwrap();
+    }
+    let chair = c.as_("chair");
+    assert!(
+        matches!(commission::adopt(&mut c.db, &chair, m, case), Err(Error::Refused(Rule::VotingUnfinished { missing: 1 }))),
+        "the outcome is computed only when everyone eligible has voted"
+    );
+}
+
+#[test]
+fn decisions_are_numbered_per_year_and_immutable() {
+    let mut c = Clinic::new();
+    let (_, first) = c.approved();
+    let (_, second) = c.approved();
+    let conn = c.db.conn();
+    assert_eq!(commission::decision(conn, first).unwrap().number, "1/2026", "the first decision of 2026");
+    assert_eq!(commission::decision(conn, second).unwrap().number, "2/2026", "numbers run on within the year");
+    let r = conn.execute("UPDATE decisions SET outcome = 'rejected' WHERE id = ?1", [first]);
+    assert!(r.is_err(), "an adopted decision must not be changed in place");
+    assert!(conn.execute("DELETE FROM decisions", []).is_err(), "nor deleted");
+}
+
+#[test]
+fn a_correction_supersedes_and_keeps_the_original() {
+    let mut c = Clinic::new();
+    let (_, first) = c.approved();
+    let chair = c.as_("chair");
+    let fix = commission::Correction {
+        window_from: "05.06.2026".into(),
+        window_to: "20.06.2026".into(),
+        dose: "2 × 10⁸ клеток".into(),
+        route: "внутривенно".into(),
+        department: "Гематология".into(),
+        reason: "Опечатка в дозе".into(),
+    };
+    let second = commission::correct(&mut c.db, &chair, first, &fix).unwrap();
+    let old = commission::decision(c.db.conn(), first).unwrap();
+    let new = commission::decision(c.db.conn(), second).unwrap();
+    assert_eq!(old.superseded_by, Some(second), "the original must point to its correction");
+    assert_eq!(new.supersedes, Some(first), "the correction must name what it supersedes");
+    assert_eq!(old.dose, "1 × 10⁸ клеток", "the original's text stays as adopted");
+    assert!(
+        matches!(commission::correct(&mut c.db, &chair, first, &fix), Err(Error::Refused(Rule::DecisionSuperseded))),
+        "a superseded decision cannot be corrected again"
+    );
+}
+
+#[test]
+fn a_suspended_permit_blocks_decisions() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&ALL_PRESENT, case);
+    for who in VOTERS {
+        c.vote(m, case, who, Choice::For).unwrap();
+    }
+    let admin = c.as_("admin");
+    org::update_permit(&mut c.db, &admin, PermitStatus::Suspended, None).unwrap();
+    let chair = c.as_("chair");
+    assert!(
+        matches!(commission::adopt(&mut c.db, &chair, m, case), Err(Error::Refused(Rule::PermitNotInForce { .. }))),
+        "no decision while the permit is suspended"
+    );
+    assert_eq!(c.count("decisions"), 0, "nothing adopted");
+}
+
+#[test]
+fn an_overdue_confirmation_blocks_decisions() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&ALL_PRESENT, case);
+    for who in VOTERS {
+        c.vote(m, case, who, Choice::For).unwrap();
+    }
+    let later = chrono::DateTime::parse_from_rfc3339("2030-03-16T10:00:00+03:00").unwrap();
+    c.db.set_clock(btlp_commission::Clock::Fixed(later));
+    let chair = c.as_("chair");
+    assert!(
+        matches!(commission::adopt(&mut c.db, &chair, m, case), Err(Error::Refused(Rule::PermitNotInForce { .. }))),
+        "5 years after the permit without confirmation, decisions stop"
+    );
+}

@@ -1,0 +1,55 @@
+//! Roles and authority: every operation checks the acting user's role.
+use crate::common::{user, Clinic};
+use btlp_commission::error::Rule;
+use btlp_commission::people;
+use btlp_commission::{Error, Role};
+
+#[test]
+fn only_an_admin_creates_users() {
+    let mut c = Clinic::new();
+    let doc = c.as_("doc");
+    let r = people::create(&mut c.db, &doc, &user("newbie", "Новиков Новик", vec![Role::Physician]));
+    assert!(matches!(r, Err(Error::Forbidden { action: "user_create" })), "a physician must not create users");
+}
+
+#[test]
+fn a_wrong_password_does_not_sign_in() {
+    let mut c = Clinic::new();
+    assert!(
+        matches!(people::sign_in(&mut c.db, "doc", "not-the-password"), Err(Error::Auth(_))),
+        "a wrong password must be refused"
+    );
+    assert!(people::sign_in(&mut c.db, "doc", "doc-password").is_ok(), "the right one signs in");
+}
+
+#[test]
+fn short_passwords_and_bad_logins_name_their_field() {
+    let mut c = Clinic::new();
+    let admin = c.as_("admin");
+    let mut u = user("x y", "Пробелов Пробел", vec![Role::Member]);
+    let r = people::create(&mut c.db, &admin, &u);
+    assert!(matches!(r, Err(Error::Invalid { field: "login", .. })), "a login with a space names the login field");
+    u.login = "valid".into();
+    u.password = "short".into();
+    let r = people::create(&mut c.db, &admin, &u);
+    assert!(matches!(r, Err(Error::Invalid { field: "password", .. })), "a short password names its field");
+}
+
+#[test]
+fn the_last_admin_cannot_be_deactivated() {
+    let mut c = Clinic::new();
+    let admin = c.as_("admin");
+    let r = people::deactivate(&mut c.db, &admin, "admin", || Ok(()));
+    assert!(matches!(r, Err(Error::Refused(Rule::LastAdmin))), "the clinic must never lose its last admin");
+}
+
+#[test]
+fn messages_speak_the_users_language_and_name_the_field() {
+    let e = Error::invalid("snils", btlp_commission::error::Check::SnilsChecksum);
+    let ru = e.message(btlp_commission::Lang::Ru);
+    let en = e.message(btlp_commission::Lang::En);
+    assert!(ru.contains("СНИЛС") && ru.contains("контрольная"), "Russian message names the field and the rule: {ru}");
+    assert!(en.contains("SNILS") && en.contains("checksum"), "English message names the field and the rule: {en}");
+    assert_eq!(e.code(), "invalid.snils_checksum", "the UI branches on a stable code");
+    assert_eq!(e.field(), Some("snils"), "the UI shows the message at the field");
+}

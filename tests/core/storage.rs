@@ -1,0 +1,149 @@
+//! The encrypted file, its key file, and refusing to open what is not ours without touching it.
+use btlp_commission::clinic;
+use btlp_commission::error::Storage;
+use btlp_commission::org::NewOrganization;
+use btlp_commission::{Db, DbKey, Error, Keyring, Role};
+use std::path::Path;
+
+fn org() -> NewOrganization {
+    NewOrganization {
+        name: "Клиника".into(),
+        licence: "Л041".into(),
+        permit_number: "БТЛП-1".into(),
+        permit_date: "15.03.2025".into(),
+        icu_present: true,
+    }
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| (e.file_name().to_string_lossy().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_wrong_key_is_a_clear_error_and_leaves_the_file_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    drop(Db::create(&path, &DbKey::random()).unwrap());
+    let before = snapshot(dir.path());
+    let r = Db::open(&path, &DbKey::random());
+    assert!(
+        matches!(r, Err(Error::Storage(Storage::WrongKeyOrNotDatabase(_)))),
+        "a wrong key must give the typed storage error"
+    );
+    assert_eq!(snapshot(dir.path()), before, "opening with a wrong key must not change or add any file");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    std::fs::write(&path, "Это не база данных, а заметки врача.".repeat(200)).unwrap();
+    let before = snapshot(dir.path());
+    let r = Db::open(&path, &DbKey::random());
+    assert!(matches!(r, Err(Error::Storage(Storage::WrongKeyOrNotDatabase(_)))), "a text file is not a database");
+    assert_eq!(snapshot(dir.path()), before, "the file must be left as it was");
+}
+
+#[test]
+fn an_unencrypted_sqlite_file_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.db");
+    let plain = rusqlite::Connection::open(&path).unwrap();
+    plain.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+    drop(plain);
+    let before = snapshot(dir.path());
+    let r = Db::open(&path, &DbKey::random());
+    assert!(matches!(r, Err(Error::Storage(Storage::Unencrypted(_)))), "a plain SQLite file gets its own message");
+    assert_eq!(snapshot(dir.path()), before, "the plain file must be left as it was");
+}
+
+#[test]
+fn a_newer_schema_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    let key = DbKey::random();
+    let db = Db::create(&path, &key).unwrap();
+    db.conn().execute_batch("PRAGMA user_version = 999;").unwrap();
+    drop(db);
+    let before = snapshot(dir.path());
+    let r = Db::open(&path, &key);
+    assert!(
+        matches!(r, Err(Error::Storage(Storage::NewerSchema { found: 999, .. }))),
+        "a database from a newer program must be refused"
+    );
+    assert_eq!(snapshot(dir.path()), before, "and not be migrated or otherwise changed");
+}
+
+#[test]
+fn open_never_creates_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing.db");
+    assert!(matches!(Db::open(&path, &DbKey::random()), Err(Error::Storage(Storage::Missing(_)))));
+    assert!(!path.exists(), "opening a missing database must not create one");
+}
+
+#[test]
+fn the_database_is_encrypted_and_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    let admin = crate::common::user("admin", "Уникальнофамильный Админ", vec![Role::Admin]);
+    let s = clinic::init(&path, &org(), &admin).unwrap();
+    let mode: String = s.db.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal", "the database must run in WAL mode");
+    drop(s);
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(!bytes.starts_with(b"SQLite format 3"), "the file must not have a plain SQLite header");
+    let needle = "Уникальнофамильный".as_bytes();
+    assert!(!bytes.windows(needle.len()).any(|w| w == needle), "no name may be stored in plain text");
+}
+
+#[test]
+fn each_user_unlocks_with_their_own_password_and_repasswording_keeps_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    let mut s = clinic::init(&path, &org(), &crate::common::user("admin", "Админов Админ", vec![Role::Admin])).unwrap();
+    s.add_user(&crate::common::user("doc", "Врачев Врач", vec![Role::Physician])).unwrap();
+    drop(s);
+    let mut doc = clinic::sign_in(&path, "doc", "doc-password").expect("a new user signs in with their password");
+    doc.change_password("doc", "a-new-password").unwrap();
+    drop(doc);
+    assert!(clinic::sign_in(&path, "doc", "doc-password").is_err(), "the old password must stop working");
+    let key_after = Keyring::load(&path).unwrap().unlock("doc", "a-new-password").unwrap();
+    assert!(Db::open(&path, &key_after).is_ok(), "a password change must re-wrap the same key, so it still opens the database");
+    let mut admin = clinic::sign_in(&path, "admin", "admin-password").unwrap();
+    admin.deactivate("doc").unwrap();
+    assert!(
+        matches!(clinic::sign_in(&path, "doc", "a-new-password"), Err(Error::Auth(_))),
+        "a deactivated user must not unlock the database"
+    );
+}
+
+#[test]
+fn a_failed_init_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    let mut bad = org();
+    bad.permit_date = "31.02.2025".into();
+    let r = clinic::init(&path, &bad, &crate::common::user("admin", "Админов Админ", vec![Role::Admin]));
+    assert!(matches!(r, Err(Error::Invalid { field: "permit_date", .. })), "an impossible date names its field");
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "no half-made database may remain");
+}
+
+#[test]
+fn the_key_file_never_reveals_the_key_and_a_missing_one_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    drop(clinic::init(&path, &org(), &crate::common::user("admin", "Админов Админ", vec![Role::Admin])).unwrap());
+    std::fs::remove_file(Keyring::path_for(&path)).unwrap();
+    let r = clinic::sign_in(&path, "admin", "admin-password");
+    assert!(
+        matches!(r, Err(Error::Storage(Storage::KeyFileMissing(_)))),
+        "a lost key file must be named as the problem"
+    );
+}
