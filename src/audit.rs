@@ -11,12 +11,26 @@ use sha2::{Digest, Sha256};
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Appends one entry for a change made by `actor` inside `tx`; `change` is the new state (or the request).
-pub fn record(tx: &Tx, actor: &Actor, action: &str, entity: &str, entity_id: &str, change: &impl Serialize) -> Result<()> {
+pub fn record(
+    tx: &Tx,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    change: &impl Serialize,
+) -> Result<()> {
     append(tx, &actor.login, action, entity, entity_id, change)
 }
 
 /// Appends an entry for a change made by the system itself (set-up, migrations of data).
-pub fn append(tx: &Tx, actor: &str, action: &str, entity: &str, entity_id: &str, change: &impl Serialize) -> Result<()> {
+pub fn append(
+    tx: &Tx,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    change: &impl Serialize,
+) -> Result<()> {
     let json = serde_json::to_vec(change).unwrap_or_default();
     let digest = hex::encode(Sha256::digest(&json));
     let (seq, prev): (i64, String) = tx
@@ -34,7 +48,16 @@ pub fn append(tx: &Tx, actor: &str, action: &str, entity: &str, entity_id: &str,
 }
 
 #[allow(clippy::too_many_arguments)]
-fn chain_hash(prev: &str, seq: i64, at: &str, actor: &str, action: &str, entity: &str, id: &str, digest: &str) -> String {
+fn chain_hash(
+    prev: &str,
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    id: &str,
+    digest: &str,
+) -> String {
     let mut h = Sha256::new();
     for part in [prev, &seq.to_string(), at, actor, action, entity, id, digest] {
         h.update((part.len() as u64).to_be_bytes());
@@ -57,9 +80,13 @@ pub struct Entry {
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    Intact { entries: i64 },
+    Intact {
+        entries: i64,
+    },
     /// The chain breaks at this entry: it, or one before it, was edited, removed or moved.
-    BrokenAt { seq: i64 },
+    BrokenAt {
+        seq: i64,
+    },
 }
 
 /// Walks the whole log and recomputes every link.
@@ -86,9 +113,8 @@ pub fn verify(conn: &Connection) -> Result<Verdict> {
 
 /// The newest entries first.
 pub fn recent(conn: &Connection, limit: i64) -> Result<Vec<Entry>> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, actor, action, entity, entity_id FROM audit_log ORDER BY seq DESC LIMIT ?1",
-    )?;
+    let mut stmt =
+        conn.prepare("SELECT seq, at, actor, action, entity, entity_id FROM audit_log ORDER BY seq DESC LIMIT ?1")?;
     let rows = stmt.query_map([limit], |r| {
         Ok(Entry {
             seq: r.get(0)?,

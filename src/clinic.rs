@@ -91,4 +91,3 @@ impl From<Session> for Db {
         s.db
     }
 }
-

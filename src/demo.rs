@@ -23,13 +23,33 @@ pub struct DemoUser {
 }
 
 pub const USERS: [DemoUser; 7] = [
-    DemoUser { login: "admin", password: "admin-demo", full_name: "Соколова Марина Петровна", role: Role::Admin },
-    DemoUser { login: "chair", password: "chair-demo", full_name: "Орлов Виктор Андреевич", role: Role::Chair },
-    DemoUser { login: "deputy", password: "deputy-demo", full_name: "Белова Ирина Сергеевна", role: Role::DeputyChair },
-    DemoUser { login: "secretary", password: "secretary-demo", full_name: "Кузнецова Анна Игоревна", role: Role::Secretary },
-    DemoUser { login: "member1", password: "member1-demo", full_name: "Лебедев Павел Олегович", role: Role::Member },
-    DemoUser { login: "member2", password: "member2-demo", full_name: "Никитина Елена Викторовна", role: Role::Member },
-    DemoUser { login: "doctor", password: "doctor-demo", full_name: "Морозов Дмитрий Алексеевич", role: Role::Physician },
+    DemoUser {
+        login: "admin", password: "admin-demo", full_name: "Соколова Марина Петровна", role: Role::Admin
+    },
+    DemoUser {
+        login: "chair", password: "chair-demo", full_name: "Орлов Виктор Андреевич", role: Role::Chair
+    },
+    DemoUser {
+        login: "deputy", password: "deputy-demo", full_name: "Белова Ирина Сергеевна", role: Role::DeputyChair
+    },
+    DemoUser {
+        login: "secretary",
+        password: "secretary-demo",
+        full_name: "Кузнецова Анна Игоревна",
+        role: Role::Secretary,
+    },
+    DemoUser {
+        login: "member1", password: "member1-demo", full_name: "Лебедев Павел Олегович", role: Role::Member
+    },
+    DemoUser {
+        login: "member2", password: "member2-demo", full_name: "Никитина Елена Викторовна", role: Role::Member
+    },
+    DemoUser {
+        login: "doctor",
+        password: "doctor-demo",
+        full_name: "Морозов Дмитрий Алексеевич",
+        role: Role::Physician,
+    },
 ];
 
 const POSITIONS: [&str; 7] = [
@@ -175,10 +195,9 @@ fn finding_text(kind: FindingKind) -> (&'static str, &'static str) {
             "Синдром высвобождения цитокинов, нейротоксичность, цитопении",
             "Профиль безопасности класса CAR-T; наличие отделения реанимации и тоцилизумаба",
         ),
-        FindingKind::Contraindications => (
-            "Абсолютных противопоказаний не выявлено",
-            "Осмотр, лабораторные показатели, ЭхоКГ",
-        ),
+        FindingKind::Contraindications => {
+            ("Абсолютных противопоказаний не выявлено", "Осмотр, лабораторные показатели, ЭхоКГ")
+        }
         FindingKind::Condition => (
             "Состояние средней тяжести, ECOG 1, органные функции сохранены",
             "Осмотр лечащего врача и заведующего отделением",
@@ -268,24 +287,29 @@ fn fill(demo: &mut Demo) -> Result<()> {
     let myeloma = "CAR-T (анти-BCMA), индивидуальный, аутологичный";
 
     // Draft.
-    let a = demo.patient(p("Григорьев", "Степан", "Ильич", "04.02.1968", "male", "145-226-781 59", "7700000000000016"))?;
+    let a =
+        demo.patient(p("Григорьев", "Степан", "Ильич", "04.02.1968", "male", "145-226-781 59", "7700000000000016"))?;
     demo.case(a, lymphoma, "C83.3", "Рецидив диффузной В-крупноклеточной лимфомы после второй линии")?;
     // Submitted, assessment under way.
-    let b = demo.patient(p("Полякова", "Вера", "Андреевна", "19.11.1975", "female", "156-338-912 86", "7700000000000024"))?;
+    let b =
+        demo.patient(p("Полякова", "Вера", "Андреевна", "19.11.1975", "female", "156-338-912 86", "7700000000000024"))?;
     let cb = demo.case(b, myeloma, "C90.0", "Множественная миелома, рецидивирующее течение")?;
     let doctor = demo.as_user("doctor")?;
     cases::submit(&mut demo.s.db, &doctor, cb)?;
     demo.assess(cb, &[FindingKind::Diagnosis, FindingKind::PriorTreatment])?;
     // Assessed, waiting for a meeting.
-    let c = demo.patient(p("Зайцев", "Роман", "Евгеньевич", "30.07.1982", "male", "167-449-023 92", "7700000000000032"))?;
+    let c =
+        demo.patient(p("Зайцев", "Роман", "Евгеньевич", "30.07.1982", "male", "167-449-023 92", "7700000000000032"))?;
     let cc = demo.case(c, lymphoma, "C85.2", "Первичная медиастинальная В-клеточная лимфома, рефрактерная")?;
     demo.ready(cc, "inpatient")?;
     // Scheduled on the next meeting.
-    let d = demo.patient(p("Фёдорова", "Алина", "Олеговна", "08.05.1990", "female", "178-551-134 92", "7700000000000040"))?;
+    let d =
+        demo.patient(p("Фёдорова", "Алина", "Олеговна", "08.05.1990", "female", "178-551-134 92", "7700000000000040"))?;
     let cd = demo.case(d, lymphoma, "C91.0", "Острый В-лимфобластный лейкоз, второй рецидив")?;
     demo.ready(cd, "inpatient")?;
     // Past meeting: approved and given; approved for a child; rejected; deferred.
-    let e = demo.patient(p("Иванов", "Сергей", "Петрович", "12.09.1961", "male", "189-662-245 27", "7700000000000057"))?;
+    let e =
+        demo.patient(p("Иванов", "Сергей", "Петрович", "12.09.1961", "male", "189-662-245 27", "7700000000000057"))?;
     let ce = demo.case(e, lymphoma, "C83.3", "Диффузная В-крупноклеточная лимфома, рефрактерное течение")?;
     demo.ready(ce, "inpatient")?;
     let mut child = p("Смирнова", "Дарья", "Максимовна", &day(demo.today, -12 * 365), "female", "190-773-356 94", "");
@@ -295,16 +319,37 @@ fn fill(demo: &mut Demo) -> Result<()> {
     let f = demo.patient(child)?;
     let cf = demo.case(f, lymphoma, "C91.0", "Острый В-лимфобластный лейкоз, рецидив после трансплантации")?;
     demo.ready(cf, "inpatient")?;
-    let g = demo.patient(p("Кравченко", "Николай", "Степанович", "23.03.1949", "male", "201-884-467 59", "7700000000000073"))?;
+    let g = demo.patient(p(
+        "Кравченко",
+        "Николай",
+        "Степанович",
+        "23.03.1949",
+        "male",
+        "201-884-467 59",
+        "7700000000000073",
+    ))?;
     let cg = demo.case(g, myeloma, "C90.0", "Множественная миелома, пятая линия терапии")?;
     demo.ready(cg, "day_hospital")?;
-    let h = demo.patient(p("Лазарева", "Ксения", "Викторовна", "14.12.1987", "female", "212-995-578 95", "7700000000000099"))?;
+    let h = demo.patient(p(
+        "Лазарева",
+        "Ксения",
+        "Викторовна",
+        "14.12.1987",
+        "female",
+        "212-995-578 95",
+        "7700000000000099",
+    ))?;
     let ch = demo.case(h, lymphoma, "C82", "Фолликулярная лимфома с трансформацией")?;
     demo.ready(ch, "day_hospital")?;
 
     let secretary = demo.as_user("secretary")?;
     let past = commission::create_meeting(&mut demo.s.db, &secretary, &day(demo.today, -10))?;
-    commission::set_attendance(&mut demo.s.db, &secretary, past, &["chair", "deputy", "member1", "member2", "secretary"])?;
+    commission::set_attendance(
+        &mut demo.s.db,
+        &secretary,
+        past,
+        &["chair", "deputy", "member1", "member2", "secretary"],
+    )?;
     for case_id in [ce, cf, cg, ch] {
         let plan = demo.plan(-9, 20);
         commission::add_to_agenda(&mut demo.s.db, &secretary, past, case_id, &plan)?;

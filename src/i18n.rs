@@ -47,7 +47,7 @@ mod tests {
         let catalogue = include_str!("../locales/app.yml");
         let mut key = None;
         let mut langs = Vec::new();
-        let mut check = |key: &Option<String>, langs: &Vec<String>| {
+        let check = |key: &Option<String>, langs: &Vec<String>| {
             if let Some(k) = key {
                 assert!(
                     langs.contains(&"ru".to_string()) && langs.contains(&"en".to_string()),
@@ -111,25 +111,38 @@ mod tests {
         let check_codes = &error_rs[error_rs.find("impl Check").unwrap()..error_rs.find("pub enum Rule").unwrap()];
         let codes = |text: &str| -> Vec<String> {
             let end = text.find("fn args").or_else(|| text.find("pub fn field")).unwrap_or(text.len());
-            text[..end].match_indices("=> \"").map(|(i, _)| text[i + 4..].split('"').next().unwrap().to_string()).collect()
+            text[..end]
+                .match_indices("=> \"")
+                .map(|(i, _)| text[i + 4..].split('"').next().unwrap().to_string())
+                .collect()
         };
         let mut missing = Vec::new();
         for c in codes(rule_codes) {
-            if !has(&format!("rule.{c}")) { missing.push(format!("rule.{c}")); }
+            if !has(&format!("rule.{c}")) {
+                missing.push(format!("rule.{c}"));
+            }
         }
         for c in codes(check_codes) {
-            if !has(&format!("check.{c}")) { missing.push(format!("check.{c}")); }
+            if !has(&format!("check.{c}")) {
+                missing.push(format!("check.{c}"));
+            }
         }
         for marker in ["invalid(\"", "text(\"", "optional_text(\"", "date(\"", "one_of(\""] {
             for f in quoted_after(marker) {
-                if !has(&format!("field.{f}")) && !has(&format!("check.{f}")) { missing.push(format!("field.{f} ({marker})")); }
+                if !has(&format!("field.{f}")) && !has(&format!("check.{f}")) {
+                    missing.push(format!("field.{f} ({marker})"));
+                }
             }
         }
         for a in quoted_after("require(\"").into_iter().chain(quoted_after("action: \"")) {
-            if !has(&format!("action.{a}")) { missing.push(format!("action.{a}")); }
+            if !has(&format!("action.{a}")) {
+                missing.push(format!("action.{a}"));
+            }
         }
         for e in quoted_after("entity: \"") {
-            if !has(&format!("entity.{e}")) { missing.push(format!("entity.{e}")); }
+            if !has(&format!("entity.{e}")) {
+                missing.push(format!("entity.{e}"));
+            }
         }
         assert!(missing.is_empty(), "catalogue keys missing: {missing:?}");
     }

@@ -108,8 +108,7 @@ pub fn record(db: &mut Db, actor: &Actor, a: &NewAdministration) -> Result<Uuid>
     })
 }
 
-const COLUMNS: &str =
-    "id, decision_id, case_id, administered_at, setting, department, dose, route, batch, staff";
+const COLUMNS: &str = "id, decision_id, case_id, administered_at, setting, department, dose, route, batch, staff";
 
 fn from_row(r: &Row) -> rusqlite::Result<Administration> {
     Ok(Administration {
@@ -133,9 +132,8 @@ pub fn get(conn: &Connection, id: Uuid) -> Result<Administration> {
 }
 
 pub fn for_case(conn: &Connection, case_id: Uuid) -> Result<Vec<Administration>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM administrations WHERE case_id = ?1 ORDER BY administered_at"
-    ))?;
+    let mut stmt =
+        conn.prepare(&format!("SELECT {COLUMNS} FROM administrations WHERE case_id = ?1 ORDER BY administered_at"))?;
     let rows = stmt.query_map([case_id], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -13,7 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "btlp", version, about = "Врачебная комиссия: индивидуальные БТЛП / Medical commission for individual BTLP")]
+#[command(
+    name = "btlp",
+    version,
+    about = "Врачебная комиссия: индивидуальные БТЛП / Medical commission for individual BTLP"
+)]
 struct Cli {
     /// Language of messages: ru (default) or en; also BTLP_LANG.
     #[arg(long, global = true, env = "BTLP_LANG")]
@@ -197,7 +201,17 @@ fn sign_in(db: &Path, lang: Lang) -> Result<Session> {
 
 fn run(command: Command, lang: Lang) -> Result<()> {
     match command {
-        Command::Init { db, org_name, licence, permit_number, permit_date, icu, admin_login, admin_name, admin_position } => {
+        Command::Init {
+            db,
+            org_name,
+            licence,
+            permit_number,
+            permit_date,
+            icu,
+            admin_login,
+            admin_name,
+            admin_position,
+        } => {
             let org = NewOrganization { name: org_name, licence, permit_number, permit_date, icu_present: icu };
             let password = password(lang, "BTLP_PASSWORD", "cli.prompt_new_password")?;
             let admin = NewUser {
@@ -242,7 +256,14 @@ fn run(command: Command, lang: Lang) -> Result<()> {
                 let p = patients::get(s.db.conn(), c.patient_id)?;
                 let outcome = tr(lang, &format!("outcome.{}", d.outcome.code()), &[]);
                 let used = if d.used { tr(lang, "cli.administered", &[]) } else { String::new() };
-                println!("{:<10} {}  {:<10} {:<32} {}", d.number, show_date(d.decided_on), outcome, p.full_name(), used);
+                println!(
+                    "{:<10} {}  {:<10} {:<32} {}",
+                    d.number,
+                    show_date(d.decided_on),
+                    outcome,
+                    p.full_name(),
+                    used
+                );
             }
             Ok(())
         }
@@ -320,7 +341,8 @@ fn show_case(s: &Session, id: &str, lang: Lang) -> Result<()> {
     }
     println!("\n{}", t("cli.consents"));
     for k in consent::for_case(conn, c.id)? {
-        let withdrawn = k.withdrawn_on.map(|d| format!(" — {} {}", t("cli.withdrawn"), show_date(d))).unwrap_or_default();
+        let withdrawn =
+            k.withdrawn_on.map(|d| format!(" — {} {}", t("cli.withdrawn"), show_date(d))).unwrap_or_default();
         println!("  {} {} ({}){}", show_date(k.signed_on), k.signer_name, k.form_version, withdrawn);
     }
     println!("\n{}", t("cli.decisions"));

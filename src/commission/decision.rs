@@ -83,8 +83,7 @@ pub fn adopt(db: &mut Db, actor: &Actor, meeting_id: Uuid, case_id: Uuid) -> Res
         if !t.quorum_met() {
             return Err(Error::Refused(Rule::NoQuorum { present: t.present, needed: t.quorum_needed }));
         }
-        let outcome =
-            t.outcome().ok_or(Error::Refused(Rule::VotingUnfinished { missing: t.eligible() - t.cast() }))?;
+        let outcome = t.outcome().ok_or(Error::Refused(Rule::VotingUnfinished { missing: t.eligible() - t.cast() }))?;
         let setting = case.setting.ok_or(Error::Refused(Rule::SettingNotChosen))?;
         let id = insert(
             tx,
@@ -159,8 +158,16 @@ pub fn correct(db: &mut Db, actor: &Actor, decision_id: Uuid, c: &Correction) ->
                 window_to: to,
                 dose,
                 route,
-                counts: [old.composition_size, old.present, old.recused, old.votes_for, old.votes_against, old.votes_abstain, old.threshold]
-                    .map(|n| n as usize),
+                counts: [
+                    old.composition_size,
+                    old.present,
+                    old.recused,
+                    old.votes_for,
+                    old.votes_against,
+                    old.votes_abstain,
+                    old.threshold,
+                ]
+                .map(|n| n as usize),
                 supersedes: Some(old.id),
                 correction_reason: Some(reason.clone()),
             },

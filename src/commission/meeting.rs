@@ -84,9 +84,10 @@ pub fn set_attendance(db: &mut Db, actor: &Actor, meeting_id: Uuid, logins: &[&s
         }
         tx.execute("DELETE FROM meeting_attendance WHERE meeting_id = ?1", [meeting_id])?;
         for id in &ids {
-            tx.execute("INSERT OR IGNORE INTO meeting_attendance (meeting_id, user_id) VALUES (?1, ?2)", params![
-                meeting_id, id
-            ])?;
+            tx.execute(
+                "INSERT OR IGNORE INTO meeting_attendance (meeting_id, user_id) VALUES (?1, ?2)",
+                params![meeting_id, id],
+            )?;
         }
         audit::record(tx, actor, "meeting.attendance", "meeting", &meeting_id.to_string(), &ids)
     })

@@ -7,6 +7,10 @@ mod meeting;
 mod vote;
 
 pub use composition::{compose, effective_on, Composition, NewComposition, Seat, SeatRole};
-pub use decision::{adopt, by_number, correct, get as decision, list as decisions, meeting_of, Correction, Decision, Outcome};
-pub use meeting::{add_to_agenda, close_meeting, create_meeting, declare_conflict, meeting, set_attendance, Meeting, Plan};
+pub use decision::{
+    adopt, by_number, correct, get as decision, list as decisions, meeting_of, Correction, Decision, Outcome,
+};
+pub use meeting::{
+    add_to_agenda, close_meeting, create_meeting, declare_conflict, meeting, set_attendance, Meeting, Plan,
+};
 pub use vote::{cast, tally, Choice, Tally};

@@ -108,12 +108,8 @@ impl Keyring {
     /// Unwraps the database key with `login`'s password. A wrong password and an unknown login give the
     /// same error.
     pub fn unlock(&self, login: &str, password: &str) -> Result<DbKey> {
-        let entry = self
-            .file
-            .entries
-            .iter()
-            .find(|e| e.login == login)
-            .ok_or(Error::Auth(AuthFailure::BadCredentials))?;
+        let entry =
+            self.file.entries.iter().find(|e| e.login == login).ok_or(Error::Auth(AuthFailure::BadCredentials))?;
         let damaged = || Error::from(Storage::KeyFileDamaged(self.path.clone()));
         let salt = hex::decode(&entry.salt).map_err(|_| damaged())?;
         let nonce = hex::decode(&entry.nonce).map_err(|_| damaged())?;

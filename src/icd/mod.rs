@@ -106,11 +106,17 @@ mod tests {
         assert!(e.title.contains("лимфома"), "the shipped title must be the Russian one");
         assert!(require_code(db.conn(), "icd_code", "с91.0").is_ok(), "Cyrillic С typed by a user must be accepted");
         assert!(
-            matches!(require_code(db.conn(), "icd_code", "C00-D48"), Err(Error::Invalid { check: Check::IcdFormat, .. })),
+            matches!(
+                require_code(db.conn(), "icd_code", "C00-D48"),
+                Err(Error::Invalid { check: Check::IcdFormat, .. })
+            ),
             "a chapter is not a diagnosis"
         );
         assert!(
-            matches!(require_code(db.conn(), "icd_code", "C99.9"), Err(Error::Invalid { check: Check::UnknownIcd { .. }, .. })),
+            matches!(
+                require_code(db.conn(), "icd_code", "C99.9"),
+                Err(Error::Invalid { check: Check::UnknownIcd { .. }, .. })
+            ),
             "a code absent from the catalogue must be refused"
         );
     }

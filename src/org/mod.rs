@@ -114,36 +114,35 @@ pub fn setup(db: &mut Db, org: &NewOrganization) -> Result<()> {
 }
 
 fn load(conn: &Connection) -> Result<Option<Organization>> {
-    Ok(conn
-        .query_row(
-            "SELECT name, licence, permit_number, permit_date, permit_status, last_confirmed, icu_present
+    conn.query_row(
+        "SELECT name, licence, permit_number, permit_date, permit_status, last_confirmed, icu_present
              FROM organization WHERE id = 1",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, NaiveDate>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<NaiveDate>>(5)?,
-                    r.get::<_, bool>(6)?,
-                ))
-            },
-        )
-        .optional()?
-        .map(|(name, licence, permit_number, permit_date, status, last_confirmed, icu_present)| {
-            Ok::<_, Error>(Organization {
-                name,
-                licence,
-                permit_number,
-                permit_date,
-                permit_status: PermitStatus::parse(&status)?,
-                last_confirmed,
-                icu_present,
-            })
+        [],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, NaiveDate>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<NaiveDate>>(5)?,
+                r.get::<_, bool>(6)?,
+            ))
+        },
+    )
+    .optional()?
+    .map(|(name, licence, permit_number, permit_date, status, last_confirmed, icu_present)| {
+        Ok::<_, Error>(Organization {
+            name,
+            licence,
+            permit_number,
+            permit_date,
+            permit_status: PermitStatus::parse(&status)?,
+            last_confirmed,
+            icu_present,
         })
-        .transpose()?)
+    })
+    .transpose()
 }
 
 /// The organization; `NotFound` before set-up.

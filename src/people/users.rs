@@ -112,19 +112,15 @@ pub fn sign_in(db: &mut Db, login: &str, password: &str) -> Result<Actor> {
     let login = login.trim().to_lowercase();
     let row = db
         .conn()
-        .query_row(
-            "SELECT id, full_name, roles, password_hash, active FROM users WHERE login = ?1",
-            [&login],
-            |r| {
-                Ok((
-                    r.get::<_, Uuid>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, bool>(4)?,
-                ))
-            },
-        )
+        .query_row("SELECT id, full_name, roles, password_hash, active FROM users WHERE login = ?1", [&login], |r| {
+            Ok((
+                r.get::<_, Uuid>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, bool>(4)?,
+            ))
+        })
         .optional()?;
     let Some((id, full_name, roles, stored, active)) = row else {
         return Err(Error::Auth(AuthFailure::BadCredentials));

@@ -82,17 +82,7 @@ pub fn record(db: &mut Db, actor: &Actor, r: &NewReaction) -> Result<Uuid> {
             "INSERT INTO adverse_reactions (id, administration_id, description, onset_on, seriousness, outcome,
                  causality, recorded_by, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                id,
-                a.id,
-                description,
-                onset,
-                seriousness.join(","),
-                outcome,
-                causality,
-                actor.id(),
-                tx.now_text()
-            ],
+            params![id, a.id, description, onset, seriousness.join(","), outcome, causality, actor.id(), tx.now_text()],
         )?;
         let summary = (a.id, onset, &seriousness, &outcome, &causality);
         audit::record(tx, actor, "reaction.record", "adverse_reaction", &id.to_string(), &summary)?;

@@ -39,8 +39,8 @@ impl Clinic {
             },
         )
         .unwrap();
-        let admin = people::bootstrap_admin(&mut db, &user("admin", "Админов Админ Админович", vec![Role::Admin]))
-            .unwrap();
+        let admin =
+            people::bootstrap_admin(&mut db, &user("admin", "Админов Админ Админович", vec![Role::Admin])).unwrap();
         let mut users = HashMap::new();
         let people = [
             ("chair", Role::Chair),
@@ -186,11 +186,7 @@ pub fn password(login: &str) -> String {
 
 pub fn user(login: &str, name: &str, roles: Vec<Role>) -> NewUser {
     NewUser {
-        login: login.into(),
-        full_name: name.into(),
-        position: "Врач".into(),
-        roles,
-        password: password(login),
+        login: login.into(), full_name: name.into(), position: "Врач".into(), roles, password: password(login)
     }
 }
 

@@ -123,7 +123,10 @@ fn only_a_physician_records_an_administration() {
     c.consent(case, "25.05.2026").unwrap();
     let chair = c.as_("chair");
     assert!(
-        matches!(administrations::record(&mut c.db, &chair, &given(d, "01.06.2026 10:00")), Err(Error::Forbidden { .. })),
+        matches!(
+            administrations::record(&mut c.db, &chair, &given(d, "01.06.2026 10:00")),
+            Err(Error::Forbidden { .. })
+        ),
         "a commission member without the physician role must not record administrations"
     );
 }
@@ -161,12 +164,11 @@ fn every_change_is_audited_and_the_chain_holds() {
     let (case, d) = c.approved();
     c.consent(case, "25.05.2026").unwrap();
     record(&mut c, &given(d, "01.06.2026 10:00")).unwrap();
-    let actions: Vec<String> = btlp_commission::audit::recent(c.db.conn(), 1000)
-        .unwrap()
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
-    for needed in ["patient.register", "case.create", "vote.cast", "decision.adopt", "consent.record", "administration.record"] {
+    let actions: Vec<String> =
+        btlp_commission::audit::recent(c.db.conn(), 1000).unwrap().into_iter().map(|e| e.action).collect();
+    for needed in
+        ["patient.register", "case.create", "vote.cast", "decision.adopt", "consent.record", "administration.record"]
+    {
         assert!(actions.iter().any(|a| a == needed), "{needed} must leave an audit entry");
     }
     assert!(

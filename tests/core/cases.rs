@@ -12,10 +12,7 @@ fn an_outpatient_setting_is_refused() {
     let case = c.new_case(p);
     let doc = c.as_("doc");
     let r = cases::set_setting(&mut c.db, &doc, case, "outpatient", "Поликлиника", false);
-    assert!(
-        matches!(r, Err(Error::Refused(Rule::OutpatientSetting))),
-        "an individual BTLP is never given outpatient"
-    );
+    assert!(matches!(r, Err(Error::Refused(Rule::OutpatientSetting))), "an individual BTLP is never given outpatient");
     assert!(cases::get(c.db.conn(), case).unwrap().setting.is_none(), "the refused setting must not be stored");
 }
 

@@ -41,7 +41,8 @@ fn demo_builds_a_clinic_with_no_plain_text_and_lists_it() {
 
     let out = btlp(&["case", "list", "--db", db], "doctor", "doctor-demo");
     let cases = String::from_utf8(out.stdout).unwrap();
-    for state in ["черновик", "направлен на ВК", "оценка завершена", "в повестке", "решение принято"] {
+    for state in ["черновик", "направлен на ВК", "оценка завершена", "в повестке", "решение принято"]
+    {
         assert!(cases.contains(state), "the demo has a case in state {state}");
     }
     let id = cases.lines().find(|l| l.contains("Иванов")).and_then(|l| l.split_whitespace().next()).unwrap();
@@ -74,8 +75,22 @@ fn init_creates_a_database_the_admin_can_open() {
     let db = dir.path().join("clinic.db");
     let db = db.to_str().unwrap();
     let args = [
-        "init", "--db", db, "--org-name", "Клиника", "--licence", "Л041", "--permit-number", "БТЛП-1",
-        "--permit-date", "15.03.2025", "--icu", "--admin-login", "boss", "--admin-name", "Главный Админ Иванович",
+        "init",
+        "--db",
+        db,
+        "--org-name",
+        "Клиника",
+        "--licence",
+        "Л041",
+        "--permit-number",
+        "БТЛП-1",
+        "--permit-date",
+        "15.03.2025",
+        "--icu",
+        "--admin-login",
+        "boss",
+        "--admin-name",
+        "Главный Админ Иванович",
     ];
     let out = btlp(&args, "", "boss-password");
     assert!(out.status.success(), "init must succeed: {}", String::from_utf8_lossy(&out.stderr));

@@ -11,7 +11,10 @@ const ALL_PRESENT: [&str; 6] = ["chair", "deputy", "m1", "m2", "m3", "secretary"
 fn a_composition_needs_three_voting_members_a_chair_and_a_deputy() {
     let mut c = Clinic::new();
     assert!(
-        matches!(c.compose(&["chair", "deputy"], "01.02.2026"), Err(Error::Refused(Rule::CompositionTooSmall { count: 2 }))),
+        matches!(
+            c.compose(&["chair", "deputy"], "01.02.2026"),
+            Err(Error::Refused(Rule::CompositionTooSmall { count: 2 }))
+        ),
         "fewer than 3 voting members must be refused"
     );
     assert!(
@@ -19,11 +22,17 @@ fn a_composition_needs_three_voting_members_a_chair_and_a_deputy() {
         "a composition without a chair must be refused"
     );
     assert!(
-        matches!(c.compose(&["chair", "m1", "m2"], "01.02.2026"), Err(Error::Refused(Rule::CompositionNeedsDeputyChair))),
+        matches!(
+            c.compose(&["chair", "m1", "m2"], "01.02.2026"),
+            Err(Error::Refused(Rule::CompositionNeedsDeputyChair))
+        ),
         "a composition without a deputy chair must be refused"
     );
     assert!(
-        matches!(c.compose(&["chair", "deputy", "doc"], "01.02.2026"), Err(Error::Refused(Rule::CompositionRoleMismatch { .. }))),
+        matches!(
+            c.compose(&["chair", "deputy", "doc"], "01.02.2026"),
+            Err(Error::Refused(Rule::CompositionRoleMismatch { .. }))
+        ),
         "a seat needs a user holding that role"
     );
     assert!(c.compose(&["chair", "deputy", "m1"], "01.02.2026").is_ok(), "three with chair and deputy is enough");
@@ -150,7 +159,10 @@ fn a_decision_waits_for_every_eligible_vote() {
     }
     let chair = c.as_("chair");
     assert!(
-        matches!(commission::adopt(&mut c.db, &chair, m, case), Err(Error::Refused(Rule::VotingUnfinished { missing: 1 }))),
+        matches!(
+            commission::adopt(&mut c.db, &chair, m, case),
+            Err(Error::Refused(Rule::VotingUnfinished { missing: 1 }))
+        ),
         "the outcome is computed only when everyone eligible has voted"
     );
 }

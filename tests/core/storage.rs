@@ -115,7 +115,10 @@ fn each_user_unlocks_with_their_own_password_and_repasswording_keeps_the_key() {
     drop(doc);
     assert!(clinic::sign_in(&path, "doc", "doc-password").is_err(), "the old password must stop working");
     let key_after = Keyring::load(&path).unwrap().unlock("doc", "a-new-password").unwrap();
-    assert!(Db::open(&path, &key_after).is_ok(), "a password change must re-wrap the same key, so it still opens the database");
+    assert!(
+        Db::open(&path, &key_after).is_ok(),
+        "a password change must re-wrap the same key, so it still opens the database"
+    );
     let mut admin = clinic::sign_in(&path, "admin", "admin-password").unwrap();
     admin.deactivate("doc").unwrap();
     assert!(
