@@ -33,7 +33,8 @@ pub fn init(path: &Path, organization: &NewOrganization, admin: &NewUser) -> Res
     attempt().inspect_err(|_| remove_files(path))
 }
 
-fn remove_files(path: &Path) {
+/// Removes a database and everything that belongs to it (used when set-up fails half-way).
+pub(crate) fn remove_files(path: &Path) {
     for suffix in ["", "-wal", "-shm", "-journal", ".keys", ".keys.tmp"] {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);

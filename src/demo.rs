@@ -229,15 +229,10 @@ pub fn build(path: &Path) -> Result<Session> {
     };
     let s = clinic::init(path, &org, &first)?;
     let mut demo = Demo { s, today };
-    let built = fill(&mut demo);
-    if built.is_err() {
+    if let Err(e) = fill(&mut demo) {
         drop(demo);
-        for suffix in ["", "-wal", "-shm", ".keys"] {
-            let mut p = path.as_os_str().to_owned();
-            p.push(suffix);
-            let _ = std::fs::remove_file(std::path::PathBuf::from(p));
-        }
-        return built.map(|_| unreachable!());
+        clinic::remove_files(path);
+        return Err(e);
     }
     Ok(demo.s)
 }
