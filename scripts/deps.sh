@@ -11,6 +11,8 @@ packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
   build-essential pkg-config libssl-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   xvfb xauth webkit2gtk-driver imagemagick poppler-utils x11-utils
+  zbar-tools
+  libnss3-tools qpdf
 )
 
 as_root() {

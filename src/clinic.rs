@@ -1,11 +1,13 @@
 //! A clinic database on disk with its key file: set-up, signing in, and the account changes that must
 //! touch both (a user's password wraps the database key in the key file and is hashed in the database).
 use crate::db::{Db, DbKey, Keyring};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::org::{self, NewOrganization};
-use crate::people::{self, Actor, NewUser};
+use crate::people::{self, Actor, NewUser, Role};
+use crate::pki::{self, RootKey};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
+use zeroize::Zeroizing;
 
 /// A signed-in user working on an open clinic database.
 pub struct Session {
@@ -13,6 +15,10 @@ pub struct Session {
     pub actor: Actor,
     path: PathBuf,
     key: DbKey,
+    /// The clinic CA's key, unlocked when an admin signs in (to issue and re-issue certificates).
+    root: Option<RootKey>,
+    /// The user's own password, kept to re-seal their signing key when they change it.
+    password: Zeroizing<String>,
 }
 
 /// Creates a new clinic database at `path`: the encrypted file, its key file, the organization and the first
@@ -26,9 +32,12 @@ pub fn init(path: &Path, organization: &NewOrganization, admin: &NewUser) -> Res
         let mut db = Db::create(path, &key)?;
         org::setup(&mut db, organization)?;
         let actor = people::bootstrap_admin(&mut db, admin)?;
+        let name = organization.name.trim().to_string();
+        let root = db.tx(|tx| pki::create_root(tx, &name, actor.id(), &admin.password))?;
         let mut ring = Keyring::create(path)?;
         ring.add(&actor.login, &admin.password, &key)?;
-        Ok(Session { db, actor, path: path.to_path_buf(), key })
+        let password = Zeroizing::new(admin.password.clone());
+        Ok(Session { db, actor, path: path.to_path_buf(), key, root: Some(root), password })
     };
     attempt().inspect_err(|_| remove_files(path))
 }
@@ -48,7 +57,8 @@ pub fn sign_in(path: &Path, login: &str, password: &str) -> Result<Session> {
     let key = Keyring::load(path)?.unlock(&login, password)?;
     let mut db = Db::open(path, &key)?;
     let actor = people::sign_in(&mut db, &login, password)?;
-    Ok(Session { db, actor, path: path.to_path_buf(), key })
+    let root = if actor.has(Role::Admin) { pki::unlock_root(db.conn(), &actor, password)? } else { None };
+    Ok(Session { db, actor, path: path.to_path_buf(), key, root, password: Zeroizing::new(password.to_string()) })
 }
 
 impl Session {
@@ -56,21 +66,48 @@ impl Session {
         &self.path
     }
 
-    /// Creates a user and lets them unlock the database with their password. Admins only.
+    /// Creates a user, issues their signing certificate when their roles sign documents (and gives a new
+    /// admin a copy of the CA key), and lets them unlock the database with their password. Admins only.
     pub fn add_user(&mut self, u: &NewUser) -> Result<Uuid> {
-        let id = people::create(&mut self.db, &self.actor, u)?;
-        let mut ring = Keyring::load(&self.path)?;
-        ring.add(&u.login.trim().to_lowercase(), &u.password, &self.key)?;
+        let root = self.root.as_ref().ok_or(Error::Forbidden { action: "user_create" })?;
+        let id = people::create(&mut self.db, &self.actor, u, |tx, id| {
+            if u.roles.iter().any(|r| pki::SIGNING_ROLES.contains(r)) {
+                pki::issue(tx, root, id, &u.password)?;
+            }
+            if u.roles.contains(&Role::Admin) {
+                pki::share_root(tx, root, id, &u.password)?;
+            }
+            Keyring::load(&self.path)?.add(&u.login.trim().to_lowercase(), &u.password, &self.key)
+        })?;
         Ok(id)
     }
 
-    /// Changes a password in the database and re-wraps the database key for it, together.
+    /// Changes a password: the database hash, the key file and the signing key together. Users changing
+    /// their own password keep their key (re-sealed); an admin resetting someone else's issues them a new
+    /// key and certificate and revokes the old ones, since the old key cannot be opened without the old
+    /// password.
     pub fn change_password(&mut self, login: &str, new_password: &str) -> Result<()> {
         let login = login.trim().to_lowercase();
-        let (path, key) = (self.path.clone(), self.key.clone());
-        people::change_password(&mut self.db, &self.actor, &login, new_password, || {
+        let own = login == self.actor.login;
+        let (path, key, old) = (self.path.clone(), self.key.clone(), self.password.clone());
+        let root = self.root.as_ref();
+        people::change_password(&mut self.db, &self.actor, &login, new_password, |tx, id| {
+            match (own, root) {
+                (true, _) => pki::reseal(tx, id, &old, new_password)?,
+                (false, Some(root)) => pki::reissue(tx, root, id, new_password)?,
+                (false, None) => return Err(Error::Forbidden { action: "user_change_password" }),
+            }
+            if let Some(root) = root {
+                if pki::holds_root(tx, id)? {
+                    pki::share_root(tx, root, id, new_password)?;
+                }
+            }
             Keyring::load(&path)?.add(&login, new_password, &key)
-        })
+        })?;
+        if own {
+            self.password = Zeroizing::new(new_password.to_string());
+        }
+        Ok(())
     }
 
     /// Deactivates a user and removes their copy of the database key.

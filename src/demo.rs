@@ -9,7 +9,8 @@ use crate::error::Result;
 use crate::org::NewOrganization;
 use crate::patients::{self, NewPatient};
 use crate::people::{Actor, NewUser, Role};
-use crate::{administrations, safety, validate};
+use crate::signatures::RecordKind;
+use crate::{administrations, safety, signatures, validate, Lang};
 use chrono::{Days, NaiveDate};
 use std::path::Path;
 use uuid::Uuid;
@@ -160,11 +161,21 @@ impl Demo {
         commission::adopt(&mut self.s.db, &chair, meeting, case_id)
     }
 
+    /// Every required signer signs the decision, in order.
+    fn sign_all(&mut self, decision: Uuid) -> Result<()> {
+        for (seat, _) in signatures::status(self.s.db.conn(), decision)?.signers {
+            let signer = self.as_user(&seat.login)?;
+            let password = USERS.iter().find(|u| u.login == seat.login).map(|u| u.password).unwrap_or_default();
+            signatures::sign_decision(&mut self.s.db, &signer, decision, password, Lang::Ru)?;
+        }
+        Ok(())
+    }
+
     fn plan(&self, from: i64, to: i64) -> Plan {
         Plan {
             window_from: self.d(from),
             window_to: self.d(to),
-            dose: "1 × 10⁸ CAR-положительных жизнеспособных Т-клеток".into(),
+            dose: "100 млн CAR-положительных жизнеспособных Т-клеток".into(),
             route: "внутривенно капельно".into(),
         }
     }
@@ -350,14 +361,21 @@ fn fill(demo: &mut Demo) -> Result<()> {
         commission::add_to_agenda(&mut demo.s.db, &secretary, past, case_id, &plan)?;
     }
     let approved = demo.vote(past, ce, ["for", "for", "for", "for"])?;
-    demo.vote(past, cf, ["for", "for", "for", "abstain"])?;
-    demo.vote(past, cg, ["for", "against", "against", "against"])?;
-    demo.vote(past, ch, ["for", "for", "against", "abstain"])?;
+    let child_decision = demo.vote(past, cf, ["for", "for", "for", "abstain"])?;
+    let rejected = demo.vote(past, cg, ["for", "against", "against", "against"])?;
+    let deferred = demo.vote(past, ch, ["for", "for", "against", "abstain"])?;
     commission::close_meeting(&mut demo.s.db, &secretary, past)?;
+    for decision in [approved, child_decision, rejected, deferred] {
+        demo.sign_all(decision)?;
+    }
 
-    demo.consent(ce, -14, None)?;
-    demo.consent(cf, -13, Some(("Смирнова Ольга Николаевна", "мать несовершеннолетней пациентки (до 15 лет)")))?;
+    let adult_consent = demo.consent(ce, -14, None)?;
+    let child_consent =
+        demo.consent(cf, -13, Some(("Смирнова Ольга Николаевна", "мать несовершеннолетней пациентки (до 15 лет)")))?;
     let doctor = demo.as_user("doctor")?;
+    for consent in [adult_consent, child_consent] {
+        signatures::sign_record(&mut demo.s.db, &doctor, RecordKind::Consent, consent, "doctor-demo", Lang::Ru)?;
+    }
     let given = administrations::record(
         &mut demo.s.db,
         &doctor,
@@ -366,7 +384,7 @@ fn fill(demo: &mut Demo) -> Result<()> {
             administered_at: format!("{} 10:30", day(demo.today, -5)),
             setting: "inpatient".into(),
             department: "Отделение гематологии и трансплантации костного мозга".into(),
-            dose: "1 × 10⁸ CAR-положительных жизнеспособных Т-клеток".into(),
+            dose: "100 млн CAR-положительных жизнеспособных Т-клеток".into(),
             route: "внутривенно капельно".into(),
             batch: "ИБТЛП-2026-0001".into(),
             staff: "Морозов Д. А., врач-гематолог; Ершова Т. В., медицинская сестра".into(),
@@ -384,6 +402,7 @@ fn fill(demo: &mut Demo) -> Result<()> {
             causality: "probable".into(),
         },
     )?;
+    signatures::sign_record(&mut demo.s.db, &doctor, RecordKind::Administration, given, "doctor-demo", Lang::Ru)?;
 
     let next = commission::create_meeting(&mut demo.s.db, &secretary, &day(demo.today, 4))?;
     let plan = demo.plan(5, 30);

@@ -103,6 +103,11 @@ pub enum Rule {
     OnsetBeforeAdministration,
     UserInactive,
     LastAdmin,
+    NoValidCertificate,
+    DecisionUnsigned,
+    NotASigner,
+    AlreadySigned,
+    PresidingSignsLast,
 }
 
 impl Rule {
@@ -143,6 +148,11 @@ impl Rule {
             Rule::OnsetBeforeAdministration => "onset_before_administration",
             Rule::UserInactive => "user_inactive",
             Rule::LastAdmin => "last_admin",
+            Rule::NoValidCertificate => "no_valid_certificate",
+            Rule::DecisionUnsigned => "decision_unsigned",
+            Rule::NotASigner => "not_a_signer",
+            Rule::AlreadySigned => "already_signed",
+            Rule::PresidingSignsLast => "presiding_signs_last",
         }
     }
 
@@ -212,6 +222,8 @@ pub enum Storage {
     Io(#[from] std::io::Error),
     #[error("crypto failure")]
     Crypto,
+    #[error("document: {0}")]
+    Document(String),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -309,6 +321,7 @@ fn storage_code(s: &Storage) -> &'static str {
         Storage::Migration(_) => "migration",
         Storage::Io(_) => "io",
         Storage::Crypto => "crypto",
+        Storage::Document(_) => "document",
     }
 }
 
@@ -327,6 +340,7 @@ fn storage_message(s: &Storage, lang: Lang) -> String {
         Storage::Sqlite(e) => vec![("detail", e.to_string())],
         Storage::Migration(e) => vec![("detail", e.to_string())],
         Storage::Io(e) => vec![("detail", e.to_string())],
+        Storage::Document(d) => vec![("detail", d.clone())],
         Storage::Crypto => vec![],
     };
     tr(lang, &key, &args)

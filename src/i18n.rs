@@ -2,6 +2,9 @@
 //! CLI comes from there, in Russian (the default) or English.
 use std::borrow::Cow;
 
+// Makes the compiler track the catalogue, so an edited message rebuilds the crate (rust-i18n reads it in a macro).
+const _CATALOGUE: &str = include_str!("../locales/app.yml");
+
 /// A language the core can speak to a user in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -127,7 +130,7 @@ mod tests {
                 missing.push(format!("check.{c}"));
             }
         }
-        for marker in ["invalid(\"", "text(\"", "optional_text(\"", "date(\"", "one_of(\""] {
+        for marker in ["invalid(\"", "text(\"", "optional_text(\"", "::date(\"", "one_of(\""] {
             for f in quoted_after(marker) {
                 if !has(&format!("field.{f}")) && !has(&format!("check.{f}")) {
                     missing.push(format!("field.{f} ({marker})"));

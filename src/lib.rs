@@ -11,13 +11,17 @@ pub mod commission;
 pub mod consent;
 pub mod db;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod i18n;
 pub mod icd;
 pub mod org;
 pub mod patients;
 pub mod people;
+pub mod pki;
 pub mod safety;
+pub mod signatures;
+pub mod signing;
 pub mod validate;
 
 pub use clinic::Session;

@@ -66,6 +66,7 @@ pub fn record(db: &mut Db, actor: &Actor, a: &NewAdministration) -> Result<Uuid>
         org::check_permit(tx)?;
         let d = commission::decision(tx, a.decision_id)?;
         usable(&d)?;
+        crate::signatures::require_signed(tx, d.id)?;
         let day = at.date();
         if day < d.window_from || day > d.window_to {
             return Err(Error::Refused(Rule::OutsideWindow {

@@ -1,11 +1,16 @@
 //! `btlp`: the command-line tool over the core library, for administrators and scripts. Every command takes
 //! `--db PATH`; credentials come from `BTLP_USER` / `BTLP_PASSWORD` or are asked for.
 use btlp_commission::cases::{self, CaseState};
+use btlp_commission::error::Rule;
 use btlp_commission::i18n::tr;
 use btlp_commission::org::NewOrganization;
 use btlp_commission::people::{NewUser, Role};
+use btlp_commission::signatures::RecordKind;
+use btlp_commission::signing::ca;
 use btlp_commission::validate::{show_date, show_snils};
-use btlp_commission::{administrations, audit, clinic, commission, consent, demo, icd, patients, safety};
+use btlp_commission::{
+    administrations, audit, clinic, commission, consent, demo, icd, patients, pki, safety, signatures,
+};
 use btlp_commission::{Error, Lang, Result, Session};
 use clap::{Parser, Subcommand};
 use std::io::{BufRead, IsTerminal, Write};
@@ -84,6 +89,38 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Write a signed consent or administration record.
+    Record {
+        /// consent or administration
+        kind: String,
+        id: String,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check every signature of a PDF against the clinic's root certificate.
+    Verify {
+        file: PathBuf,
+        /// The clinic database (its root certificate and revocation list); needs a sign-in.
+        #[arg(long, env = "BTLP_DB", conflicts_with = "root")]
+        db: Option<PathBuf>,
+        /// The clinic's root certificate (PEM), as written by export-root.
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
+    /// Write the clinic's root certificate (PEM) for outside verifiers.
+    ExportRoot {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Signing certificates.
+    Cert {
+        #[command(subcommand)]
+        command: CertCommand,
+    },
     /// The МКБ-10 catalogue.
     Icd {
         #[command(subcommand)]
@@ -116,6 +153,20 @@ enum DecisionCommand {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Write a decision's stored PDF (fully signed once every signer has signed).
+    Pdf {
+        number: String,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Sign a decision as the signed-in user (BTLP_USER / BTLP_PASSWORD).
+    Sign {
+        number: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -145,6 +196,21 @@ enum UserCommand {
     },
     /// List users.
     List {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum CertCommand {
+    /// List certificates.
+    List {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Revoke a certificate by its serial number (admins).
+    Revoke {
+        serial: String,
         #[command(flatten)]
         db: DbArg,
     },
@@ -267,6 +333,69 @@ fn run(command: Command, lang: Lang) -> Result<()> {
             }
             Ok(())
         }
+        Command::Decision { command: DecisionCommand::Pdf { number, db, out } } => {
+            let s = sign_in(&db.db, lang)?;
+            let d = commission::by_number(s.db.conn(), &number)?;
+            let Some((pdf, complete)) = signatures::decision_pdf(s.db.conn(), d.id)? else {
+                return Err(Error::Refused(Rule::DecisionUnsigned));
+            };
+            std::fs::write(&out, &pdf)?;
+            if !complete {
+                eprintln!("{}", tr(lang, "cli.unsigned_pdf", &[]));
+            }
+            println!("{}", tr(lang, "cli.written", &[("path", out.display().to_string())]));
+            Ok(())
+        }
+        Command::Decision { command: DecisionCommand::Sign { number, db } } => {
+            let mut s = sign_in(&db.db, lang)?;
+            let d = commission::by_number(s.db.conn(), &number)?;
+            let password = password(lang, "BTLP_PASSWORD", "cli.prompt_password")?;
+            let actor = s.actor.clone();
+            let st = signatures::sign_decision(&mut s.db, &actor, d.id, &password, lang)?;
+            let n = st.signers.iter().filter(|(_, at)| at.is_some()).count();
+            println!("{}", tr(lang, "cli.signed_by", &[("n", n.to_string()), ("total", st.signers.len().to_string())]));
+            Ok(())
+        }
+        Command::Record { kind, id, db, out } => {
+            let s = sign_in(&db.db, lang)?;
+            let (kind, entity) = match kind.as_str() {
+                "consent" => (RecordKind::Consent, "consent"),
+                "administration" => (RecordKind::Administration, "administration"),
+                _ => {
+                    let allowed = "consent, administration".to_string();
+                    return Err(Error::invalid("kind", btlp_commission::error::Check::OneOf { allowed }));
+                }
+            };
+            let id = uuid::Uuid::parse_str(id.trim())
+                .map_err(|_| Error::invalid("id", btlp_commission::error::Check::OneOf { allowed: "UUID".into() }))?;
+            let pdf =
+                signatures::record_pdf(s.db.conn(), kind, id)?.ok_or(Error::NotFound { entity, id: id.to_string() })?;
+            std::fs::write(&out, pdf)?;
+            println!("{}", tr(lang, "cli.written", &[("path", out.display().to_string())]));
+            Ok(())
+        }
+        Command::Verify { file, db, root } => verify(lang, &file, db.as_deref(), root.as_deref()),
+        Command::ExportRoot { db, out } => {
+            let s = sign_in(&db.db, lang)?;
+            std::fs::write(&out, ca::to_pem(&pki::root_cert(s.db.conn())?))?;
+            println!("{}", tr(lang, "cli.written", &[("path", out.display().to_string())]));
+            Ok(())
+        }
+        Command::Cert { command: CertCommand::List { db } } => {
+            let s = sign_in(&db.db, lang)?;
+            for c in pki::list(s.db.conn())? {
+                let revoked = c.revoked_at.map(|t| format!("  × {t}")).unwrap_or_default();
+                println!("{:<18} {:<12} {:<32} {}{}", c.serial, c.login, c.full_name, &c.not_after[..10], revoked);
+            }
+            Ok(())
+        }
+        Command::Cert { command: CertCommand::Revoke { serial, db } } => {
+            let mut s = sign_in(&db.db, lang)?;
+            let actor = s.actor.clone();
+            pki::revoke(&mut s.db, &actor, &serial)?;
+            println!("{}", tr(lang, "cli.done", &[]));
+            Ok(())
+        }
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let s = sign_in(&db.db, lang)?;
             match audit::verify(s.db.conn())? {
@@ -308,6 +437,52 @@ fn run(command: Command, lang: Lang) -> Result<()> {
     }
 }
 
+fn verify(lang: Lang, file: &Path, db: Option<&Path>, root: Option<&Path>) -> Result<()> {
+    let pdf = std::fs::read(file)?;
+    let checks = match (db, root) {
+        (_, Some(root)) => {
+            let pem = std::fs::read_to_string(root)?;
+            signatures::verify(&pdf, &ca::from_pem(&pem)?, &[])?
+        }
+        (Some(db), None) => signatures::verify_with_db(sign_in(db, lang)?.db.conn(), &pdf)?,
+        (None, None) => return Err(Error::invalid("root", btlp_commission::error::Check::Required)),
+    };
+    if checks.is_empty() {
+        println!("{}", tr(lang, "cli.verify_none", &[]));
+        std::process::exit(2);
+    }
+    for (i, c) in checks.iter().enumerate() {
+        let verdict = tr(lang, if c.valid() { "cli.verify_ok" } else { "cli.verify_bad" }, &[]);
+        let time = c.signing_time.map(|t| t.format("%d.%m.%Y %H:%M:%S %:z").to_string()).unwrap_or_default();
+        let args = [
+            ("n", (i + 1).to_string()),
+            ("verdict", verdict),
+            ("name", c.signer_cn.clone()),
+            ("serial", c.signer_serial_hex.clone()),
+            ("time", time),
+        ];
+        println!("{}", tr(lang, "cli.verify_line", &args));
+        for (ok, key) in [
+            (c.intact, "cli.verify_intact_no"),
+            (c.chain_ok, "cli.verify_chain_no"),
+            (!c.revoked, "cli.verify_revoked"),
+            (c.covers_revision, "cli.verify_revision_no"),
+            (c.later_changes_only_signatures, "cli.verify_later_no"),
+        ] {
+            if !ok {
+                println!("    {}", tr(lang, key, &[]));
+            }
+        }
+    }
+    if checks.iter().all(|c| c.valid()) {
+        println!("{}", tr(lang, "cli.verify_summary_ok", &[("n", checks.len().to_string())]));
+        Ok(())
+    } else {
+        println!("{}", tr(lang, "cli.verify_summary_bad", &[]));
+        std::process::exit(2);
+    }
+}
+
 fn parse_state(code: &str) -> Result<CaseState> {
     CaseState::ALL.into_iter().find(|s| s.code() == code.trim()).ok_or_else(|| {
         let allowed = CaseState::ALL.map(|s| s.code()).join(", ");
@@ -343,7 +518,7 @@ fn show_case(s: &Session, id: &str, lang: Lang) -> Result<()> {
     for k in consent::for_case(conn, c.id)? {
         let withdrawn =
             k.withdrawn_on.map(|d| format!(" — {} {}", t("cli.withdrawn"), show_date(d))).unwrap_or_default();
-        println!("  {} {} ({}){}", show_date(k.signed_on), k.signer_name, k.form_version, withdrawn);
+        println!("  {} {} ({}){} [{}]", show_date(k.signed_on), k.signer_name, k.form_version, withdrawn, k.id);
     }
     println!("\n{}", t("cli.decisions"));
     for d in commission::decisions(conn, Some(c.id), i64::MAX, 0)? {
@@ -365,7 +540,7 @@ fn show_case(s: &Session, id: &str, lang: Lang) -> Result<()> {
     }
     println!("\n{}", t("cli.administrations"));
     for a in administrations::for_case(conn, c.id)? {
-        println!("  {} {} {} {}", a.administered_at.format("%d.%m.%Y %H:%M"), a.dose, a.route, a.batch);
+        println!("  {} {} {} {} [{}]", a.administered_at.format("%d.%m.%Y %H:%M"), a.dose, a.route, a.batch, a.id);
         for r in safety::for_administration(conn, a.id)? {
             println!("    {} {}: {}", t("cli.reaction"), show_date(r.onset_on), r.description);
         }

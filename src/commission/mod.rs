@@ -4,6 +4,7 @@
 mod composition;
 pub(crate) mod decision;
 mod meeting;
+mod protocol;
 mod vote;
 
 pub use composition::{compose, effective_on, Composition, NewComposition, Seat, SeatRole};
@@ -13,4 +14,5 @@ pub use decision::{
 pub use meeting::{
     add_to_agenda, close_meeting, create_meeting, declare_conflict, meeting, set_attendance, Meeting, Plan,
 };
+pub use protocol::{protocol, Protocol, VoteRecord};
 pub use vote::{cast, tally, Choice, Tally};

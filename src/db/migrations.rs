@@ -4,7 +4,10 @@ use crate::error::{Result, Storage};
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
-const FILES: &[&str] = &[include_str!("../../migrations/20261123000000_initial.sql")];
+const FILES: &[&str] = &[
+    include_str!("../../migrations/20261123000000_initial.sql"),
+    include_str!("../../migrations/20261123100000_signatures.sql"),
+];
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(FILES.iter().map(|sql| M::up(sql)).collect())

@@ -101,10 +101,15 @@ pub fn bootstrap_admin(db: &mut Db, u: &NewUser) -> Result<Actor> {
     })
 }
 
-/// Creates a user. Admins only.
-pub fn create(db: &mut Db, actor: &Actor, u: &NewUser) -> Result<Uuid> {
+/// Creates a user. Admins only. `then` runs in the same transaction with the new id (the session uses it to
+/// issue the user's signing certificate), so the user exists with everything or not at all.
+pub fn create(db: &mut Db, actor: &Actor, u: &NewUser, then: impl FnOnce(&Tx, Uuid) -> Result<()>) -> Result<Uuid> {
     actor.require("user_create", &[Role::Admin])?;
-    db.tx(|tx| insert(tx, &actor.login, u))
+    db.tx(|tx| {
+        let id = insert(tx, &actor.login, u)?;
+        then(tx, id)?;
+        Ok(id)
+    })
 }
 
 /// Checks a login and password against the stored hash and returns the signed-in actor.
@@ -144,7 +149,7 @@ pub fn change_password(
     actor: &Actor,
     login: &str,
     new_password: &str,
-    then: impl FnOnce() -> Result<()>,
+    then: impl FnOnce(&Tx, Uuid) -> Result<()>,
 ) -> Result<()> {
     let login = login.trim().to_lowercase();
     if login != actor.login {
@@ -155,7 +160,7 @@ pub fn change_password(
         let id = user_id(tx, &login)?;
         tx.execute("UPDATE users SET password_hash = ?1 WHERE id = ?2", params![hash(new_password)?, id])?;
         audit::record(tx, actor, "user.change_password", "user", &id.to_string(), &login)?;
-        then()
+        then(tx, id)
     })
 }
 

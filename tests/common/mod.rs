@@ -7,7 +7,8 @@ use btlp_commission::consent::{self, NewConsent};
 use btlp_commission::org::{self, NewOrganization};
 use btlp_commission::patients::{self, NewPatient};
 use btlp_commission::people::{self, NewUser};
-use btlp_commission::{Actor, Clock, Db, Role};
+use btlp_commission::{pki, signatures};
+use btlp_commission::{Actor, Clock, Db, Lang, Role};
 use chrono::{DateTime, FixedOffset};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -41,6 +42,7 @@ impl Clinic {
         .unwrap();
         let admin =
             people::bootstrap_admin(&mut db, &user("admin", "Админов Админ Админович", vec![Role::Admin])).unwrap();
+        let root = db.tx(|tx| pki::create_root(tx, "Тестовая клиника", admin.id(), &password("admin"))).unwrap();
         let mut users = HashMap::new();
         let people = [
             ("chair", Role::Chair),
@@ -53,7 +55,11 @@ impl Clinic {
             ("outsider", Role::Member),
         ];
         for (login, role) in people {
-            people::create(&mut db, &admin, &user(login, "Тестов Тест Тестович", vec![role])).unwrap();
+            let name = format!("Тестов {login} Тестович");
+            people::create(&mut db, &admin, &user(login, &name, vec![role]), |tx, id| {
+                pki::issue(tx, &root, id, &password(login)).map(|_| ())
+            })
+            .unwrap();
             users.insert(login, people::sign_in(&mut db, login, &password(login)).unwrap());
         }
         users.insert("admin", admin);
@@ -157,6 +163,21 @@ impl Clinic {
         }
         let chair = self.as_("chair");
         (case, commission::adopt(&mut self.db, &chair, m, case).unwrap())
+    }
+
+    /// Every required signer signs the decision with their own password, in order.
+    pub fn sign_all(&mut self, decision: Uuid) {
+        for (seat, _) in signatures::status(self.db.conn(), decision).unwrap().signers {
+            let who = self.as_(&seat.login);
+            signatures::sign_decision(&mut self.db, &who, decision, &password(&seat.login), Lang::Ru).unwrap();
+        }
+    }
+
+    /// An approved decision signed by everyone required.
+    pub fn signed(&mut self) -> (Uuid, Uuid) {
+        let (case, decision) = self.approved();
+        self.sign_all(decision);
+        (case, decision)
     }
 
     pub fn consent(&mut self, case: Uuid, signed_on: &str) -> btlp_commission::Result<Uuid> {

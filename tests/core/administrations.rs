@@ -29,7 +29,7 @@ fn record(c: &mut Clinic, a: &NewAdministration) -> btlp_commission::Result<Uuid
 #[test]
 fn an_approved_decision_with_consent_allows_one_administration() {
     let mut c = Clinic::new();
-    let (case, d) = c.approved();
+    let (case, d) = c.signed();
     c.consent(case, "25.05.2026").unwrap();
     record(&mut c, &given(d, "01.06.2026 10:00")).expect("all rules hold, so the administration is recorded");
     let r = record(&mut c, &given(d, "01.06.2026 11:00"));
@@ -41,9 +41,20 @@ fn an_approved_decision_with_consent_allows_one_administration() {
 }
 
 #[test]
-fn a_withdrawn_consent_blocks_administration() {
+fn an_unsigned_decision_blocks_administration() {
     let mut c = Clinic::new();
     let (case, d) = c.approved();
+    c.consent(case, "25.05.2026").unwrap();
+    assert!(
+        matches!(record(&mut c, &given(d, "01.06.2026 10:00")), Err(Error::Refused(Rule::DecisionUnsigned))),
+        "until every required signer has signed, the decision authorises nothing"
+    );
+}
+
+#[test]
+fn a_withdrawn_consent_blocks_administration() {
+    let mut c = Clinic::new();
+    let (case, d) = c.signed();
     let k = c.consent(case, "25.05.2026").unwrap();
     let doc = c.as_("doc");
     consent::withdraw(&mut c.db, &doc, k, "30.05.2026", "").unwrap();
@@ -56,7 +67,7 @@ fn a_withdrawn_consent_blocks_administration() {
 #[test]
 fn no_consent_no_administration() {
     let mut c = Clinic::new();
-    let (_, d) = c.approved();
+    let (_, d) = c.signed();
     assert!(
         matches!(record(&mut c, &given(d, "01.06.2026 10:00")), Err(Error::Refused(Rule::NoConsent))),
         "administration needs informed consent"
@@ -66,7 +77,7 @@ fn no_consent_no_administration() {
 #[test]
 fn the_window_and_setting_of_the_decision_bind() {
     let mut c = Clinic::new();
-    let (case, d) = c.approved();
+    let (case, d) = c.signed();
     c.consent(case, "25.05.2026").unwrap();
     let mut early = given(d, "31.05.2026 10:00");
     assert!(
@@ -96,6 +107,7 @@ fn a_rejected_decision_authorises_nothing() {
     }
     let chair = c.as_("chair");
     let d = commission::adopt(&mut c.db, &chair, m, case).unwrap();
+    c.sign_all(d);
     c.consent(case, "25.05.2026").unwrap();
     assert!(
         matches!(record(&mut c, &given(d, "01.06.2026 10:00")), Err(Error::Refused(Rule::DecisionNotApproved))),
@@ -106,7 +118,7 @@ fn a_rejected_decision_authorises_nothing() {
 #[test]
 fn a_suspended_permit_blocks_administration() {
     let mut c = Clinic::new();
-    let (case, d) = c.approved();
+    let (case, d) = c.signed();
     c.consent(case, "25.05.2026").unwrap();
     let admin = c.as_("admin");
     org::update_permit(&mut c.db, &admin, PermitStatus::Revoked, None).unwrap();
@@ -119,7 +131,7 @@ fn a_suspended_permit_blocks_administration() {
 #[test]
 fn only_a_physician_records_an_administration() {
     let mut c = Clinic::new();
-    let (case, d) = c.approved();
+    let (case, d) = c.signed();
     c.consent(case, "25.05.2026").unwrap();
     let chair = c.as_("chair");
     assert!(
@@ -134,7 +146,7 @@ fn only_a_physician_records_an_administration() {
 #[test]
 fn an_adverse_reaction_follows_its_administration() {
     let mut c = Clinic::new();
-    let (case, d) = c.approved();
+    let (case, d) = c.signed();
     c.consent(case, "25.05.2026").unwrap();
     let a = record(&mut c, &given(d, "01.06.2026 10:00")).unwrap();
     let doc = c.as_("doc");
@@ -161,7 +173,7 @@ fn an_adverse_reaction_follows_its_administration() {
 #[test]
 fn every_change_is_audited_and_the_chain_holds() {
     let mut c = Clinic::new();
-    let (case, d) = c.approved();
+    let (case, d) = c.signed();
     c.consent(case, "25.05.2026").unwrap();
     record(&mut c, &given(d, "01.06.2026 10:00")).unwrap();
     let actions: Vec<String> =

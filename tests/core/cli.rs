@@ -99,3 +99,34 @@ fn init_creates_a_database_the_admin_can_open() {
     let again = btlp(&args, "", "boss-password");
     assert!(!again.status.success(), "init must refuse to overwrite an existing database");
 }
+
+#[test]
+fn demo_decisions_are_fully_signed_and_pass_outside_validators() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let db = path("demo.db");
+    assert!(btlp(&["demo", "--db", &db], "", "").status.success());
+    let out = btlp(&["decision", "pdf", "1/2026", "--db", &db, "--out", &path("d1.pdf")], "chair", "chair-demo");
+    assert!(out.status.success(), "the signed PDF is written: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "a demo decision is fully signed, so no warning is printed");
+    let out = btlp(&["export-root", "--db", &db, "--out", &path("root.pem")], "admin", "admin-demo");
+    assert!(out.status.success(), "the root certificate is exported");
+
+    let out = btlp(&["verify", &path("d1.pdf"), "--root", &path("root.pem")], "", "");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "btlp verify accepts the demo decision: {text}");
+    assert_eq!(text.matches("ДЕЙСТВИТЕЛЬНА").count(), 5, "secretary, three members and the chair: {text}");
+    assert!(text.contains("Орлов Виктор Андреевич"), "signers are named in Cyrillic: {text}");
+
+    let nss = path("nss");
+    std::fs::create_dir(&nss).unwrap();
+    let nssdir = format!("sql:{nss}");
+    let certutil = |args: &[&str]| Command::new("certutil").args(args).output().expect("certutil (libnss3-tools)");
+    assert!(certutil(&["-N", "-d", &nssdir, "--empty-password"]).status.success());
+    assert!(certutil(&["-A", "-d", &nssdir, "-n", "root", "-t", "CT,C,C", "-i", &path("root.pem")]).status.success());
+    let out = Command::new("pdfsig").args(["-nssdir", &nssdir, &path("d1.pdf")]).output().expect("pdfsig (poppler)");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(report.matches("Signature is Valid").count(), 5, "pdfsig must accept every signature: {report}");
+    assert_eq!(report.matches("Certificate is Trusted").count(), 5, "each chains to the clinic root: {report}");
+    assert!(!report.contains("not signed"), "pdfsig: {report}");
+}

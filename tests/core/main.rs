@@ -10,4 +10,5 @@ mod commission;
 mod consent;
 mod patients;
 mod people;
+mod signing;
 mod storage;

@@ -8,7 +8,7 @@ use btlp_commission::{Error, Role};
 fn only_an_admin_creates_users() {
     let mut c = Clinic::new();
     let doc = c.as_("doc");
-    let r = people::create(&mut c.db, &doc, &user("newbie", "Новиков Новик", vec![Role::Physician]));
+    let r = people::create(&mut c.db, &doc, &user("newbie", "Новиков Новик", vec![Role::Physician]), |_, _| Ok(()));
     assert!(matches!(r, Err(Error::Forbidden { action: "user_create" })), "a physician must not create users");
 }
 
@@ -27,11 +27,11 @@ fn short_passwords_and_bad_logins_name_their_field() {
     let mut c = Clinic::new();
     let admin = c.as_("admin");
     let mut u = user("x y", "Пробелов Пробел", vec![Role::Member]);
-    let r = people::create(&mut c.db, &admin, &u);
+    let r = people::create(&mut c.db, &admin, &u, |_, _| Ok(()));
     assert!(matches!(r, Err(Error::Invalid { field: "login", .. })), "a login with a space names the login field");
     u.login = "valid".into();
     u.password = "short".into();
-    let r = people::create(&mut c.db, &admin, &u);
+    let r = people::create(&mut c.db, &admin, &u, |_, _| Ok(()));
     assert!(matches!(r, Err(Error::Invalid { field: "password", .. })), "a short password names its field");
 }
 

@@ -1,0 +1,254 @@
+//! The decision extract ("выписка из протокола заседания врачебной комиссии"): everything the commission
+//! decided about one administration, on A4, in the user's language (Russian by default).
+use super::layout::{Layout, Weight, LEFT, WIDTH};
+use super::{qr_modules, save, sha256_hex, Meta, Rendered};
+use crate::cases::{self, FindingKind};
+use crate::commission::{self, Decision, Outcome, Protocol, SeatRole};
+use crate::error::Result;
+use crate::i18n::{tr, Lang};
+use crate::validate::show_date;
+use crate::{consent, icd, org, patients};
+use chrono::{DateTime, FixedOffset};
+use rusqlite::Connection;
+
+/// Everything the extract prints, gathered from the record.
+#[derive(Debug, Clone)]
+pub struct DecisionSheet {
+    pub org: org::Organization,
+    pub decision: Decision,
+    pub meeting_date: chrono::NaiveDate,
+    pub composition_order: String,
+    pub protocol: Protocol,
+    pub patient: patients::Patient,
+    pub case: cases::Case,
+    pub icd_title: String,
+    pub findings: Vec<cases::Finding>,
+    pub consent: Option<consent::Consent>,
+    pub supersedes_number: Option<String>,
+    pub adopted_at: DateTime<FixedOffset>,
+}
+
+pub fn decision_sheet(conn: &Connection, decision: &Decision) -> Result<DecisionSheet> {
+    let meeting = commission::meeting_of(conn, decision)?;
+    let case = cases::get(conn, decision.case_id)?;
+    let icd_title = icd::search(conn, &case.icd_code, 1)?.into_iter().next().map(|e| e.title).unwrap_or_default();
+    let consent = consent::for_case(conn, case.id)?.into_iter().rfind(|c| c.withdrawn_on.is_none());
+    let supersedes_number = match decision.supersedes {
+        Some(id) => Some(commission::decision(conn, id)?.number),
+        None => None,
+    };
+    let adopted_at: String =
+        conn.query_row("SELECT created_at FROM decisions WHERE id = ?1", [decision.id], |r| r.get(0))?;
+    Ok(DecisionSheet {
+        org: org::get(conn)?,
+        decision: decision.clone(),
+        meeting_date: meeting.date,
+        composition_order: meeting.composition.order_ref.clone(),
+        protocol: commission::protocol(conn, decision.meeting_id, decision.case_id)?,
+        patient: patients::get(conn, case.patient_id)?,
+        icd_title,
+        findings: cases::findings(conn, case.id)?,
+        consent,
+        supersedes_number,
+        adopted_at: DateTime::parse_from_rfc3339(&adopted_at).unwrap_or_else(|_| chrono::Local::now().fixed_offset()),
+        case,
+    })
+}
+
+fn masked_snils(snils: Option<&str>) -> String {
+    match snils {
+        Some(s) if s.len() == 11 => format!("***-***-*{} {}", &s[7..9], &s[9..11]),
+        _ => "—".into(),
+    }
+}
+
+fn seat_label(lang: Lang, role: SeatRole) -> String {
+    tr(lang, &format!("seat.{}", role.code()), &[])
+}
+
+/// Renders the extract twice: without the QR code to get the content digest, then with it.
+pub fn render_decision(sheet: &DecisionSheet, lang: Lang) -> Result<Rendered> {
+    let first = render(sheet, lang, None)?;
+    let digest = sha256_hex(&first.0);
+    let (pdf, boxes) = render(sheet, lang, Some(&digest))?;
+    Ok(Rendered { pdf, content_sha256: digest, signature_boxes: boxes })
+}
+
+fn render(s: &DecisionSheet, lang: Lang, digest: Option<&str>) -> Result<(Vec<u8>, Vec<super::Placed>)> {
+    let t = |key: &str| tr(lang, &format!("doc.{key}"), &[]);
+    let d = &s.decision;
+    let meta = Meta {
+        title: tr(lang, "doc.title_meta", &[("number", d.number.clone())]),
+        author: s.org.name.clone(),
+        subject: t("subject"),
+        created: s.adopted_at,
+    };
+    let qr = digest.map(|h| qr_modules(&format!("BTLP-DECISION;{};{h}", d.number))).transpose()?;
+    let mut boxes = Vec::new();
+    let pdf = save(&meta, |regular, bold| {
+        let mut l = Layout::new(regular, bold);
+        l.paragraph(&s.org.name, 11.0, Weight::Bold, true);
+        let permit =
+            tr(lang, "doc.permit", &[("number", s.org.permit_number.clone()), ("date", show_date(s.org.permit_date))]);
+        l.paragraph(&permit, 9.0, Weight::Regular, true);
+        l.space(10.0);
+        l.paragraph(&t("title"), 13.0, Weight::Bold, true);
+        let heading = tr(
+            lang,
+            "doc.heading",
+            &[("number", d.number.clone()), ("date", show_date(d.decided_on)), ("meeting", show_date(s.meeting_date))],
+        );
+        l.paragraph(&heading, 10.5, Weight::Regular, true);
+        if let (Some(n), Some(why)) = (&s.supersedes_number, &d.correction_reason) {
+            l.paragraph(
+                &tr(lang, "doc.supersedes", &[("number", n.clone()), ("reason", why.clone())]),
+                9.5,
+                Weight::Regular,
+                true,
+            );
+        }
+        l.space(8.0);
+
+        section(&mut l, &t("s_commission"));
+        let present: Vec<String> =
+            s.protocol.present.iter().map(|p| format!("{} ({})", p.full_name, seat_label(lang, p.role))).collect();
+        let recused: Vec<String> =
+            s.protocol.recused.iter().map(|(p, why)| format!("{} — {}", p.full_name, why)).collect();
+        let rows = vec![
+            vec![t("composition"), s.composition_order.clone()],
+            vec![t("present"), present.join("; ")],
+            vec![t("recused"), if recused.is_empty() { t("none") } else { recused.join("; ") }],
+        ];
+        l.table(&[0.3, 0.7], None, &rows, 9.5);
+
+        section(&mut l, &t("s_patient"));
+        let p = &s.patient;
+        let mut rows = vec![
+            vec![t("patient"), p.full_name()],
+            vec![t("birth_date"), show_date(p.birth_date)],
+            vec![t("snils"), masked_snils(p.snils.as_deref())],
+            vec![t("diagnosis"), format!("{} — {}. {}", s.case.icd_code, s.icd_title, s.case.indication)],
+            vec![t("product"), s.case.product_name.clone()],
+            vec![t("genetic_study"), s.case.genetic_study.clone()],
+        ];
+        if let Some(r) = &p.representative {
+            rows.insert(3, vec![t("representative"), format!("{} ({})", r.full_name, r.relation)]);
+        }
+        l.table(&[0.3, 0.7], None, &rows, 9.5);
+
+        section(&mut l, &t("s_assessment"));
+        let rows: Vec<Vec<String>> = FindingKind::ALL
+            .iter()
+            .filter_map(|k| s.findings.iter().find(|f| f.kind == *k))
+            .map(|f| {
+                vec![tr(lang, &format!("finding.{}", f.kind.code()), &[]), f.finding.clone(), f.justification.clone()]
+            })
+            .collect();
+        l.table(&[0.24, 0.4, 0.36], Some(&[&t("finding"), &t("content"), &t("justification")]), &rows, 9.0);
+
+        section(&mut l, &t("s_conditions"));
+        let setting = tr(lang, &format!("setting.{}", d.setting.code()), &[]);
+        let consent = match &s.consent {
+            Some(c) => tr(
+                lang,
+                "doc.consent_line",
+                &[
+                    ("date", show_date(c.signed_on)),
+                    ("signer", c.signer_name.clone()),
+                    ("form", c.form_version.clone()),
+                    ("sheet", c.info_sheet_version.clone()),
+                ],
+            ),
+            None => t("consent_missing"),
+        };
+        let rows = vec![vec![t("setting"), format!("{setting}; {}", d.department)], vec![t("consent"), consent]];
+        l.table(&[0.3, 0.7], None, &rows, 9.5);
+
+        section(&mut l, &t("s_votes"));
+        let rows: Vec<Vec<String>> = s
+            .protocol
+            .votes
+            .iter()
+            .map(|v| {
+                vec![
+                    format!("{} ({})", v.seat.full_name, seat_label(lang, v.seat.role)),
+                    tr(lang, &format!("outcome.{}", v.choice.code()), &[]),
+                    v.reason.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        l.table(&[0.42, 0.16, 0.42], Some(&[&t("member"), &t("vote"), &t("dissent")]), &rows, 9.0);
+        let tally = tr(
+            lang,
+            "doc.tally",
+            &[
+                ("size", d.composition_size.to_string()),
+                ("present", d.present.to_string()),
+                ("recused", d.recused.to_string()),
+                ("for", d.votes_for.to_string()),
+                ("against", d.votes_against.to_string()),
+                ("abstain", d.votes_abstain.to_string()),
+                ("needed", d.threshold.to_string()),
+            ],
+        );
+        l.space(4.0);
+        l.paragraph(&tally, 9.5, Weight::Regular, false);
+
+        section(&mut l, &t("s_decision"));
+        let key = match d.outcome {
+            Outcome::Approved => "doc.text_approved",
+            Outcome::Rejected => "doc.text_rejected",
+            Outcome::Deferred => "doc.text_deferred",
+        };
+        let text = tr(
+            lang,
+            key,
+            &[
+                ("product", s.case.product_name.clone()),
+                ("patient", p.full_name()),
+                ("setting", setting.clone()),
+                ("department", d.department.clone()),
+                ("from", show_date(d.window_from)),
+                ("to", show_date(d.window_to)),
+                ("dose", d.dose.clone()),
+                ("route", d.route.clone()),
+            ],
+        );
+        l.paragraph(&text, 10.5, Weight::Regular, false);
+
+        section(&mut l, &t("s_signatures"));
+        let rows: Vec<Vec<String>> = s
+            .protocol
+            .signers
+            .iter()
+            .map(|seat| vec![seat_label(lang, seat.role), seat.full_name.clone(), String::new()])
+            .collect();
+        let placed = l.table(&[0.3, 0.4, 0.3], Some(&[&t("role"), &t("name"), &t("signature")]), &rows, 9.5);
+        boxes = placed.into_iter().filter_map(|cells| cells.get(2).copied()).collect();
+        l.space(4.0);
+        l.paragraph(&t("signature_note"), 8.0, Weight::Regular, false);
+
+        if let Some(modules) = &qr {
+            let size = 72.0;
+            l.ensure(size + 24.0);
+            l.space(8.0);
+            let top = l.top();
+            let page = l.page();
+            l.squares(page, LEFT, top, size, modules);
+            let caption = tr(lang, "doc.qr_caption", &[("number", d.number.clone())]);
+            l.text_beside(LEFT + size + 10.0, top + 20.0, WIDTH - size - 10.0, &caption, 8.0);
+            l.space(size);
+        }
+        l.finish(&format!("{} · {}", s.org.name, meta.title), |n, total| {
+            tr(lang, "doc.page", &[("n", n.to_string()), ("total", total.to_string())])
+        })
+    })?;
+    Ok((pdf, boxes))
+}
+
+fn section(l: &mut Layout, title: &str) {
+    l.space(8.0);
+    l.ensure(40.0);
+    l.paragraph(title, 11.0, Weight::Bold, false);
+    l.space(2.0);
+}

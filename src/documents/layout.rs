@@ -1,0 +1,347 @@
+//! A small page-layout engine over printpdf's page operations, which do not wrap text themselves: words
+//! are measured with the font's advances and wrapped into lines; tables split across pages row by row (and
+//! a row taller than a page line by line), repeating their header; every page gets a running header and
+//! "стр. N из M" once the page count is known.
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfFontHandle, PdfPage, Point, Pt, Rect, Rgb,
+    TextItem,
+};
+
+pub const PAGE_W: f32 = 595.28;
+pub const PAGE_H: f32 = 841.89;
+pub const LEFT: f32 = 56.7;
+pub const RIGHT: f32 = 42.5;
+const TOP: f32 = 62.0;
+const BOTTOM: f32 = 56.7;
+pub const WIDTH: f32 = PAGE_W - LEFT - RIGHT;
+const PAD: f32 = 3.5;
+
+/// A face: the parsed font (for measuring) and its id in the document (for drawing).
+pub struct Face {
+    pub font: ParsedFont,
+    pub id: FontId,
+}
+
+impl Face {
+    /// The width of `text` at `size` points.
+    pub fn width(&self, text: &str, size: f32) -> f32 {
+        let upm = f32::from(self.font.font_metrics.units_per_em.max(1));
+        let units: u32 = text
+            .chars()
+            .map(|c| self.font.lookup_glyph_index(c as u32).map(|g| u32::from(self.font.get_horizontal_advance(g))))
+            .map(|w| w.unwrap_or(upm as u32 / 2))
+            .sum();
+        units as f32 * size / upm
+    }
+
+    /// Breaks `text` into lines no wider than `max`; explicit newlines are kept, over-long words are cut.
+    pub fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        for paragraph in text.split('\n') {
+            let mut line = String::new();
+            for word in paragraph.split_whitespace() {
+                let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+                if self.width(&candidate, size) <= max {
+                    line = candidate;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                for c in word.chars() {
+                    line.push(c);
+                    if self.width(&line, size) > max {
+                        line.pop();
+                        lines.push(std::mem::replace(&mut line, c.to_string()));
+                    }
+                }
+            }
+            lines.push(line);
+        }
+        lines
+    }
+}
+
+#[derive(Clone, Copy)]
+pub enum Weight {
+    Regular,
+    Bold,
+}
+
+/// Where something was placed, in PDF user space (points from the bottom-left corner).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placed {
+    pub page: usize,
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+pub struct Layout<'f> {
+    regular: &'f Face,
+    bold: &'f Face,
+    pages: Vec<Vec<Op>>,
+    /// Distance from the top edge of the current page to the next free line.
+    y: f32,
+}
+
+fn grey(level: f32) -> Color {
+    Color::Rgb(Rgb { r: level, g: level, b: level, icc_profile: None })
+}
+
+fn line_ops(x1: f32, y1: f32, x2: f32, y2: f32) -> Op {
+    let p = |x: f32, y: f32| LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false };
+    Op::DrawLine { line: Line { points: vec![p(x1, y1), p(x2, y2)], is_closed: false } }
+}
+
+impl<'f> Layout<'f> {
+    pub fn new(regular: &'f Face, bold: &'f Face) -> Self {
+        Layout { regular, bold, pages: vec![Vec::new()], y: TOP }
+    }
+
+    fn face(&self, w: Weight) -> &'f Face {
+        match w {
+            Weight::Regular => self.regular,
+            Weight::Bold => self.bold,
+        }
+    }
+
+    fn ops(&mut self) -> &mut Vec<Op> {
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    pub fn page(&self) -> usize {
+        self.pages.len() - 1
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = TOP;
+    }
+
+    fn room(&self) -> f32 {
+        PAGE_H - BOTTOM - self.y
+    }
+
+    /// Starts a new page unless `height` fits on this one.
+    pub fn ensure(&mut self, height: f32) {
+        if height > self.room() && self.y > TOP {
+            self.new_page();
+        }
+    }
+
+    /// Distance from the top edge of the page to the next free line.
+    pub fn top(&self) -> f32 {
+        self.y
+    }
+
+    /// A wrapped block of text at an explicit position on the current page (beside a figure).
+    pub fn text_beside(&mut self, x: f32, top: f32, width: f32, text: &str, size: f32) {
+        let lines = self.regular.wrap(text, size, width);
+        for (i, line) in lines.iter().enumerate() {
+            self.text_at(x, top + i as f32 * size * 1.3, line, size, Weight::Regular);
+        }
+    }
+
+    pub fn space(&mut self, height: f32) {
+        self.y += height;
+    }
+
+    /// One line of text whose top is `top` points below the page's top edge.
+    fn text_ops(&self, x: f32, top: f32, text: &str, size: f32, w: Weight) -> [Op; 5] {
+        let id = self.face(w).id.clone();
+        let baseline = PAGE_H - top - size;
+        [
+            Op::StartTextSection,
+            Op::SetFont { font: PdfFontHandle::External(id), size: Pt(size) },
+            Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(baseline) } },
+            Op::ShowText { items: vec![TextItem::Text(text.to_string())] },
+            Op::EndTextSection,
+        ]
+    }
+
+    fn text_at(&mut self, x: f32, top: f32, text: &str, size: f32, w: Weight) {
+        let ops = self.text_ops(x, top, text, size, w);
+        self.ops().extend(ops);
+    }
+
+    /// A wrapped paragraph across the text width; `center` centres each line.
+    pub fn paragraph(&mut self, text: &str, size: f32, w: Weight, center: bool) {
+        let face = self.face(w);
+        let lead = size * 1.3;
+        for line in face.wrap(text, size, WIDTH) {
+            self.ensure(lead);
+            let x = if center { LEFT + (WIDTH - face.width(&line, size)) / 2.0 } else { LEFT };
+            let top = self.y;
+            self.text_at(x, top, &line, size, w);
+            self.y += lead;
+        }
+    }
+
+    /// A table: `widths` are fractions of the text width; `header` (if any) is bold on grey and repeated on
+    /// every page the table continues on. Returns where each row's cells were placed (first fragment).
+    pub fn table(
+        &mut self,
+        widths: &[f32],
+        header: Option<&[&str]>,
+        rows: &[Vec<String>],
+        size: f32,
+    ) -> Vec<Vec<Placed>> {
+        let cols: Vec<f32> = widths.iter().map(|f| f * WIDTH).collect();
+        let lead = size * 1.25;
+        let head: Option<Vec<Vec<String>>> =
+            header.map(|h| h.iter().zip(&cols).map(|(c, w)| self.bold.wrap(c, size, w - 2.0 * PAD)).collect());
+        let head_height = head.as_ref().map(|h| row_height(h, lead)).unwrap_or(0.0);
+        let mut placed = Vec::new();
+        let mut need_header = true;
+        // A two-column table without a header is a label/value list: labels in bold.
+        let label_list = header.is_none() && widths.len() == 2;
+        for row in rows {
+            let mut lines: Vec<Vec<String>> = row
+                .iter()
+                .zip(&cols)
+                .enumerate()
+                .map(|(i, (c, w))| {
+                    let face = if label_list && i == 0 { self.bold } else { self.regular };
+                    face.wrap(c, size, w - 2.0 * PAD)
+                })
+                .collect();
+            let bold_first = label_list;
+            let mut first_fragment = true;
+            loop {
+                let min = head_height * f32::from(u8::from(need_header)) + lead + 2.0 * PAD;
+                if self.room() < min {
+                    self.new_page();
+                    need_header = true;
+                }
+                if need_header {
+                    if let Some(h) = &head {
+                        self.draw_row(&cols, h, lead, true, false);
+                    }
+                    need_header = false;
+                }
+                let fit = ((self.room() - 2.0 * PAD) / lead).floor().max(1.0) as usize;
+                let tallest = lines.iter().map(Vec::len).max().unwrap_or(1);
+                let take = tallest.min(fit);
+                let part: Vec<Vec<String>> = lines.iter_mut().map(|l| l.drain(..take.min(l.len())).collect()).collect();
+                let cells = self.draw_row(&cols, &part, lead, false, bold_first);
+                if first_fragment {
+                    placed.push(cells);
+                    first_fragment = false;
+                }
+                if lines.iter().all(Vec::is_empty) {
+                    break;
+                }
+                self.new_page();
+                need_header = true;
+            }
+        }
+        placed
+    }
+
+    fn draw_row(
+        &mut self,
+        cols: &[f32],
+        cells: &[Vec<String>],
+        lead: f32,
+        header: bool,
+        bold_first: bool,
+    ) -> Vec<Placed> {
+        let size = lead / 1.25;
+        let height = row_height(cells, lead);
+        let top = self.y;
+        let bottom = PAGE_H - top - height;
+        let page = self.page();
+        if header {
+            self.ops().extend([
+                Op::SetFillColor { col: grey(0.9) },
+                Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(LEFT),
+                        y: Pt(bottom),
+                        width: Pt(cols.iter().sum()),
+                        height: Pt(height),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: None,
+                    },
+                },
+                Op::SetFillColor { col: grey(0.0) },
+            ]);
+        }
+        let mut x = LEFT;
+        let mut placed = Vec::new();
+        for (c, (lines, w)) in cells.iter().zip(cols).enumerate() {
+            let weight = if header || (bold_first && c == 0) { Weight::Bold } else { Weight::Regular };
+            for (n, line) in lines.iter().enumerate() {
+                self.text_at(x + PAD, top + PAD + n as f32 * lead, line, size, weight);
+            }
+            placed.push(Placed { page, x, y: bottom, w: *w, h: height });
+            x += w;
+        }
+        let right = LEFT + cols.iter().sum::<f32>();
+        let (yt, yb) = (PAGE_H - top, bottom);
+        let mut ops = vec![Op::SetOutlineColor { col: grey(0.55) }, Op::SetOutlineThickness { pt: Pt(0.5) }];
+        ops.push(line_ops(LEFT, yt, right, yt));
+        ops.push(line_ops(LEFT, yb, right, yb));
+        let mut x = LEFT;
+        ops.push(line_ops(x, yt, x, yb));
+        for w in cols {
+            x += w;
+            ops.push(line_ops(x, yt, x, yb));
+        }
+        self.ops().extend(ops);
+        self.y += height;
+        placed
+    }
+
+    /// Fills dark squares of a square module matrix (a QR code) `size` points wide at the given position.
+    pub fn squares(&mut self, page: usize, x: f32, top: f32, size: f32, dark: &[Vec<bool>]) {
+        let n = dark.len().max(1) as f32;
+        let m = size / n;
+        let mut ops = vec![Op::SetFillColor { col: grey(0.0) }];
+        for (r, row) in dark.iter().enumerate() {
+            for (c, on) in row.iter().enumerate() {
+                if *on {
+                    ops.push(Op::DrawRectangle {
+                        rectangle: Rect {
+                            x: Pt(x + c as f32 * m),
+                            y: Pt(PAGE_H - top - (r as f32 + 1.0) * m),
+                            width: Pt(m),
+                            height: Pt(m),
+                            mode: Some(PaintMode::Fill),
+                            winding_order: None,
+                        },
+                    });
+                }
+            }
+        }
+        self.pages[page].extend(ops);
+    }
+
+    /// Adds the running header and "стр. N из M" to every page and returns the pages.
+    pub fn finish(mut self, running_header: &str, page_label: impl Fn(usize, usize) -> String) -> Vec<PdfPage> {
+        let total = self.pages.len();
+        let size = 8.0;
+        let header_lines = self.regular.wrap(running_header, size, WIDTH);
+        let rule = PAGE_H - 28.0 - 2.0 * size * 1.25 - 2.0;
+        for n in 0..total {
+            let mut ops = Vec::new();
+            for (i, line) in header_lines.iter().take(2).enumerate() {
+                ops.extend(self.text_ops(LEFT, 28.0 + i as f32 * size * 1.25, line, size, Weight::Regular));
+            }
+            let label = page_label(n + 1, total);
+            let w = self.regular.width(&label, size);
+            ops.extend(self.text_ops(LEFT + WIDTH - w, PAGE_H - BOTTOM + 22.0, &label, size, Weight::Regular));
+            ops.extend([Op::SetOutlineColor { col: grey(0.55) }, Op::SetOutlineThickness { pt: Pt(0.5) }]);
+            ops.push(line_ops(LEFT, rule, LEFT + WIDTH, rule));
+            self.pages[n].extend(ops);
+        }
+        self.pages.into_iter().map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops)).collect()
+    }
+}
+
+fn row_height(cells: &[Vec<String>], lead: f32) -> f32 {
+    cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * lead + 2.0 * PAD
+}

@@ -1,0 +1,78 @@
+//! PDF documents: the decision extract from the commission's protocol (and, later, consent and
+//! administration records), laid out with the PT fonts from `assets/fonts` (subset on embedding), with
+//! document metadata and a QR code that ties a paper copy to the record.
+//!
+//! The QR code carries the decision number and the SHA-256 of the rendering made without the QR code (the
+//! "content digest"), which is stored with the decision; the document is then rendered again with the code.
+mod decision;
+mod layout;
+mod records;
+
+pub use decision::{decision_sheet, render_decision, DecisionSheet};
+pub use layout::Placed;
+pub use records::{administration_sheet, consent_sheet, render_record, RecordSheet};
+
+use crate::error::{Result, Storage};
+use layout::Face;
+use printpdf::{ParsedFont, PdfDocument, PdfPage, PdfSaveOptions};
+use sha2::{Digest, Sha256};
+
+const REGULAR: &[u8] = include_bytes!("../../assets/fonts/PTSans-Regular.ttf");
+const BOLD: &[u8] = include_bytes!("../../assets/fonts/PTSans-Bold.ttf");
+
+/// A rendered, unsigned document.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    /// SHA-256 (hex) of the rendering without the QR code; printed in the QR code.
+    pub content_sha256: String,
+    /// Where each signer's signature appears, in signing order.
+    pub signature_boxes: Vec<Placed>,
+}
+
+pub(crate) struct Meta {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub created: chrono::DateTime<chrono::FixedOffset>,
+}
+
+fn face(doc: &mut PdfDocument, bytes: &[u8]) -> Result<Face> {
+    let font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or_else(|| Storage::Document("font".into()))?;
+    let id = doc.add_font(&font);
+    Ok(Face { font, id })
+}
+
+/// Renders pages built by `build` into PDF bytes with metadata.
+pub(crate) fn save(meta: &Meta, build: impl FnOnce(&Face, &Face) -> Vec<PdfPage>) -> Result<Vec<u8>> {
+    let mut doc = PdfDocument::new(&meta.title);
+    let regular = face(&mut doc, REGULAR)?;
+    let bold = face(&mut doc, BOLD)?;
+    let pages = build(&regular, &bold);
+    let created =
+        printpdf::DateTime::from_unix_timestamp(meta.created.timestamp()).unwrap_or(printpdf::DateTime::epoch());
+    let info = &mut doc.metadata.info;
+    info.document_title = meta.title.clone();
+    info.author = meta.author.clone();
+    info.subject = meta.subject.clone();
+    info.creator = "btlp-commission".into();
+    info.producer = format!("btlp-commission {}", env!("CARGO_PKG_VERSION"));
+    info.creation_date = created;
+    info.modification_date = created;
+    info.metadata_date = created;
+    let mut warnings = Vec::new();
+    Ok(doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut warnings))
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The dark modules of a QR code for `text`, row by row.
+pub(crate) fn qr_modules(text: &str) -> Result<Vec<Vec<bool>>> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| Storage::Document(e.to_string()))?;
+    let width = code.width();
+    let colors = code.into_colors();
+    Ok(colors.chunks(width).map(|row| row.iter().map(|c| *c == qrcode::Color::Dark).collect()).collect())
+}

@@ -1,0 +1,253 @@
+//! Signing the record's documents. A decision's PDF is rendered once, when its first signer signs, and
+//! stored with the digest its QR code carries; each required signer (the secretary, every member who voted,
+//! the presiding member last) then adds a PAdES signature as an incremental update, unlocking their own key
+//! with their password. Once everyone has signed, the bytes are final and their SHA-256 is kept; until then
+//! no administration may rely on the decision.
+use crate::audit;
+use crate::commission::{self, Seat};
+use crate::db::{Db, Tx};
+use crate::documents;
+use crate::error::{Error, Result, Rule};
+use crate::i18n::{tr, Lang};
+use crate::people::Actor;
+use crate::pki;
+use crate::signing::pades::{self, SignRequest, SignatureCheck};
+use chrono::Utc;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureStatus {
+    /// Required signers in signing order, with the time each signed (if they have).
+    pub signers: Vec<(Seat, Option<String>)>,
+    pub complete: bool,
+    pub signed_sha256: Option<String>,
+}
+
+/// Who must sign a decision and who has.
+pub fn status(conn: &Connection, decision_id: Uuid) -> Result<SignatureStatus> {
+    let d = commission::decision(conn, decision_id)?;
+    let protocol = commission::protocol(conn, d.meeting_id, d.case_id)?;
+    let mut signers = Vec::new();
+    for seat in protocol.signers {
+        let at: Option<String> = conn
+            .query_row(
+                "SELECT signed_at FROM document_signatures WHERE decision_id = ?1 AND user_id = ?2",
+                params![decision_id, seat.user_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        signers.push((seat, at));
+    }
+    let signed_sha256: Option<String> = conn
+        .query_row("SELECT signed_sha256 FROM decision_documents WHERE decision_id = ?1", [decision_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(SignatureStatus { complete: signed_sha256.is_some(), signers, signed_sha256 })
+}
+
+/// Refuses unless every required signer has signed the decision (used before an administration).
+pub(crate) fn require_signed(conn: &Connection, decision_id: Uuid) -> Result<()> {
+    let done: bool = conn
+        .query_row(
+            "SELECT signed_sha256 IS NOT NULL FROM decision_documents WHERE decision_id = ?1",
+            [decision_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false);
+    if done {
+        Ok(())
+    } else {
+        Err(Error::Refused(Rule::DecisionUnsigned))
+    }
+}
+
+fn stored_pdf(tx: &Tx, decision_id: Uuid, lang: Lang) -> Result<Vec<u8>> {
+    let pdf: Option<Vec<u8>> = tx
+        .query_row("SELECT pdf FROM decision_documents WHERE decision_id = ?1", [decision_id], |r| r.get(0))
+        .optional()?;
+    if let Some(pdf) = pdf {
+        return Ok(pdf);
+    }
+    let d = commission::decision(tx, decision_id)?;
+    let rendered = documents::render_decision(&documents::decision_sheet(tx, &d)?, lang)?;
+    tx.execute(
+        "INSERT INTO decision_documents (decision_id, content_sha256, pdf, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![decision_id, rendered.content_sha256, rendered.pdf, tx.now_text()],
+    )?;
+    audit::append(tx, "system", "document.render", "decision", &decision_id.to_string(), &rendered.content_sha256)?;
+    Ok(rendered.pdf)
+}
+
+/// The actor signs the decision with their own key, unlocked by `password`.
+pub fn sign_decision(
+    db: &mut Db,
+    actor: &Actor,
+    decision_id: Uuid,
+    password: &str,
+    lang: Lang,
+) -> Result<SignatureStatus> {
+    db.tx(|tx| {
+        let before = status(tx, decision_id)?;
+        if before.complete {
+            return Err(Error::Refused(Rule::AlreadySigned));
+        }
+        let Some(position) = before.signers.iter().position(|(s, _)| s.user_id == actor.id()) else {
+            return Err(Error::Refused(Rule::NotASigner));
+        };
+        if before.signers[position].1.is_some() {
+            return Err(Error::Refused(Rule::AlreadySigned));
+        }
+        let last = position == before.signers.len() - 1;
+        let others_pending = before.signers.iter().enumerate().any(|(i, (_, at))| i != position && at.is_none());
+        if last && others_pending {
+            return Err(Error::Refused(Rule::PresidingSignsLast));
+        }
+        let key = pki::unlock_signing_key(tx, actor.id(), password, tx.now().with_timezone(&Utc))?;
+        let pdf = stored_pdf(tx, decision_id, lang)?;
+        let seat = &before.signers[position].0;
+        let seq = before.signers.iter().filter(|(_, at)| at.is_some()).count() + 1;
+        let d = commission::decision(tx, decision_id)?;
+        let chain = vec![pki::root_cert(tx)?];
+        let field = format!("{} {seq}", tr(lang, "doc.signature_field", &[]));
+        let reason = tr(
+            lang,
+            "doc.signature_reason",
+            &[("number", d.number.clone()), ("role", tr(lang, &format!("seat.{}", seat.role.code()), &[]))],
+        );
+        let location = crate::org::get(tx)?.name;
+        let signed = pades::sign(
+            &pdf,
+            &SignRequest {
+                cert_der: &key.cert_der,
+                key: &key.key,
+                chain: &chain,
+                field_name: &field,
+                signer_name: &seat.full_name,
+                reason: &reason,
+                location: &location,
+                time: tx.now(),
+            },
+        )?;
+        tx.execute("UPDATE decision_documents SET pdf = ?1 WHERE decision_id = ?2", params![signed, decision_id])?;
+        tx.execute(
+            "INSERT INTO document_signatures (decision_id, user_id, serial, seq, signed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![decision_id, actor.id(), key.serial, seq as i64, tx.now_text()],
+        )?;
+        if !others_pending {
+            tx.execute(
+                "UPDATE decision_documents SET signed_sha256 = ?1, signed_at = ?2 WHERE decision_id = ?3",
+                params![documents::sha256_hex(&signed), tx.now_text(), decision_id],
+            )?;
+        }
+        audit::record(tx, actor, "decision.sign", "decision", &decision_id.to_string(), &(&key.serial, seq))?;
+        status(tx, decision_id)
+    })
+}
+
+/// A record that the physician who made it signs: a consent or an administration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    Consent,
+    Administration,
+}
+
+impl RecordKind {
+    fn code(self) -> &'static str {
+        match self {
+            RecordKind::Consent => "consent",
+            RecordKind::Administration => "administration",
+        }
+    }
+}
+
+/// Renders and signs a consent or administration record; only the physician who recorded it signs, once.
+pub fn sign_record(db: &mut Db, actor: &Actor, kind: RecordKind, id: Uuid, password: &str, lang: Lang) -> Result<()> {
+    db.tx(|tx| {
+        let (sheet, author): (documents::RecordSheet, Uuid) = match kind {
+            RecordKind::Consent => {
+                let author = crate::consent::get(tx, id)?.informing_physician;
+                (documents::consent_sheet(tx, id, lang)?, author)
+            }
+            RecordKind::Administration => {
+                let author = tx
+                    .query_row("SELECT recorded_by FROM administrations WHERE id = ?1", [id], |r| r.get(0))
+                    .optional()?
+                    .ok_or(Error::NotFound { entity: "administration", id: id.to_string() })?;
+                (documents::administration_sheet(tx, id, lang)?, author)
+            }
+        };
+        if author != actor.id() {
+            return Err(Error::Refused(Rule::NotASigner));
+        }
+        if record_pdf(tx, kind, id)?.is_some() {
+            return Err(Error::Refused(Rule::AlreadySigned));
+        }
+        let key = pki::unlock_signing_key(tx, actor.id(), password, tx.now().with_timezone(&Utc))?;
+        let rendered = documents::render_record(&sheet, lang)?;
+        let chain = vec![pki::root_cert(tx)?];
+        let field = format!("{} 1", tr(lang, "doc.signature_field", &[]));
+        let signed = pades::sign(
+            &rendered.pdf,
+            &SignRequest {
+                cert_der: &key.cert_der,
+                key: &key.key,
+                chain: &chain,
+                field_name: &field,
+                signer_name: &actor.full_name,
+                reason: &sheet.title,
+                location: &sheet.org.name,
+                time: tx.now(),
+            },
+        )?;
+        tx.execute(
+            "INSERT INTO record_documents (kind, subject_id, content_sha256, pdf, signed_sha256, signer_id, serial,
+                 signed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                kind.code(),
+                id,
+                rendered.content_sha256,
+                signed,
+                documents::sha256_hex(&signed),
+                actor.id(),
+                key.serial,
+                tx.now_text()
+            ],
+        )?;
+        audit::record(tx, actor, &format!("{}.sign", kind.code()), kind.code(), &id.to_string(), &key.serial)
+    })
+}
+
+/// A signed consent or administration record, if it has been signed.
+pub fn record_pdf(conn: &Connection, kind: RecordKind, id: Uuid) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .query_row(
+            "SELECT pdf FROM record_documents WHERE kind = ?1 AND subject_id = ?2",
+            params![kind.code(), id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The decision's PDF as stored (signed or partly signed), and whether every required signature is on it.
+pub fn decision_pdf(conn: &Connection, decision_id: Uuid) -> Result<Option<(Vec<u8>, bool)>> {
+    Ok(conn
+        .query_row(
+            "SELECT pdf, signed_sha256 IS NOT NULL FROM decision_documents WHERE decision_id = ?1",
+            [decision_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// Checks every signature in `pdf` against the clinic's root and its revocation list.
+pub fn verify(pdf: &[u8], root_der: &[u8], revoked: &[String]) -> Result<Vec<SignatureCheck>> {
+    Ok(pades::verify(pdf, root_der, revoked)?)
+}
+
+/// Checks against the root and revocation list stored in the database.
+pub fn verify_with_db(conn: &Connection, pdf: &[u8]) -> Result<Vec<SignatureCheck>> {
+    verify(pdf, &pki::root_cert(conn)?, &pki::revoked_serials(conn)?)
+}

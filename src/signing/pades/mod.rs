@@ -1,0 +1,95 @@
+//! PAdES baseline B-B signatures on PDF decisions (`/SubFilter /ETSI.CAdES.detached`), each one appended as an
+//! incremental update so that every earlier signature keeps verifying, and their verification against the
+//! clinic root. Every member of the commission signs the same decision in turn: `sign` is called once per
+//! member on the output of the previous call, and `verify` reports each signature in signing order.
+//!
+//! Limits, on purpose: the signature is invisible (a zero-size widget on page 1); the signing time is the
+//! one the signer claims in /M (B-B has no time-stamp token, so there is no B-T/LTV); revocation is the list
+//! the caller gives, not CRL/OCSP; a later update passes as "only signatures" when it adds signature fields
+//! and dictionaries, appends them to /Fields and /Annots, or touches the catalog's /Extensions, /Version or
+//! /Metadata (as pyHanko does) — anything else, e.g. a change to /Info, counts as a change.
+//!
+//! Layout: `writer` appends a signature, `reader` finds and checks them, `cades` holds the CMS part,
+//! `changes` judges what later updates changed, `text` encodes PDF strings and dates.
+
+mod cades;
+mod changes;
+mod reader;
+mod text;
+mod writer;
+
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::{Result, SigningError};
+
+/// Raw bytes reserved for the CMS in /Contents (written as twice as many hex digits). A P-256 signature with
+/// the signer's and the root's certificates takes about 1.6 KB, so this leaves room for longer chains.
+pub const CONTENTS_RESERVED: usize = 8192;
+
+/// One signature to add.
+pub struct SignRequest<'a> {
+    /// The signer's certificate (DER), issued by the clinic root.
+    pub cert_der: &'a [u8],
+    /// The signer's private key; it must match `cert_der`.
+    pub key: &'a p256::SecretKey,
+    /// Certificates to embed after the signer's, normally the clinic root.
+    pub chain: &'a [Vec<u8>],
+    /// The signature field's name, unique in the document, e.g. "Подпись 1".
+    pub field_name: &'a str,
+    pub signer_name: &'a str,
+    pub reason: &'a str,
+    pub location: &'a str,
+    /// The claimed signing time, written to /M.
+    pub time: DateTime<FixedOffset>,
+}
+
+/// What verification found about one signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureCheck {
+    pub field_name: String,
+    pub signer_cn: String,
+    pub signer_serial_hex: String,
+    /// From /M.
+    pub signing_time: Option<DateTime<FixedOffset>>,
+    /// The digest over /ByteRange matches and the CMS signature verifies with the signer certificate's key.
+    pub intact: bool,
+    /// The signer certificate was issued by the given root and both were valid at the signing time.
+    pub chain_ok: bool,
+    /// The signer's serial is in the revoked list given.
+    pub revoked: bool,
+    /// /ByteRange covers the file from its start to the end of this signature's revision.
+    pub covers_revision: bool,
+    /// Every later incremental update only adds signature fields and dictionaries.
+    pub later_changes_only_signatures: bool,
+}
+
+impl SignatureCheck {
+    pub fn valid(&self) -> bool {
+        self.intact && self.chain_ok && !self.revoked && self.covers_revision && self.later_changes_only_signatures
+    }
+}
+
+/// Returns `pdf` with one more signature appended as an incremental update; the original bytes are kept as
+/// they are. The signature is an invisible widget on page 1, added to /AcroForm /Fields with /SigFlags 3.
+pub fn sign(pdf: &[u8], req: &SignRequest) -> Result<Vec<u8>> {
+    writer::sign(pdf, req)
+}
+
+/// Checks every signature of `pdf` against `root_cert_der`, in signing order. A file without signatures is
+/// [`SigningError::NoSignatures`]; a broken signature is reported in its check, not as an error.
+pub fn verify(pdf: &[u8], root_cert_der: &[u8], revoked_serials_hex: &[String]) -> Result<Vec<SignatureCheck>> {
+    reader::verify(pdf, root_cert_der, revoked_serials_hex)
+}
+
+/// The PDF header must appear in the first kilobyte, as readers allow.
+fn ensure_pdf(pdf: &[u8]) -> Result<()> {
+    let head = &pdf[..pdf.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        Ok(())
+    } else {
+        Err(SigningError::NotAPdf)
+    }
+}

@@ -1,0 +1,189 @@
+//! Writing a signature: an incremental update (lopdf's `IncrementalDocument`) that appends a signature
+//! dictionary, an invisible signature widget on page 1 and the field's entry in /AcroForm, leaving every
+//! earlier byte as it was so that earlier signatures stay valid. The update is written with fixed-size
+//! placeholders for /ByteRange and /Contents, which are then patched in place: the digest covers the whole
+//! file except the hex string of /Contents.
+
+use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId, StringFormat};
+use sha2::{Digest, Sha256};
+
+use super::{cades, text, SignRequest, CONTENTS_RESERVED};
+use crate::signing::{ca, Result, SigningError};
+
+/// Written into /ByteRange before the real offsets are known: ten digits, as wide as any offset we write.
+const BYTE_RANGE_PLACEHOLDER: i64 = 9_999_999_999;
+/// Print (4) + Locked (128): the widget is printed like any annotation and cannot be moved or deleted.
+const WIDGET_FLAGS: i64 = 132;
+/// SignaturesExist (1) + AppendOnly (2): tells editors to save only as incremental updates from now on.
+const SIG_FLAGS: i64 = 3;
+
+pub(super) fn sign(pdf: &[u8], req: &SignRequest) -> Result<Vec<u8>> {
+    super::ensure_pdf(pdf)?;
+    if req.field_name.trim().is_empty() || req.field_name.contains('.') {
+        return Err(SigningError::InvalidFieldName(req.field_name.to_string()));
+    }
+    let cert = ca::parse(req.cert_der)?;
+    let cert_key = cert.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
+    if cert_key != req.key.public_key().to_sec1_bytes().as_ref() {
+        return Err(SigningError::Certificate("the signing key does not match the signer's certificate".into()));
+    }
+    let doc = Document::load_mem(pdf)?;
+    if doc.is_encrypted() || doc.encryption_state.is_some() {
+        return Err(SigningError::Malformed("encrypted PDFs cannot be signed".into()));
+    }
+    if super::reader::field_names(&doc).iter().any(|name| name == req.field_name) {
+        return Err(SigningError::DuplicateField(req.field_name.to_string()));
+    }
+    let root_id = doc.trailer.get(b"Root").and_then(Object::as_reference)?;
+    let page_id =
+        *doc.get_pages().values().next().ok_or_else(|| SigningError::Malformed("the PDF has no pages".into()))?;
+    let version = doc.version.clone();
+
+    let mut inc = IncrementalDocument::create_from(pdf.to_vec(), doc);
+    inc.new_document.version = version;
+    let sig_id = inc.new_document.add_object(signature_dictionary(req));
+    let field_id = inc.new_document.add_object(signature_field(req.field_name, sig_id, page_id));
+    add_to_acroform(&mut inc, root_id, field_id)?;
+    add_to_annots(&mut inc, page_id, field_id)?;
+
+    let mut out = Vec::with_capacity(pdf.len() + 2 * CONTENTS_RESERVED + 4096);
+    inc.save_to(&mut out).map_err(|e| SigningError::Malformed(format!("writing the update: {e}")))?;
+    // lopdf ends at `%%EOF`; the end-of-line the specification asks for keeps the next tool's update (pyHanko
+    // appends right after the last byte) on a line of its own, and is signed like the rest.
+    out.push(b'\n');
+    fill_in(&mut out, pdf.len(), req)?;
+    Ok(out)
+}
+
+fn signature_dictionary(req: &SignRequest) -> Dictionary {
+    let mut sig = Dictionary::new();
+    sig.set("Type", Object::Name(b"Sig".to_vec()));
+    sig.set("Filter", Object::Name(b"Adobe.PPKLite".to_vec()));
+    sig.set("SubFilter", Object::Name(b"ETSI.CAdES.detached".to_vec()));
+    let placeholder = Object::Integer(BYTE_RANGE_PLACEHOLDER);
+    sig.set("ByteRange", vec![Object::Integer(0), placeholder.clone(), placeholder.clone(), placeholder]);
+    sig.set("Contents", Object::String(vec![0; CONTENTS_RESERVED], StringFormat::Hexadecimal));
+    sig.set("M", Object::String(text::format_date(&req.time).into_bytes(), StringFormat::Literal));
+    sig.set("Name", text::encode(req.signer_name));
+    sig.set("Reason", text::encode(req.reason));
+    sig.set("Location", text::encode(req.location));
+    sig
+}
+
+/// A merged field and widget annotation, invisible (zero rectangle) so the printed decision is unchanged.
+fn signature_field(name: &str, sig_id: ObjectId, page_id: ObjectId) -> Dictionary {
+    let mut field = Dictionary::new();
+    field.set("FT", Object::Name(b"Sig".to_vec()));
+    field.set("T", text::encode(name));
+    field.set("V", Object::Reference(sig_id));
+    field.set("Type", Object::Name(b"Annot".to_vec()));
+    field.set("Subtype", Object::Name(b"Widget".to_vec()));
+    field.set("F", Object::Integer(WIDGET_FLAGS));
+    field.set("Rect", vec![Object::Integer(0); 4]);
+    field.set("P", Object::Reference(page_id));
+    field
+}
+
+/// Adds the field to /AcroForm /Fields (creating the form if there is none) and sets /SigFlags 3. Whatever
+/// holds the list (catalog, form dictionary, array object) is copied into the update and changed there.
+fn add_to_acroform(inc: &mut IncrementalDocument, root_id: ObjectId, field_id: ObjectId) -> Result<()> {
+    inc.opt_clone_object_to_new_document(root_id)?;
+    let acroform = inc.new_document.get_dictionary(root_id)?.get(b"AcroForm").ok().cloned();
+    match acroform {
+        None => {
+            let mut form = Dictionary::new();
+            form.set("Fields", vec![Object::Reference(field_id)]);
+            form.set("SigFlags", Object::Integer(SIG_FLAGS));
+            let form_id = inc.new_document.add_object(form);
+            inc.new_document.get_dictionary_mut(root_id)?.set("AcroForm", Object::Reference(form_id));
+        }
+        Some(Object::Reference(form_id)) => {
+            inc.opt_clone_object_to_new_document(form_id)?;
+            let form = inc.new_document.get_dictionary(form_id)?.clone();
+            let form = extend_form(inc, form, field_id)?;
+            inc.new_document.set_object(form_id, form);
+        }
+        Some(Object::Dictionary(form)) => {
+            let form = extend_form(inc, form, field_id)?;
+            inc.new_document.get_dictionary_mut(root_id)?.set("AcroForm", form);
+        }
+        Some(_) => return Err(SigningError::Malformed("/AcroForm is not a dictionary".into())),
+    }
+    Ok(())
+}
+
+fn extend_form(inc: &mut IncrementalDocument, mut form: Dictionary, field_id: ObjectId) -> Result<Dictionary> {
+    let fields = form.get(b"Fields").ok().cloned();
+    let fields = append_reference(inc, fields, field_id)?;
+    form.set("Fields", fields);
+    let flags = form.get(b"SigFlags").and_then(Object::as_i64).unwrap_or(0);
+    form.set("SigFlags", Object::Integer(flags | SIG_FLAGS));
+    Ok(form)
+}
+
+fn add_to_annots(inc: &mut IncrementalDocument, page_id: ObjectId, field_id: ObjectId) -> Result<()> {
+    inc.opt_clone_object_to_new_document(page_id)?;
+    let annots = inc.new_document.get_dictionary(page_id)?.get(b"Annots").ok().cloned();
+    let annots = append_reference(inc, annots, field_id)?;
+    inc.new_document.get_dictionary_mut(page_id)?.set("Annots", annots);
+    Ok(())
+}
+
+/// The array (inline or indirect) with `id` appended; an indirect array is changed in the update and its
+/// reference returned unchanged.
+fn append_reference(inc: &mut IncrementalDocument, array: Option<Object>, id: ObjectId) -> Result<Object> {
+    match array {
+        None => Ok(Object::Array(vec![Object::Reference(id)])),
+        Some(Object::Array(mut items)) => {
+            items.push(Object::Reference(id));
+            Ok(Object::Array(items))
+        }
+        Some(Object::Reference(array_id)) => {
+            inc.opt_clone_object_to_new_document(array_id)?;
+            inc.new_document.get_object_mut(array_id)?.as_array_mut()?.push(Object::Reference(id));
+            Ok(Object::Reference(array_id))
+        }
+        Some(_) => Err(SigningError::Malformed("a field or annotation list is not an array".into())),
+    }
+}
+
+/// Patches /ByteRange and /Contents of the appended update in place. Only bytes after `prev_len` are searched:
+/// the earlier revisions hold other /Contents keys (pages, earlier signatures).
+fn fill_in(out: &mut [u8], prev_len: usize, req: &SignRequest) -> Result<()> {
+    let mut contents = Vec::with_capacity(2 * CONTENTS_RESERVED + 2);
+    contents.push(b'<');
+    contents.resize(2 * CONTENTS_RESERVED + 1, b'0');
+    contents.push(b'>');
+    let start = prev_len + find(&out[prev_len..], &contents)?;
+    let end = start + contents.len();
+
+    let placeholder = format!("[0 {p} {p} {p}]", p = BYTE_RANGE_PLACEHOLDER);
+    let range_at = prev_len + find(&out[prev_len..], placeholder.as_bytes())?;
+    let ranges = format!("[0 {start} {end} {}", out.len() - end);
+    if ranges.len() >= placeholder.len() {
+        return Err(SigningError::Malformed("the PDF is too large to sign".into()));
+    }
+    let mut patched = ranges.into_bytes();
+    patched.resize(placeholder.len() - 1, b' ');
+    patched.push(b']');
+    out[range_at..range_at + placeholder.len()].copy_from_slice(&patched);
+
+    let mut hasher = Sha256::new();
+    hasher.update(&out[..start]);
+    hasher.update(&out[end..]);
+    let digest: [u8; 32] = hasher.finalize().into();
+    let cms = cades::sign(&digest, req.cert_der, req.chain, req.key)?;
+    if cms.len() > CONTENTS_RESERVED {
+        return Err(SigningError::SignatureTooLarge { needed: cms.len(), reserved: CONTENTS_RESERVED });
+    }
+    let hex = hex::encode_upper(&cms);
+    out[start + 1..start + 1 + hex.len()].copy_from_slice(hex.as_bytes());
+    Ok(())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Result<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .ok_or_else(|| SigningError::Malformed("the signature placeholder was not written as expected".into()))
+}

@@ -1,0 +1,221 @@
+//! Signed decision PDFs: who signs and in what order, keys that cannot sign, and documents that external
+//! tools read, verify and match to the record.
+use crate::common::{password, Clinic};
+use btlp_commission::cases::{self, FindingKind};
+use btlp_commission::commission::{self, Choice};
+use btlp_commission::error::Rule;
+use btlp_commission::signing::ca;
+use btlp_commission::{pki, signatures, Clock, Error, Lang};
+use std::process::Command;
+use uuid::Uuid;
+
+fn sign(c: &mut Clinic, d: Uuid, login: &str) -> btlp_commission::Result<signatures::SignatureStatus> {
+    let who = c.as_(login);
+    signatures::sign_decision(&mut c.db, &who, d, &password(login), Lang::Ru)
+}
+
+fn run(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| panic!("{cmd} must be installed: {e}"));
+    String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr)
+}
+
+#[test]
+fn signers_sign_once_each_and_the_presiding_member_last() {
+    let mut c = Clinic::new();
+    let (_, d) = c.approved();
+    assert!(
+        matches!(sign(&mut c, d, "chair"), Err(Error::Refused(Rule::PresidingSignsLast))),
+        "the chair must not sign before the others"
+    );
+    assert!(matches!(sign(&mut c, d, "doc"), Err(Error::Refused(Rule::NotASigner))), "a physician does not sign");
+    let m1 = c.as_("m1");
+    assert!(
+        matches!(signatures::sign_decision(&mut c.db, &m1, d, "wrong-password", Lang::Ru), Err(Error::Auth(_))),
+        "a wrong password must not unlock the signing key"
+    );
+    sign(&mut c, d, "m1").unwrap();
+    assert!(matches!(sign(&mut c, d, "m1"), Err(Error::Refused(Rule::AlreadySigned))), "one signature each");
+    for who in ["secretary", "deputy", "m2", "m3"] {
+        let st = sign(&mut c, d, who).unwrap();
+        assert!(!st.complete, "not complete before the chair signs");
+    }
+    let st = sign(&mut c, d, "chair").unwrap();
+    assert!(st.complete, "the chair's signature completes the decision");
+    let (pdf, complete) = signatures::decision_pdf(c.db.conn(), d).unwrap().unwrap();
+    assert!(complete);
+    let checks = signatures::verify_with_db(c.db.conn(), &pdf).unwrap();
+    assert_eq!(checks.len(), 6, "secretary, four members and the chair");
+    assert!(checks.iter().all(|k| k.valid()), "every signature must verify: {checks:?}");
+    assert!(checks.last().unwrap().signer_cn.contains("chair"), "the chair's signature is the last one");
+    let r = c.db.conn().execute("UPDATE decision_documents SET pdf = x'00' WHERE decision_id = ?1", [d]);
+    assert!(r.is_err(), "a fully signed document is immutable");
+}
+
+#[test]
+fn a_revoked_or_expired_certificate_cannot_sign() {
+    let mut c = Clinic::new();
+    let (_, d) = c.approved();
+    sign(&mut c, d, "secretary").unwrap();
+    let serial: String = c
+        .db
+        .conn()
+        .query_row("SELECT serial FROM certificates c JOIN users u ON u.id = c.user_id WHERE u.login = 'm1'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let admin = c.as_("admin");
+    pki::revoke(&mut c.db, &admin, &serial).unwrap();
+    assert!(
+        matches!(sign(&mut c, d, "m1"), Err(Error::Refused(Rule::NoValidCertificate))),
+        "a revoked certificate must not sign"
+    );
+    let later = chrono::DateTime::parse_from_rfc3339("2029-07-01T10:00:00+03:00").unwrap();
+    c.db.set_clock(Clock::Fixed(later));
+    assert!(
+        matches!(sign(&mut c, d, "m2"), Err(Error::Refused(Rule::NoValidCertificate))),
+        "an expired certificate must not sign"
+    );
+    let doc = c.as_("doc");
+    assert!(matches!(pki::revoke(&mut c.db, &doc, &serial), Err(Error::Forbidden { .. })), "only admins revoke");
+}
+
+#[test]
+fn verification_catches_a_changed_byte_a_foreign_root_and_a_revoked_signer() {
+    let mut c = Clinic::new();
+    let (_, d) = c.signed();
+    let (pdf, _) = signatures::decision_pdf(c.db.conn(), d).unwrap().unwrap();
+    let root = pki::root_cert(c.db.conn()).unwrap();
+    let (other_root, _) = ca::new_root("Чужая клиника", chrono::Utc::now(), 1).unwrap();
+    let foreign = signatures::verify(&pdf, &other_root, &[]).unwrap();
+    assert!(foreign.iter().all(|k| !k.chain_ok), "signatures must not chain to another clinic's root");
+    let mut tampered = pdf.clone();
+    let at = tampered.windows(6).position(|w| w == b"stream").unwrap() + 40;
+    tampered[at] ^= 0x01;
+    let checks = signatures::verify(&tampered, &root, &[]).unwrap();
+    assert!(checks.iter().all(|k| !k.intact), "a changed byte in the content must break every signature");
+    let serial = signatures::verify(&pdf, &root, &[]).unwrap()[1].signer_serial_hex.clone();
+    let checks = signatures::verify(&pdf, &root, &[serial]).unwrap();
+    assert!(checks[1].revoked && !checks[1].valid(), "a signature by a revoked certificate is reported");
+    assert!(checks[0].valid(), "and the others stay valid");
+}
+
+#[test]
+fn the_pdf_reads_back_in_russian_with_pages_numbered_and_headers_repeated() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&["chair", "deputy", "m1", "m2", "m3", "secretary"], case);
+    for v in crate::common::VOTERS {
+        c.vote(m, case, v, Choice::For).unwrap();
+    }
+    let chair = c.as_("chair");
+    let d = commission::adopt(&mut c.db, &chair, m, case).unwrap();
+    let _ = cases::findings(c.db.conn(), case).unwrap();
+    // Long findings must wrap in their cells and push the document onto further pages.
+    let long = "Длительное наблюдение с подробным описанием каждого этапа лечения. ".repeat(60);
+    c.db.conn()
+        .execute(
+            "UPDATE assessment_findings SET finding = ?1 WHERE case_id = ?2 AND kind = ?3",
+            (&long, case, FindingKind::PriorTreatment.code()),
+        )
+        .unwrap();
+    c.sign_all(d);
+    let (pdf, _) = signatures::decision_pdf(c.db.conn(), d).unwrap().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("decision.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let f = file.to_str().unwrap();
+    let info = run("pdfinfo", &[f]);
+    let pages: usize = info.lines().find(|l| l.starts_with("Pages:")).unwrap()[6..].trim().parse().unwrap();
+    assert!(pages >= 3, "the long finding must continue on further pages: {pages}");
+    assert!(info.contains("Выписка из протокола"), "the title is set in the metadata: {info}");
+    for n in 1..=pages {
+        let text = run("pdftotext", &["-f", &n.to_string(), "-l", &n.to_string(), "-layout", f, "-"]);
+        assert!(text.contains(&format!("стр. {n} из {pages}")), "page {n} must say стр. {n} из {pages}");
+        assert!(text.contains("решение № 1/2026"), "page {n} must repeat the running header");
+    }
+    let all = run("pdftotext", &[f, "-"]);
+    for needed in ["ВЫПИСКА ИЗ ПРОТОКОЛА", "Иванов Иван Иванович", "C83.3", "Одобрить применение", "стационарно"]
+    {
+        assert!(all.contains(needed), "the extract must contain {needed}");
+    }
+    assert!(!all.contains("12.09.1961") || all.contains("Дата рождения"), "dates print as ДД.ММ.ГГГГ");
+    let fonts = run("pdffonts", &[f]);
+    assert!(fonts.contains("PTSans") && fonts.contains("yes"), "the PT fonts are embedded as subsets: {fonts}");
+}
+
+#[test]
+fn the_qr_code_matches_the_record() {
+    let mut c = Clinic::new();
+    let (_, d) = c.signed();
+    let (pdf, _) = signatures::decision_pdf(c.db.conn(), d).unwrap().unwrap();
+    let digest: String =
+        c.db.conn()
+            .query_row("SELECT content_sha256 FROM decision_documents WHERE decision_id = ?1", [d], |r| r.get(0))
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let prefix = dir.path().join("page");
+    run("pdftoppm", &["-r", "200", "-png", file.to_str().unwrap(), prefix.to_str().unwrap()]);
+    let mut decoded = String::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "png") {
+            let out = Command::new("zbarimg")
+                .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", entry.path().to_str().unwrap()])
+                .output()
+                .expect("zbarimg (zbar-tools) must be installed");
+            decoded.push_str(&String::from_utf8_lossy(&out.stdout));
+        }
+    }
+    assert_eq!(
+        decoded.trim(),
+        format!("BTLP-DECISION;1/2026;{digest}"),
+        "the QR code must carry the decision number and the stored content digest"
+    );
+}
+
+#[test]
+fn consent_and_administration_records_are_signed_by_their_physician() {
+    use btlp_commission::administrations::{self, NewAdministration};
+    use btlp_commission::signatures::RecordKind;
+    let mut c = Clinic::new();
+    let (case, d) = c.signed();
+    let consent = c.consent(case, "25.05.2026").unwrap();
+    let doc = c.as_("doc");
+    let given = administrations::record(
+        &mut c.db,
+        &doc,
+        &NewAdministration {
+            decision_id: d,
+            administered_at: "01.06.2026 10:00".into(),
+            setting: "inpatient".into(),
+            department: "Гематология".into(),
+            dose: "1 доза".into(),
+            route: "внутривенно".into(),
+            batch: "Б-7".into(),
+            staff: "Врачев В. В.".into(),
+        },
+    )
+    .unwrap();
+    let chair = c.as_("chair");
+    assert!(
+        matches!(
+            signatures::sign_record(&mut c.db, &chair, RecordKind::Consent, consent, &password("chair"), Lang::Ru),
+            Err(Error::Refused(Rule::NotASigner))
+        ),
+        "only the physician who recorded the consent signs it"
+    );
+    for (kind, id) in [(RecordKind::Consent, consent), (RecordKind::Administration, given)] {
+        signatures::sign_record(&mut c.db, &doc, kind, id, &password("doc"), Lang::Ru).unwrap();
+        let pdf = signatures::record_pdf(c.db.conn(), kind, id).unwrap().expect("the signed record is stored");
+        let checks = signatures::verify_with_db(c.db.conn(), &pdf).unwrap();
+        assert!(checks.len() == 1 && checks[0].valid(), "{kind:?}: one valid signature by the physician");
+        assert!(
+            matches!(
+                signatures::sign_record(&mut c.db, &doc, kind, id, &password("doc"), Lang::Ru),
+                Err(Error::Refused(Rule::AlreadySigned))
+            ),
+            "a record is signed once"
+        );
+    }
+}
