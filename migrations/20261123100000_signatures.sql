@@ -34,6 +34,8 @@ CREATE TABLE decision_documents (
     decision_id    TEXT PRIMARY KEY REFERENCES decisions (id),
     content_sha256 TEXT NOT NULL,
     pdf            BLOB NOT NULL,
+    -- Where each signer's signature shows, in signing order: JSON [[page, x1, y1, x2, y2], ...].
+    signature_boxes TEXT NOT NULL,
     signed_sha256  TEXT,
     signed_at      TEXT,
     created_at     TEXT NOT NULL

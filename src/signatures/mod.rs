@@ -11,7 +11,7 @@ use crate::error::{Error, Result, Rule};
 use crate::i18n::{tr, Lang};
 use crate::people::Actor;
 use crate::pki;
-use crate::signing::pades::{self, SignRequest, SignatureCheck};
+use crate::signing::pades::{self, Appearance, SignRequest, SignatureCheck};
 use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -64,21 +64,44 @@ pub(crate) fn require_signed(conn: &Connection, decision_id: Uuid) -> Result<()>
     }
 }
 
-fn stored_pdf(tx: &Tx, decision_id: Uuid, lang: Lang) -> Result<Vec<u8>> {
-    let pdf: Option<Vec<u8>> = tx
-        .query_row("SELECT pdf FROM decision_documents WHERE decision_id = ?1", [decision_id], |r| r.get(0))
+/// The stored PDF and the signature boxes; rendered and stored on first use.
+fn stored_pdf(tx: &Tx, decision_id: Uuid, lang: Lang) -> Result<(Vec<u8>, Vec<[f32; 5]>)> {
+    let row: Option<(Vec<u8>, String)> = tx
+        .query_row("SELECT pdf, signature_boxes FROM decision_documents WHERE decision_id = ?1", [decision_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
-    if let Some(pdf) = pdf {
-        return Ok(pdf);
+    if let Some((pdf, boxes)) = row {
+        return Ok((pdf, serde_json::from_str(&boxes).unwrap_or_default()));
     }
     let d = commission::decision(tx, decision_id)?;
     let rendered = documents::render_decision(&documents::decision_sheet(tx, &d)?, lang)?;
+    let boxes: Vec<[f32; 5]> =
+        rendered.signature_boxes.iter().map(|b| [b.page as f32, b.x, b.y, b.x + b.w, b.y + b.h]).collect();
     tx.execute(
-        "INSERT INTO decision_documents (decision_id, content_sha256, pdf, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![decision_id, rendered.content_sha256, rendered.pdf, tx.now_text()],
+        "INSERT INTO decision_documents (decision_id, content_sha256, pdf, signature_boxes, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            decision_id,
+            rendered.content_sha256,
+            rendered.pdf,
+            serde_json::to_string(&boxes).unwrap_or_default(),
+            tx.now_text()
+        ],
     )?;
     audit::append(tx, "system", "document.render", "decision", &decision_id.to_string(), &rendered.content_sha256)?;
-    Ok(rendered.pdf)
+    Ok((rendered.pdf, boxes))
+}
+
+/// The visible signature in the signer's row of the signature table: signing time and certificate number.
+fn appearance(boxes: &[[f32; 5]], position: usize, time: &str, serial: &str) -> Option<Appearance> {
+    let b = boxes.get(position)?;
+    let inset = 1.0;
+    Some(Appearance {
+        page: b[0] as usize,
+        rect: [b[1] + inset, b[2] + inset, b[3] - inset, b[4] - inset],
+        lines: vec![time.to_string(), format!("No {serial}")],
+    })
 }
 
 /// The actor signs the decision with their own key, unlocked by `password`.
@@ -106,7 +129,7 @@ pub fn sign_decision(
             return Err(Error::Refused(Rule::PresidingSignsLast));
         }
         let key = pki::unlock_signing_key(tx, actor.id(), password, tx.now().with_timezone(&Utc))?;
-        let pdf = stored_pdf(tx, decision_id, lang)?;
+        let (pdf, boxes) = stored_pdf(tx, decision_id, lang)?;
         let seat = &before.signers[position].0;
         let seq = before.signers.iter().filter(|(_, at)| at.is_some()).count() + 1;
         let d = commission::decision(tx, decision_id)?;
@@ -129,6 +152,7 @@ pub fn sign_decision(
                 reason: &reason,
                 location: &location,
                 time: tx.now(),
+                appearance: appearance(&boxes, position, &tx.now().format("%d.%m.%Y %H:%M:%S %:z").to_string(), &key.serial),
             },
         )?;
         tx.execute("UPDATE decision_documents SET pdf = ?1 WHERE decision_id = ?2", params![signed, decision_id])?;
@@ -200,6 +224,7 @@ pub fn sign_record(db: &mut Db, actor: &Actor, kind: RecordKind, id: Uuid, passw
                 reason: &sheet.title,
                 location: &sheet.org.name,
                 time: tx.now(),
+                appearance: None,
             },
         )?;
         tx.execute(

@@ -129,4 +129,19 @@ fn demo_decisions_are_fully_signed_and_pass_outside_validators() {
     assert_eq!(report.matches("Signature is Valid").count(), 5, "pdfsig must accept every signature: {report}");
     assert_eq!(report.matches("Certificate is Trusted").count(), 5, "each chains to the clinic root: {report}");
     assert!(!report.contains("not signed"), "pdfsig: {report}");
+    let last = report.rsplit("Signature #").next().unwrap();
+    assert!(last.contains("Total document signed"), "the chair's signature covers the whole file: {report}");
+
+    // One changed byte inside the page content: both pdfsig and btlp verify must now refuse.
+    let mut bytes = std::fs::read(path("d1.pdf")).unwrap();
+    let at = bytes.windows(6).position(|w| w == b"stream").unwrap() + 40;
+    bytes[at] ^= 0x01;
+    std::fs::write(path("bad.pdf"), &bytes).unwrap();
+    let out = Command::new("pdfsig").args(["-nssdir", &nssdir, &path("bad.pdf")]).output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(!report.contains("Signature is Valid"), "pdfsig must reject a changed file: {report}");
+    let out = btlp(&["--lang", "en", "verify", &path("bad.pdf"), "--root", &path("root.pem")], "", "");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!out.status.success(), "btlp verify must fail on a changed file: {text}");
+    assert!(text.contains("INVALID") && text.contains("changed after signing"), "and say why: {text}");
 }

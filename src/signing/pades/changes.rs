@@ -115,6 +115,22 @@ impl Ctx<'_> {
         (Some(id) == self.form_id && self.same_except(&Dictionary::new(), dict, &[b"Fields", b"SigFlags"]))
             || is_sig_field_dict(dict)
             || [b"Sig".as_slice(), b"XRef", b"ObjStm", b"Metadata"].contains(&name(dict, b"Type").unwrap_or_default())
+            || self.is_signature_appearance(id, obj)
+    }
+
+    /// A new form XObject used only as the normal appearance of a signature field (a visible signature).
+    fn is_signature_appearance(&self, id: ObjectId, obj: &Object) -> bool {
+        let Object::Stream(stream) = obj else { return false };
+        name(&stream.dict, b"Subtype") == Some(b"Form")
+            && self.cur.objects.values().filter_map(dict_of).any(|d| {
+                is_sig_field_dict(d)
+                    && d.get(b"AP")
+                        .ok()
+                        .and_then(|ap| dict_of(ap))
+                        .and_then(|ap| ap.get(b"N").ok())
+                        .and_then(|n| n.as_reference().ok())
+                        == Some(id)
+            })
     }
 
     fn allowed_change(&self, id: ObjectId, old: &Object, new: &Object) -> bool {

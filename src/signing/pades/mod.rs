@@ -3,7 +3,8 @@
 //! clinic root. Every member of the commission signs the same decision in turn: `sign` is called once per
 //! member on the output of the previous call, and `verify` reports each signature in signing order.
 //!
-//! Limits, on purpose: the signature is invisible (a zero-size widget on page 1); the signing time is the
+//! Limits, on purpose: the signature is invisible (a zero-size widget on page 1) unless the caller gives an
+//! `Appearance` box, whose lines are drawn in Helvetica; the signing time is the
 //! one the signer claims in /M (B-B has no time-stamp token, so there is no B-T/LTV); revocation is the list
 //! the caller gives, not CRL/OCSP; a later update passes as "only signatures" when it adds signature fields
 //! and dictionaries, appends them to /Fields and /Annots, or touches the catalog's /Extensions, /Version or
@@ -44,6 +45,19 @@ pub struct SignRequest<'a> {
     pub location: &'a str,
     /// The claimed signing time, written to /M.
     pub time: DateTime<FixedOffset>,
+    /// Where to show the signature on the page; `None` for an invisible signature on page 1.
+    pub appearance: Option<Appearance>,
+}
+
+/// A visible signature: a box on a page (PDF points, bottom-left origin) showing a few short lines in
+/// Helvetica (WinAnsi: digits and Latin letters; anything else prints as `?`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appearance {
+    /// Zero-based page index.
+    pub page: usize,
+    /// x1, y1, x2, y2.
+    pub rect: [f32; 4],
+    pub lines: Vec<String>,
 }
 
 /// What verification found about one signature.

@@ -115,6 +115,7 @@ fn sign_as(pdf: &[u8], clinic: &Clinic, index: usize) -> Vec<u8> {
         reason: "Решение врачебной комиссии",
         location: "Москва",
         time,
+        appearance: None,
     };
     sign(pdf, &req).expect("signing works")
 }
@@ -174,6 +175,7 @@ fn tampering_foreign_root_and_revocation_are_detected() {
         reason: "",
         location: "",
         time: (Utc::now() + Duration::days(5 * 365)).fixed_offset(),
+        appearance: None,
     };
     let checks = verify(&sign(&pdf, &late).expect("signing works"), &clinic.root, &[]).expect("verification runs");
     assert!(checks[3].intact && !checks[3].chain_ok, "a certificate expired at the claimed signing time: {checks:?}");
@@ -243,14 +245,16 @@ fn refusals() {
         reason: "",
         location: "",
         time: Utc::now().fixed_offset(),
+        appearance: None,
     };
     assert!(matches!(sign(&pdf, &req), Err(SigningError::DuplicateField(_))), "field names must be unique");
-    let dotted = SignRequest { field_name: "Подпись.2", ..req };
+    let dotted = SignRequest { field_name: "Подпись.2", appearance: None, ..req };
     assert!(
         matches!(sign(&pdf, &dotted), Err(SigningError::InvalidFieldName(_))),
         "a period would make the name a field hierarchy"
     );
-    let wrong_key = SignRequest { key: &clinic.members[0].key, field_name: "Подпись 2", ..req };
+    let wrong_key =
+        SignRequest { key: &clinic.members[0].key, field_name: "Подпись 2", appearance: None, ..req };
     assert!(
         matches!(sign(&pdf, &wrong_key), Err(SigningError::Certificate(_))),
         "a key that does not match the certificate must not sign"

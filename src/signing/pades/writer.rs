@@ -35,14 +35,26 @@ pub(super) fn sign(pdf: &[u8], req: &SignRequest) -> Result<Vec<u8>> {
         return Err(SigningError::DuplicateField(req.field_name.to_string()));
     }
     let root_id = doc.trailer.get(b"Root").and_then(Object::as_reference)?;
-    let page_id =
-        *doc.get_pages().values().next().ok_or_else(|| SigningError::Malformed("the PDF has no pages".into()))?;
+    let page = req.appearance.as_ref().map(|a| a.page).unwrap_or(0);
+    let page_id = *doc
+        .get_pages()
+        .values()
+        .nth(page)
+        .ok_or_else(|| SigningError::Malformed(format!("the PDF has no page {}", page + 1)))?;
     let version = doc.version.clone();
 
     let mut inc = IncrementalDocument::create_from(pdf.to_vec(), doc);
     inc.new_document.version = version;
     let sig_id = inc.new_document.add_object(signature_dictionary(req));
-    let field_id = inc.new_document.add_object(signature_field(req.field_name, sig_id, page_id));
+    let mut field = signature_field(req.field_name, sig_id, page_id);
+    if let Some(a) = &req.appearance {
+        let stream_id = inc.new_document.add_object(appearance_stream(a));
+        field.set("Rect", a.rect.iter().map(|v| Object::Real(*v)).collect::<Vec<_>>());
+        let mut ap = Dictionary::new();
+        ap.set("N", Object::Reference(stream_id));
+        field.set("AP", ap);
+    }
+    let field_id = inc.new_document.add_object(field);
     add_to_acroform(&mut inc, root_id, field_id)?;
     add_to_annots(&mut inc, page_id, field_id)?;
 
@@ -82,6 +94,38 @@ fn signature_field(name: &str, sig_id: ObjectId, page_id: ObjectId) -> Dictionar
     field.set("Rect", vec![Object::Integer(0); 4]);
     field.set("P", Object::Reference(page_id));
     field
+}
+
+/// The widget's normal appearance: the lines, top to bottom, in 7-point Helvetica.
+fn appearance_stream(a: &super::Appearance) -> lopdf::Stream {
+    let (w, h) = (a.rect[2] - a.rect[0], a.rect[3] - a.rect[1]);
+    let mut content = String::from("BT /Helv 7 Tf 0 g\n");
+    for (i, line) in a.lines.iter().enumerate() {
+        let safe: String = line
+            .chars()
+            .map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { '?' })
+            .collect::<String>()
+            .replace('\\', "\\\\")
+            .replace('(', "\\(")
+            .replace(')', "\\)");
+        content.push_str(&format!("1 0 0 1 3 {:.2} Tm ({safe}) Tj\n", h - 9.0 - 8.5 * i as f32));
+    }
+    content.push_str("ET\n");
+    let mut font = Dictionary::new();
+    font.set("Type", Object::Name(b"Font".to_vec()));
+    font.set("Subtype", Object::Name(b"Type1".to_vec()));
+    font.set("BaseFont", Object::Name(b"Helvetica".to_vec()));
+    font.set("Encoding", Object::Name(b"WinAnsiEncoding".to_vec()));
+    let mut fonts = Dictionary::new();
+    fonts.set("Helv", font);
+    let mut resources = Dictionary::new();
+    resources.set("Font", fonts);
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::Name(b"XObject".to_vec()));
+    dict.set("Subtype", Object::Name(b"Form".to_vec()));
+    dict.set("BBox", vec![Object::Real(0.0), Object::Real(0.0), Object::Real(w), Object::Real(h)]);
+    dict.set("Resources", resources);
+    lopdf::Stream::new(dict, content.into_bytes())
 }
 
 /// Adds the field to /AcroForm /Fields (creating the form if there is none) and sets /SigFlags 3. Whatever
