@@ -12,7 +12,7 @@ packages=(
   build-essential pkg-config libssl-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   xvfb xauth webkit2gtk-driver imagemagick poppler-utils x11-utils
   zbar-tools
-  libnss3-tools qpdf
+  libnss3-tools qpdf curl
 )
 
 as_root() {
@@ -52,4 +52,13 @@ if [[ ! -f ${installed} || ${ui}/package-lock.json -nt ${installed} ]]; then
   (cd "${ui}" && npm ci --no-audit --no-fund)
 else
   echo "deps: ui/node_modules up to date"
+fi
+
+# The WebDriver server for Tauri apps, used by the end-to-end tests (scripts/e2e.sh).
+export PATH="${HOME}/.cargo/bin:${PATH}"
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "deps: cargo install tauri-driver"
+  cargo install tauri-driver --locked
+else
+  echo "deps: tauri-driver present"
 fi

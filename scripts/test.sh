@@ -23,5 +23,5 @@ fi
 echo "== Rust: every test"
 cargo test --workspace --features btlp-app/custom-protocol
 
-echo "== Desktop: the window opens"
-bash scripts/app-smoke.sh
+echo "== Desktop: end-to-end through the real window (tauri-driver, Xvfb)"
+bash scripts/e2e.sh

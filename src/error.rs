@@ -68,35 +68,60 @@ impl Check {
 /// A rule of the domain that refused an action (DOMAIN.md, "rules the core must enforce").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rule {
-    PermitNotInForce { status: String, due: String },
+    PermitNotInForce {
+        status: String,
+        due: String,
+    },
     OutpatientSetting,
-    AssessmentIncomplete { missing: String },
+    AssessmentIncomplete {
+        missing: String,
+    },
     SettingNotChosen,
-    CaseState { state: String },
-    NoComposition { date: String },
-    CompositionTooSmall { count: usize },
+    CaseState {
+        state: String,
+    },
+    NoComposition {
+        date: String,
+    },
+    CompositionTooSmall {
+        count: usize,
+    },
     CompositionNeedsChair,
     CompositionNeedsDeputyChair,
     CompositionNeedsSecretary,
-    CompositionRoleMismatch { login: String },
+    CompositionRoleMismatch {
+        login: String,
+    },
     CompositionOverlaps,
     NotCommissionMember,
     NotPresent,
     Recused,
     AlreadyVoted,
-    NoQuorum { present: usize, needed: usize },
+    NoQuorum {
+        present: usize,
+        needed: usize,
+    },
     AgainstNeedsReason,
     MeetingClosed,
     NotOnAgenda,
-    VotingUnfinished { missing: usize },
+    VotingUnfinished {
+        missing: usize,
+    },
     DecisionNotApproved,
     DecisionSuperseded,
     DecisionUsed,
-    OutsideWindow { from: String, to: String },
-    SettingMismatch { decided: String },
+    OutsideWindow {
+        from: String,
+        to: String,
+    },
+    SettingMismatch {
+        decided: String,
+    },
     NoConsent,
     ConsentWithdrawn,
-    ConsentAfterDate { date: String },
+    ConsentAfterDate {
+        date: String,
+    },
     RepresentativeMustSign,
     PatientMustSign,
     RepresentativeMissing,
@@ -108,6 +133,8 @@ pub enum Rule {
     NotASigner,
     AlreadySigned,
     PresidingSignsLast,
+    /// The user cancelled a long operation (an export); nothing was kept.
+    Cancelled,
 }
 
 impl Rule {
@@ -153,6 +180,7 @@ impl Rule {
             Rule::NotASigner => "not_a_signer",
             Rule::AlreadySigned => "already_signed",
             Rule::PresidingSignsLast => "presiding_signs_last",
+            Rule::Cancelled => "cancelled",
         }
     }
 
@@ -195,6 +223,8 @@ impl Rule {
 pub enum AuthFailure {
     BadCredentials,
     Inactive,
+    /// No one is signed in (the app was locked or signed out); the user must sign in again.
+    SignedOut,
 }
 
 /// Trouble with the database file or the key file.
@@ -271,6 +301,7 @@ impl Error {
             Error::NotFound { .. } => "not_found".into(),
             Error::Auth(AuthFailure::BadCredentials) => "auth.bad_credentials".into(),
             Error::Auth(AuthFailure::Inactive) => "auth.inactive".into(),
+            Error::Auth(AuthFailure::SignedOut) => "auth.signed_out".into(),
             Error::Storage(s) => format!("storage.{}", storage_code(s)),
         }
     }
@@ -303,6 +334,7 @@ impl Error {
             }
             Error::Auth(AuthFailure::BadCredentials) => tr(lang, "error.bad_credentials", &[]),
             Error::Auth(AuthFailure::Inactive) => tr(lang, "error.inactive", &[]),
+            Error::Auth(AuthFailure::SignedOut) => tr(lang, "error.signed_out", &[]),
             Error::Storage(s) => storage_message(s, lang),
         }
     }

@@ -3,10 +3,12 @@
 //! `draft → submitted → assessed → scheduled → decided`, and from `decided` back to `scheduled` when a
 //! deferred case returns or a further administration needs a new decision.
 mod assessment;
+mod overview;
 mod setting;
 
 pub(crate) use assessment::check_complete;
 pub use assessment::{complete_assessment, findings, record_finding, Finding, FindingKind};
+pub use overview::{of_patient, page, timeline, CaseRow, Event};
 pub use setting::{set_setting, Setting};
 
 use crate::audit;
@@ -45,6 +47,13 @@ impl CaseState {
 
     fn parse(code: &str) -> CaseState {
         CaseState::ALL.into_iter().find(|s| s.code() == code).unwrap_or(CaseState::Draft)
+    }
+
+    /// A state named by a user (a list filter); a typed error naming the allowed codes otherwise.
+    pub fn from_code(field: &'static str, code: &str) -> Result<CaseState> {
+        CaseState::ALL.into_iter().find(|s| s.code() == code.trim()).ok_or_else(|| {
+            Error::invalid(field, Check::OneOf { allowed: "draft, submitted, assessed, scheduled, decided".into() })
+        })
     }
 }
 
@@ -125,6 +134,9 @@ pub(crate) fn set_state(tx: &Tx, case_id: Uuid, state: CaseState) -> Result<()> 
 
 const COLUMNS: &str = "id, patient_id, product_name, genetic_study, icd_code, indication, physician_id, state, setting,
     department, icu_access, created_at";
+/// The same columns of `cases c` in a join.
+const COLUMNS_C: &str = "c.id, c.patient_id, c.product_name, c.genetic_study, c.icd_code, c.indication, c.physician_id,
+    c.state, c.setting, c.department, c.icu_access, c.created_at";
 
 fn from_row(r: &Row) -> rusqlite::Result<Case> {
     Ok(Case {

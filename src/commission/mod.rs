@@ -1,12 +1,14 @@
 //! The medical commission (Order 180н): its composition over time, meetings with attendance and declared
 //! conflicts of interest, each member's own vote, the tally against the quorum and majority settings, and
 //! the decisions it adopts. Outcomes are computed from the votes, never typed in.
+mod agenda;
 mod composition;
 pub(crate) mod decision;
 mod meeting;
 mod protocol;
 mod vote;
 
+pub use agenda::{agenda, decisions_total, meetings, recusals, AgendaItem, MeetingRow};
 pub use composition::{compose, effective_on, Composition, NewComposition, Seat, SeatRole};
 pub use decision::{
     adopt, by_number, correct, get as decision, list as decisions, meeting_of, Correction, Decision, Outcome,

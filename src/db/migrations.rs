@@ -7,6 +7,7 @@ use rusqlite_migration::{Migrations, M};
 const FILES: &[&str] = &[
     include_str!("../../migrations/20261123000000_initial.sql"),
     include_str!("../../migrations/20261123100000_signatures.sql"),
+    include_str!("../../migrations/20261124000000_read_indexes.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

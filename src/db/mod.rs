@@ -7,10 +7,12 @@ mod keyring;
 mod migrations;
 
 pub use keyring::{DbKey, Keyring};
+/// The connection type the read functions take, re-exported so callers need no rusqlite of their own.
+pub use rusqlite::Connection;
 
 use crate::error::{Result, Storage};
 use chrono::{DateTime, FixedOffset, Local, NaiveDate};
-use rusqlite::{Connection, OpenFlags, Transaction};
+use rusqlite::{OpenFlags, Transaction};
 use std::path::Path;
 
 /// Where "now" comes from: the system clock, or a fixed instant for tests and demos.

@@ -76,7 +76,7 @@ impl Patient {
 }
 
 /// Case- and ё-insensitive form of a name for searching (SQLite's LIKE folds only ASCII).
-fn fold(s: &str) -> String {
+pub(crate) fn fold(s: &str) -> String {
     s.trim().to_lowercase().replace('ё', "е")
 }
 

@@ -26,8 +26,12 @@ describe('i18n', () => {
 
   it('switches the text when the language changes, and back', () => {
     setLocale('en');
-    expect(t('placeholder.nextRelease')).toBe('The working screens arrive in the next release.');
+    expect(t('signin.submit')).toBe('Sign in');
     setLocale('ru');
-    expect(t('placeholder.nextRelease')).toBe('Рабочие экраны появятся в следующем выпуске.');
+    expect(t('signin.submit')).toBe('Войти');
+  });
+
+  it('fills placeholders from the parameters', () => {
+    expect(t('home.greeting', { name: 'Орлов В. А.' })).toBe('Здравствуйте, Орлов В. А.');
   });
 });

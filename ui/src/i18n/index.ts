@@ -12,6 +12,11 @@ export type Catalogue = Record<MessageKey, string>;
 
 export const catalogues: Record<Locale, Catalogue> = { ru, en };
 
-export function t(key: MessageKey): string {
-  return catalogues[getLocale()][key];
+/** The message for `key` in the current language, with `{name}` placeholders filled from `params`. */
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  let text = catalogues[getLocale()][key];
+  for (const [name, value] of Object.entries(params)) {
+    text = text.replaceAll(`{${name}}`, String(value));
+  }
+  return text;
 }

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# End-to-end tests of the desktop app: builds the UI and the app (with the UI embedded), starts a private
+# Xvfb display and tauri-driver (which drives WebKitWebDriver, which starts the app), and runs
+# tests/e2e/run.mjs against a fresh clinic database. Screenshots of the main screens are written to
+# docs/screenshots/ (set BTLP_SCREENSHOTS= to skip them). Stops everything it started.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="$(mktemp -d -t btlp-e2e.XXXXXX)"
+export PATH="${HOME}/.cargo/bin:${PATH}"
+pids=()
+
+fail() {
+  echo "e2e: FAIL: $*" >&2
+  exit 1
+}
+
+cleanup() {
+  local status=$?
+  for pid in "${pids[@]}"; do
+    kill "${pid}" 2>/dev/null || true
+  done
+  sleep 0.5
+  for pid in "${pids[@]}"; do
+    kill -KILL "${pid}" 2>/dev/null || true
+  done
+  if ((status != 0)); then
+    for log in "${work}"/*.log; do
+      [[ -s ${log} ]] || continue
+      echo "e2e: last lines of ${log##*/}:" >&2
+      tail -n 25 "${log}" >&2
+    done
+  fi
+  rm -rf "${work}"
+}
+trap cleanup EXIT
+
+for tool in npm cargo node tauri-driver WebKitWebDriver Xvfb xdpyinfo import; do
+  command -v "${tool}" >/dev/null 2>&1 || fail "${tool} not found (run scripts/deps.sh)"
+done
+
+echo "e2e: building the UI and the app"
+(cd "${root}/ui" && npm run build --silent) || fail "npm run build failed in ui/"
+(cd "${root}" && cargo build -p btlp-app --features custom-protocol) || fail "cargo build -p btlp-app failed"
+app="${root}/target/debug/btlp-app"
+
+display=''
+for n in $(seq 97 130); do
+  if [[ ! -e /tmp/.X${n}-lock && ! -e /tmp/.X11-unix/X${n} ]]; then
+    display=":${n}"
+    break
+  fi
+done
+[[ -n ${display} ]] || fail "no free X display between :97 and :130"
+Xvfb "${display}" -screen 0 1280x800x24 -nolisten tcp >"${work}/xvfb.log" 2>&1 &
+pids+=($!)
+export DISPLAY=${display}
+for _ in $(seq 100); do
+  xdpyinfo >/dev/null 2>&1 && break
+  sleep 0.1
+done
+xdpyinfo >/dev/null 2>&1 || fail "Xvfb ${display} did not start"
+
+port=$((4444 + RANDOM % 500))
+export BTLP_DB="${work}/clinic.db"
+export BTLP_EXPORT_DIR="${work}/exports"
+export WEBKIT_DISABLE_DMABUF_RENDERER=1
+# The webview keeps its storage (the chosen language) under XDG_DATA_HOME: a fresh one per run.
+export XDG_DATA_HOME="${work}/data"
+tauri-driver --port "${port}" >"${work}/tauri-driver.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:${port}/status" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+echo "e2e: running tests/e2e/run.mjs on ${display}"
+WEBDRIVER_URL="http://127.0.0.1:${port}" BTLP_APP="${app}" \
+  BTLP_SCREENSHOTS="${BTLP_SCREENSHOTS-${root}/docs/screenshots}" \
+  node "${root}/tests/e2e/run.mjs"
+echo "e2e: OK"

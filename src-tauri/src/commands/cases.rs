@@ -1,0 +1,333 @@
+//! Cases: the list, the new-case wizard's steps (case, assessment findings, setting, consent), the case
+//! page with its timeline, and the МКБ-10 search behind the diagnosis field.
+use crate::commands::dto::{day, moment, parse_id, Page};
+use crate::commands::patients::PatientRow;
+use crate::error::IpcError;
+use crate::state::AppState;
+use btlp_commission::cases::{self, CaseState, FindingKind, NewCase};
+use btlp_commission::consent::{self, NewConsent};
+use btlp_commission::{administrations, commission, icd, patients, safety, Error};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CaseRow {
+    pub id: String,
+    pub patient_name: String,
+    pub birth_date: String,
+    pub product_name: String,
+    pub icd_code: String,
+    /// draft, submitted, assessed, scheduled, decided
+    pub state: String,
+    pub created_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct IcdRow {
+    pub code: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct FindingRow {
+    pub kind: String,
+    pub finding: String,
+    pub justification: String,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ConsentRow {
+    pub id: String,
+    pub form_version: String,
+    pub info_sheet_version: String,
+    /// patient or representative
+    pub signer_kind: String,
+    pub signer_name: String,
+    pub signed_on: String,
+    pub has_scan: bool,
+    pub withdrawn_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct DecisionRow {
+    pub id: String,
+    pub number: String,
+    pub decided_on: String,
+    /// approved, rejected, deferred
+    pub outcome: String,
+    pub window: String,
+    pub used: bool,
+    pub superseded: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ReactionRow {
+    pub description: String,
+    pub onset_on: String,
+    pub serious: bool,
+    pub outcome: String,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AdministrationRow {
+    pub id: String,
+    pub decision_id: String,
+    pub administered_at: String,
+    pub setting: String,
+    pub department: String,
+    pub dose: String,
+    pub batch: String,
+    pub reactions: Vec<ReactionRow>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct TimelineEntry {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CaseDetail {
+    pub id: String,
+    pub patient: PatientRow,
+    pub product_name: String,
+    pub genetic_study: String,
+    pub icd_code: String,
+    pub icd_title: String,
+    pub indication: String,
+    pub state: String,
+    pub setting: Option<String>,
+    pub department: Option<String>,
+    pub icu_access: Option<bool>,
+    pub findings: Vec<FindingRow>,
+    /// Every finding kind, in the order the assessment form asks for them.
+    pub finding_kinds: Vec<String>,
+    pub consents: Vec<ConsentRow>,
+    pub decisions: Vec<DecisionRow>,
+    pub administrations: Vec<AdministrationRow>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Deserialize, Type)]
+pub struct CaseForm {
+    pub patient_id: String,
+    pub product_name: String,
+    pub genetic_study: String,
+    pub icd_code: String,
+    pub indication: String,
+}
+
+#[derive(Debug, Deserialize, Type)]
+pub struct ConsentForm {
+    pub case_id: String,
+    pub form_version: String,
+    pub info_sheet_version: String,
+    pub signer_kind: String,
+    pub signer_name: String,
+    pub representative_ground: String,
+    pub signed_on: String,
+    /// A scanned copy chosen in the native file dialog (PDF, JPEG or PNG), read here.
+    pub scan_path: Option<String>,
+}
+
+pub fn decision_row(d: &commission::Decision) -> DecisionRow {
+    DecisionRow {
+        id: d.id.to_string(),
+        number: d.number.clone(),
+        decided_on: day(d.decided_on),
+        outcome: d.outcome.code().to_string(),
+        window: format!("{} – {}", day(d.window_from), day(d.window_to)),
+        used: d.used,
+        superseded: d.superseded_by.is_some(),
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cases_list(
+    state: State<'_, AppState>,
+    case_state: Option<String>,
+    query: String,
+    offset: u32,
+    limit: u32,
+) -> Result<Page<CaseRow>, IpcError> {
+    state.with_session(|s, _| {
+        let filter =
+            case_state.as_deref().filter(|c| !c.is_empty()).map(|c| CaseState::from_code("state", c)).transpose()?;
+        let (rows, total) = cases::page(s.db.conn(), filter, &query, limit.min(200) as i64, offset as i64)?;
+        let items = rows
+            .into_iter()
+            .map(|r| CaseRow {
+                id: r.case.id.to_string(),
+                patient_name: r.patient_name,
+                birth_date: day(r.birth_date),
+                product_name: r.case.product_name,
+                icd_code: r.case.icd_code,
+                state: r.case.state.code().to_string(),
+                created_on: moment(&r.case.created_at).chars().take(10).collect(),
+            })
+            .collect();
+        Ok(Page { items, total })
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn icd_search(state: State<'_, AppState>, query: String) -> Result<Vec<IcdRow>, IpcError> {
+    state.with_session(|s, _| {
+        Ok(icd::search(s.db.conn(), &query, 20)?.into_iter().map(|e| IcdRow { code: e.code, title: e.title }).collect())
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cases_create(state: State<'_, AppState>, form: CaseForm) -> Result<String, IpcError> {
+    state.with_session(|s, _| {
+        let c = NewCase {
+            patient_id: parse_id("patient_id", &form.patient_id)?,
+            product_name: form.product_name,
+            genetic_study: form.genetic_study,
+            icd_code: form.icd_code,
+            indication: form.indication,
+        };
+        Ok(cases::create(&mut s.db, &s.actor, &c)?.to_string())
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cases_get(state: State<'_, AppState>, id: String) -> Result<CaseDetail, IpcError> {
+    state.with_session(|s, _| {
+        let conn = s.db.conn();
+        let c = cases::get(conn, parse_id("case_id", &id)?)?;
+        let icd_title = icd::search(conn, &c.icd_code, 1)?.into_iter().next().map(|e| e.title).unwrap_or_default();
+        let mut administrations_rows = Vec::new();
+        for a in administrations::for_case(conn, c.id)? {
+            let reactions = safety::for_administration(conn, a.id)?
+                .into_iter()
+                .map(|r| ReactionRow {
+                    serious: r.serious(),
+                    description: r.description,
+                    onset_on: day(r.onset_on),
+                    outcome: r.outcome,
+                })
+                .collect();
+            administrations_rows.push(AdministrationRow {
+                id: a.id.to_string(),
+                decision_id: a.decision_id.to_string(),
+                administered_at: a.administered_at.format("%d.%m.%Y %H:%M").to_string(),
+                setting: a.setting.code().to_string(),
+                department: a.department,
+                dose: a.dose,
+                batch: a.batch,
+                reactions,
+            });
+        }
+        Ok(CaseDetail {
+            id: c.id.to_string(),
+            patient: patients::get(conn, c.patient_id)?.into(),
+            icd_title,
+            findings: cases::findings(conn, c.id)?
+                .into_iter()
+                .map(|f| FindingRow {
+                    kind: f.kind.code().to_string(),
+                    finding: f.finding,
+                    justification: f.justification,
+                })
+                .collect(),
+            finding_kinds: FindingKind::ALL.iter().map(|k| k.code().to_string()).collect(),
+            consents: consent::for_case(conn, c.id)?
+                .into_iter()
+                .map(|k| ConsentRow {
+                    id: k.id.to_string(),
+                    form_version: k.form_version,
+                    info_sheet_version: k.info_sheet_version,
+                    signer_kind: k.signer_kind.code().to_string(),
+                    signer_name: k.signer_name,
+                    signed_on: day(k.signed_on),
+                    has_scan: k.scan_sha256.is_some(),
+                    withdrawn_on: k.withdrawn_on.map(day),
+                })
+                .collect(),
+            decisions: commission::decisions(conn, Some(c.id), 100, 0)?.iter().map(decision_row).collect(),
+            administrations: administrations_rows,
+            timeline: cases::timeline(conn, c.id)?
+                .into_iter()
+                .map(|e| TimelineEntry { at: moment(&e.at), actor: e.actor, action: e.action })
+                .collect(),
+            product_name: c.product_name,
+            genetic_study: c.genetic_study,
+            icd_code: c.icd_code,
+            indication: c.indication,
+            state: c.state.code().to_string(),
+            setting: c.setting.map(|x| x.code().to_string()),
+            department: c.department,
+            icu_access: c.icu_access,
+        })
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cases_submit(state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
+    state.with_session(|s, _| cases::submit(&mut s.db, &s.actor, parse_id("case_id", &id)?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cases_record_finding(
+    state: State<'_, AppState>,
+    case_id: String,
+    kind: String,
+    finding: String,
+    justification: String,
+) -> Result<(), IpcError> {
+    state.with_session(|s, _| {
+        let kind = FindingKind::parse(&kind)?;
+        cases::record_finding(&mut s.db, &s.actor, parse_id("case_id", &case_id)?, kind, &finding, &justification)
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cases_set_setting(
+    state: State<'_, AppState>,
+    case_id: String,
+    setting: String,
+    department: String,
+    icu_access: bool,
+) -> Result<(), IpcError> {
+    state.with_session(|s, _| {
+        cases::set_setting(&mut s.db, &s.actor, parse_id("case_id", &case_id)?, &setting, &department, icu_access)
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cases_complete_assessment(state: State<'_, AppState>, case_id: String) -> Result<(), IpcError> {
+    state.with_session(|s, _| cases::complete_assessment(&mut s.db, &s.actor, parse_id("case_id", &case_id)?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn consent_record(state: State<'_, AppState>, form: ConsentForm) -> Result<String, IpcError> {
+    state.with_session(|s, _| {
+        let scan = match form.scan_path.as_deref().filter(|p| !p.is_empty()) {
+            Some(path) => Some(std::fs::read(path).map_err(Error::from)?),
+            None => None,
+        };
+        let c = NewConsent {
+            case_id: parse_id("case_id", &form.case_id)?,
+            form_version: form.form_version,
+            info_sheet_version: form.info_sheet_version,
+            signer_kind: form.signer_kind,
+            signer_name: form.signer_name,
+            representative_ground: form.representative_ground,
+            signed_on: form.signed_on,
+            scan,
+        };
+        Ok(consent::record(&mut s.db, &s.actor, &c)?.to_string())
+    })
+}

@@ -1,0 +1,260 @@
+//! The commission's meetings: the queue of cases ready for one, a meeting's attendance, agenda, conflicts
+//! of interest and live tally, each member's vote (confirmed with their own password) and adopting the
+//! decision.
+use crate::commands::dto::{day, parse_id};
+use crate::error::IpcError;
+use crate::state::AppState;
+use btlp_commission::commission::{self, Choice, Plan};
+use btlp_commission::{cases, patients};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct MeetingRow {
+    pub id: String,
+    pub date: String,
+    pub open: bool,
+    pub items: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct SeatRow {
+    pub login: String,
+    pub full_name: String,
+    /// chair, deputy_chair, member, secretary
+    pub role: String,
+    pub votes: bool,
+    pub present: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct TallyRow {
+    pub composition_size: u32,
+    pub present: u32,
+    pub recused: u32,
+    pub votes_for: u32,
+    pub votes_against: u32,
+    pub votes_abstain: u32,
+    pub quorum_needed: u32,
+    pub votes_needed: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct VoteRow {
+    pub login: String,
+    pub full_name: String,
+    pub choice: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct RecusalRow {
+    pub login: String,
+    pub full_name: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AgendaRow {
+    pub case_id: String,
+    pub patient_name: String,
+    pub product_name: String,
+    pub icd_code: String,
+    pub window: String,
+    pub dose: String,
+    pub route: String,
+    pub decision_id: Option<String>,
+    pub tally: TallyRow,
+    pub votes: Vec<VoteRow>,
+    pub recused: Vec<RecusalRow>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct MeetingDetail {
+    pub id: String,
+    pub date: String,
+    pub open: bool,
+    pub order_ref: String,
+    pub seats: Vec<SeatRow>,
+    pub agenda: Vec<AgendaRow>,
+}
+
+#[derive(Debug, Deserialize, Type)]
+pub struct PlanForm {
+    pub window_from: String,
+    pub window_to: String,
+    pub dose: String,
+    pub route: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn meetings_list(state: State<'_, AppState>) -> Result<Vec<MeetingRow>, IpcError> {
+    state.with_session(|s, _| {
+        Ok(commission::meetings(s.db.conn(), 100)?
+            .into_iter()
+            .map(|m| MeetingRow { id: m.id.to_string(), date: day(m.date), open: m.open, items: m.items })
+            .collect())
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn meetings_create(state: State<'_, AppState>, date: String) -> Result<String, IpcError> {
+    state.with_session(|s, _| Ok(commission::create_meeting(&mut s.db, &s.actor, &date)?.to_string()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn meetings_get(state: State<'_, AppState>, id: String) -> Result<MeetingDetail, IpcError> {
+    state.with_session(|s, _| {
+        let conn = s.db.conn();
+        let m = commission::meeting(conn, parse_id("meeting_id", &id)?)?;
+        let seats = m
+            .composition
+            .seats
+            .iter()
+            .map(|seat| SeatRow {
+                login: seat.login.clone(),
+                full_name: seat.full_name.clone(),
+                role: seat.role.code().to_string(),
+                votes: seat.role.votes(),
+                present: m.present.contains(&seat.user_id),
+            })
+            .collect();
+        let mut agenda = Vec::new();
+        for item in commission::agenda(conn, m.id)? {
+            let case = cases::get(conn, item.case_id)?;
+            let patient = patients::get(conn, case.patient_id)?;
+            let t = commission::tally(conn, &m, item.case_id)?;
+            let p = commission::protocol(conn, m.id, item.case_id)?;
+            agenda.push(AgendaRow {
+                case_id: case.id.to_string(),
+                patient_name: patient.full_name(),
+                product_name: case.product_name,
+                icd_code: case.icd_code,
+                window: format!("{} – {}", day(item.window_from), day(item.window_to)),
+                dose: item.dose,
+                route: item.route,
+                decision_id: item.decision_id.map(|d| d.to_string()),
+                tally: TallyRow {
+                    composition_size: t.composition_size as u32,
+                    present: t.present as u32,
+                    recused: t.recused as u32,
+                    votes_for: t.votes_for as u32,
+                    votes_against: t.votes_against as u32,
+                    votes_abstain: t.votes_abstain as u32,
+                    quorum_needed: t.quorum_needed as u32,
+                    votes_needed: t.votes_needed as u32,
+                },
+                votes: p
+                    .votes
+                    .into_iter()
+                    .map(|v| VoteRow {
+                        login: v.seat.login,
+                        full_name: v.seat.full_name,
+                        choice: v.choice.code().to_string(),
+                        reason: v.reason,
+                    })
+                    .collect(),
+                recused: p
+                    .recused
+                    .into_iter()
+                    .map(|(seat, reason)| RecusalRow { login: seat.login, full_name: seat.full_name, reason })
+                    .collect(),
+            });
+        }
+        Ok(MeetingDetail {
+            id: m.id.to_string(),
+            date: day(m.date),
+            open: m.open,
+            order_ref: m.composition.order_ref.clone(),
+            seats,
+            agenda,
+        })
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn meetings_set_attendance(
+    state: State<'_, AppState>,
+    meeting_id: String,
+    logins: Vec<String>,
+) -> Result<(), IpcError> {
+    state.with_session(|s, _| {
+        let logins: Vec<&str> = logins.iter().map(String::as_str).collect();
+        commission::set_attendance(&mut s.db, &s.actor, parse_id("meeting_id", &meeting_id)?, &logins)
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn meetings_add_to_agenda(
+    state: State<'_, AppState>,
+    meeting_id: String,
+    case_id: String,
+    plan: PlanForm,
+) -> Result<(), IpcError> {
+    state.with_session(|s, _| {
+        let plan =
+            Plan { window_from: plan.window_from, window_to: plan.window_to, dose: plan.dose, route: plan.route };
+        let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
+        commission::add_to_agenda(&mut s.db, &s.actor, m, c, &plan)
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn meetings_declare_conflict(
+    state: State<'_, AppState>,
+    meeting_id: String,
+    case_id: String,
+    login: String,
+    reason: String,
+) -> Result<(), IpcError> {
+    state.with_session(|s, _| {
+        let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
+        commission::declare_conflict(&mut s.db, &s.actor, m, c, &login, &reason)
+    })
+}
+
+/// A member casts their own vote on the shared meeting workstation: their password confirms it is them.
+#[tauri::command]
+#[specta::specta]
+pub async fn votes_cast(
+    state: State<'_, AppState>,
+    meeting_id: String,
+    case_id: String,
+    login: String,
+    password: String,
+    choice: String,
+    reason: String,
+) -> Result<(), IpcError> {
+    state.with_session(|s, _| {
+        let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
+        let choice = Choice::parse(&choice)?;
+        let member = s.act_as(&login, &password)?;
+        commission::cast(&mut s.db, &member, m, c, choice, &reason)
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn decisions_adopt(
+    state: State<'_, AppState>,
+    meeting_id: String,
+    case_id: String,
+) -> Result<String, IpcError> {
+    state.with_session(|s, _| {
+        let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
+        Ok(commission::adopt(&mut s.db, &s.actor, m, c)?.to_string())
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn meetings_close(state: State<'_, AppState>, meeting_id: String) -> Result<(), IpcError> {
+    state.with_session(|s, _| commission::close_meeting(&mut s.db, &s.actor, parse_id("meeting_id", &meeting_id)?))
+}

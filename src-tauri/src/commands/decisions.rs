@@ -1,0 +1,228 @@
+//! Decisions: the list, the decision page (its PDF for the preview, the signers in order, a verification
+//! badge per signature), signing by each signer with their own password, and recording the one
+//! administration a signed approved decision allows, with any adverse reaction after it.
+use crate::commands::cases::{decision_row, DecisionRow};
+use crate::commands::dto::{parse_id, Page};
+use crate::error::IpcError;
+use crate::state::AppState;
+use btlp_commission::administrations::{self, NewAdministration};
+use btlp_commission::safety::{self, NewReaction};
+use btlp_commission::{cases, commission, patients, signatures};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct DecisionListRow {
+    pub decision: DecisionRow,
+    pub case_id: String,
+    pub patient_name: String,
+    pub product_name: String,
+    pub signed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct SignerRow {
+    pub login: String,
+    pub full_name: String,
+    pub role: String,
+    pub signed_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CheckRow {
+    pub signer: String,
+    pub signing_time: Option<String>,
+    pub valid: bool,
+    pub intact: bool,
+    pub chain_ok: bool,
+    pub revoked: bool,
+    pub covers_revision: bool,
+    pub later_changes_only_signatures: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct DecisionDetail {
+    pub decision: DecisionRow,
+    pub case_id: String,
+    pub patient_name: String,
+    pub product_name: String,
+    pub setting: String,
+    pub department: String,
+    pub dose: String,
+    pub route: String,
+    pub votes: String,
+    pub signers: Vec<SignerRow>,
+    pub complete: bool,
+    pub signed_sha256: Option<String>,
+    pub checks: Vec<CheckRow>,
+}
+
+#[derive(Debug, Deserialize, Type)]
+pub struct AdministrationForm {
+    pub decision_id: String,
+    /// ДД.ММ.ГГГГ ЧЧ:ММ
+    pub administered_at: String,
+    pub setting: String,
+    pub department: String,
+    pub dose: String,
+    pub route: String,
+    pub batch: String,
+    pub staff: String,
+}
+
+#[derive(Debug, Deserialize, Type)]
+pub struct ReactionForm {
+    pub administration_id: String,
+    pub description: String,
+    pub onset_on: String,
+    pub seriousness: Vec<String>,
+    pub outcome: String,
+    pub causality: String,
+}
+
+fn signed(conn: &btlp_commission::db::Connection, id: uuid::Uuid) -> btlp_commission::Result<bool> {
+    Ok(signatures::decision_pdf(conn, id)?.is_some_and(|(_, complete)| complete))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn decisions_list(
+    state: State<'_, AppState>,
+    offset: u32,
+    limit: u32,
+) -> Result<Page<DecisionListRow>, IpcError> {
+    state.with_session(|s, _| {
+        let conn = s.db.conn();
+        let mut items = Vec::new();
+        for d in commission::decisions(conn, None, limit.min(200) as i64, offset as i64)? {
+            let case = cases::get(conn, d.case_id)?;
+            items.push(DecisionListRow {
+                decision: decision_row(&d),
+                case_id: d.case_id.to_string(),
+                patient_name: patients::get(conn, case.patient_id)?.full_name(),
+                product_name: case.product_name,
+                signed: signed(conn, d.id)?,
+            });
+        }
+        Ok(Page { items, total: commission::decisions_total(conn)? })
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn decisions_get(state: State<'_, AppState>, id: String) -> Result<DecisionDetail, IpcError> {
+    state.with_session(|s, _| {
+        let conn = s.db.conn();
+        let d = commission::decision(conn, parse_id("decision_id", &id)?)?;
+        let case = cases::get(conn, d.case_id)?;
+        let status = signatures::status(conn, d.id)?;
+        let checks = match signatures::decision_pdf(conn, d.id)? {
+            Some((pdf, _)) => signatures::verify_with_db(conn, &pdf)?
+                .into_iter()
+                .map(|c| CheckRow {
+                    valid: c.valid(),
+                    signer: c.signer_cn,
+                    signing_time: c.signing_time.map(|t| t.format("%d.%m.%Y %H:%M").to_string()),
+                    intact: c.intact,
+                    chain_ok: c.chain_ok,
+                    revoked: c.revoked,
+                    covers_revision: c.covers_revision,
+                    later_changes_only_signatures: c.later_changes_only_signatures,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(DecisionDetail {
+            decision: decision_row(&d),
+            case_id: d.case_id.to_string(),
+            patient_name: patients::get(conn, case.patient_id)?.full_name(),
+            product_name: case.product_name,
+            setting: d.setting.code().to_string(),
+            department: d.department.clone(),
+            dose: d.dose.clone(),
+            route: d.route.clone(),
+            votes: format!("{} / {} / {}", d.votes_for, d.votes_against, d.votes_abstain),
+            signers: status
+                .signers
+                .into_iter()
+                .map(|(seat, at)| SignerRow {
+                    login: seat.login,
+                    full_name: seat.full_name,
+                    role: seat.role.code().to_string(),
+                    signed_at: at.as_deref().map(crate::commands::dto::moment),
+                })
+                .collect(),
+            complete: status.complete,
+            signed_sha256: status.signed_sha256,
+            checks,
+        })
+    })
+}
+
+/// The decision's PDF: the stored (signed or partly signed) file, or a rendering of the unsigned extract
+/// before the first signature.
+#[tauri::command]
+#[specta::specta]
+pub async fn decisions_pdf(state: State<'_, AppState>, id: String) -> Result<Vec<u8>, IpcError> {
+    state.with_session(|s, lang| {
+        let conn = s.db.conn();
+        let id = parse_id("decision_id", &id)?;
+        if let Some((pdf, _)) = signatures::decision_pdf(conn, id)? {
+            return Ok(pdf);
+        }
+        let d = commission::decision(conn, id)?;
+        let sheet = btlp_commission::documents::decision_sheet(conn, &d)?;
+        Ok(btlp_commission::documents::render_decision(&sheet, lang)?.pdf)
+    })
+}
+
+/// One signer signs, unlocking their key with their own password.
+#[tauri::command]
+#[specta::specta]
+pub async fn decisions_sign(
+    state: State<'_, AppState>,
+    id: String,
+    login: String,
+    password: String,
+) -> Result<(), IpcError> {
+    state.with_session(|s, lang| {
+        let signer = s.act_as(&login, &password)?;
+        signatures::sign_decision(&mut s.db, &signer, parse_id("decision_id", &id)?, &password, lang)?;
+        Ok(())
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn administrations_record(state: State<'_, AppState>, form: AdministrationForm) -> Result<String, IpcError> {
+    state.with_session(|s, _| {
+        let a = NewAdministration {
+            decision_id: parse_id("decision_id", &form.decision_id)?,
+            administered_at: form.administered_at,
+            setting: form.setting,
+            department: form.department,
+            dose: form.dose,
+            route: form.route,
+            batch: form.batch,
+            staff: form.staff,
+        };
+        Ok(administrations::record(&mut s.db, &s.actor, &a)?.to_string())
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reactions_record(state: State<'_, AppState>, form: ReactionForm) -> Result<String, IpcError> {
+    state.with_session(|s, _| {
+        let r = NewReaction {
+            administration_id: parse_id("administration_id", &form.administration_id)?,
+            description: form.description,
+            onset_on: form.onset_on,
+            seriousness: form.seriousness,
+            outcome: form.outcome,
+            causality: form.causality,
+        };
+        Ok(safety::record(&mut s.db, &s.actor, &r)?.to_string())
+    })
+}

@@ -1,0 +1,78 @@
+//! Values shared by several areas' commands. Dates cross the boundary as ДД.ММ.ГГГГ text and ids as
+//! UUID text, so the UI never parses or formats them itself.
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Chair,
+    DeputyChair,
+    Secretary,
+    Member,
+    Physician,
+}
+
+impl From<btlp_commission::Role> for Role {
+    fn from(r: btlp_commission::Role) -> Self {
+        use btlp_commission::Role as R;
+        match r {
+            R::Admin => Role::Admin,
+            R::Chair => Role::Chair,
+            R::DeputyChair => Role::DeputyChair,
+            R::Secretary => Role::Secretary,
+            R::Member => Role::Member,
+            R::Physician => Role::Physician,
+        }
+    }
+}
+
+impl From<Role> for btlp_commission::Role {
+    fn from(r: Role) -> Self {
+        use btlp_commission::Role as R;
+        match r {
+            Role::Admin => R::Admin,
+            Role::Chair => R::Chair,
+            Role::DeputyChair => R::DeputyChair,
+            Role::Secretary => R::Secretary,
+            Role::Member => R::Member,
+            Role::Physician => R::Physician,
+        }
+    }
+}
+
+/// The signed-in user, for the window title and the screens their roles open.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct UserInfo {
+    pub login: String,
+    pub full_name: String,
+    pub roles: Vec<Role>,
+    pub organization: String,
+}
+
+/// One page of a long list and the total it is taken from.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u32,
+}
+
+/// A day as the UI shows it: ДД.ММ.ГГГГ.
+pub fn day(d: chrono::NaiveDate) -> String {
+    btlp_commission::validate::show_date(d)
+}
+
+/// A stored RFC 3339 time as ДД.ММ.ГГГГ ЧЧ:ММ in the clinic's local time (the text itself when unreadable).
+pub fn moment(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.with_timezone(&chrono::Local).format("%d.%m.%Y %H:%M").to_string())
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
+/// An id sent back by the UI; a typed error naming the field when it is not a UUID.
+pub fn parse_id(field: &'static str, text: &str) -> btlp_commission::Result<uuid::Uuid> {
+    uuid::Uuid::parse_str(text.trim()).map_err(|_| {
+        btlp_commission::Error::invalid(field, btlp_commission::error::Check::OneOf { allowed: "UUID".into() })
+    })
+}

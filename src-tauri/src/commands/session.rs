@@ -1,0 +1,112 @@
+//! Starting up: the first-start set-up of a clinic, signing in and out, and the interface language.
+use crate::commands::dto::{Role, UserInfo};
+use crate::error::IpcError;
+use crate::state::AppState;
+use btlp_commission::org::NewOrganization;
+use btlp_commission::people::NewUser;
+use btlp_commission::{clinic, Lang, Session};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+/// What the start screen needs: whether a clinic exists yet and who (if anyone) is signed in.
+#[derive(Debug, Serialize, Type)]
+pub struct AppStatus {
+    pub db_path: String,
+    pub db_exists: bool,
+    pub user: Option<UserInfo>,
+}
+
+#[derive(Debug, Deserialize, Type)]
+pub struct SetupForm {
+    pub org_name: String,
+    pub licence: String,
+    pub permit_number: String,
+    /// ДД.ММ.ГГГГ
+    pub permit_date: String,
+    pub icu_present: bool,
+    pub admin_login: String,
+    pub admin_full_name: String,
+    pub admin_position: String,
+    pub admin_password: String,
+}
+
+fn user_info(s: &Session) -> btlp_commission::Result<UserInfo> {
+    let org = btlp_commission::org::get(s.db.conn())?;
+    Ok(UserInfo {
+        login: s.actor.login.clone(),
+        full_name: s.actor.full_name.clone(),
+        roles: s.actor.roles().iter().map(|r| Role::from(*r)).collect(),
+        organization: org.name,
+    })
+}
+
+fn keep(state: &AppState, session: Session) -> Result<UserInfo, IpcError> {
+    let lang = state.lang();
+    let info = user_info(&session).map_err(|e| IpcError::new(e, lang))?;
+    *state.session.lock().unwrap_or_else(|p| p.into_inner()) = Some(session);
+    Ok(info)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, IpcError> {
+    let user = match state.session.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        Some(s) => Some(user_info(s).map_err(|e| IpcError::new(e, state.lang()))?),
+        None => None,
+    };
+    Ok(AppStatus { db_path: state.db_path.display().to_string(), db_exists: state.db_path.exists(), user })
+}
+
+/// Sets the language of messages from the core (`ru` or `en`).
+#[tauri::command]
+#[specta::specta]
+pub async fn app_set_lang(state: State<'_, AppState>, lang: String) -> Result<(), IpcError> {
+    *state.lang.lock().unwrap_or_else(|p| p.into_inner()) = Lang::parse(&lang);
+    Ok(())
+}
+
+/// Creates the clinic database with its organization and first administrator, and signs the admin in.
+#[tauri::command]
+#[specta::specta]
+pub async fn clinic_setup(state: State<'_, AppState>, form: SetupForm) -> Result<UserInfo, IpcError> {
+    let lang = state.lang();
+    if let Some(dir) = state.db_path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| IpcError::new(e.into(), lang))?;
+    }
+    let org = NewOrganization {
+        name: form.org_name,
+        licence: form.licence,
+        permit_number: form.permit_number,
+        permit_date: form.permit_date,
+        icu_present: form.icu_present,
+    };
+    let admin = NewUser {
+        login: form.admin_login,
+        full_name: form.admin_full_name,
+        position: form.admin_position,
+        roles: vec![btlp_commission::Role::Admin],
+        password: form.admin_password,
+    };
+    let session = clinic::init(&state.db_path, &org, &admin).map_err(|e| IpcError::new(e, lang))?;
+    keep(&state, session)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn session_sign_in(
+    state: State<'_, AppState>,
+    login: String,
+    password: String,
+) -> Result<UserInfo, IpcError> {
+    let session = clinic::sign_in(&state.db_path, &login, &password).map_err(|e| IpcError::new(e, state.lang()))?;
+    keep(&state, session)
+}
+
+/// Ends the session (sign-out or the idle lock): the database closes and the keys held for it are dropped.
+#[tauri::command]
+#[specta::specta]
+pub async fn session_sign_out(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.session.lock().unwrap_or_else(|p| p.into_inner()).take();
+    Ok(())
+}

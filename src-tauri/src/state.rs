@@ -1,0 +1,46 @@
+//! What the running app holds between commands: where the clinic database lives, the interface language
+//! for messages from the core, and the signed-in session (none before sign-in and after sign-out or the
+//! idle lock).
+use crate::error::IpcError;
+use btlp_commission::{Error, Lang, Session};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
+
+pub struct AppState {
+    pub db_path: PathBuf,
+    pub lang: Mutex<Lang>,
+    pub session: Mutex<Option<Session>>,
+    /// Set by the cancel button of a running export; read between the archive's entries.
+    pub cancel_export: AtomicBool,
+}
+
+impl AppState {
+    pub fn new(db_path: PathBuf) -> Self {
+        AppState {
+            db_path,
+            lang: Mutex::new(Lang::Ru),
+            session: Mutex::new(None),
+            cancel_export: AtomicBool::new(false),
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        *self.lang.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` on the signed-in session; a core error becomes an IPC error in the user's language.
+    pub fn with_session<T>(
+        &self,
+        f: impl FnOnce(&mut Session, Lang) -> btlp_commission::Result<T>,
+    ) -> Result<T, IpcError> {
+        let lang = self.lang();
+        let mut guard = self.session.lock().unwrap_or_else(|p| p.into_inner());
+        let session = guard.as_mut().ok_or_else(|| IpcError::new(Error::Auth(signed_out()), lang))?;
+        f(session, lang).map_err(|e| IpcError::new(e, lang))
+    }
+}
+
+fn signed_out() -> btlp_commission::error::AuthFailure {
+    btlp_commission::error::AuthFailure::SignedOut
+}

@@ -1,0 +1,170 @@
+//! The decisions archive an administrator hands to an inspector: every stored decision PDF of a period in one
+//! ZIP with a manifest (CSV and JSON, with each file's SHA-256), the clinic's root certificate and a short
+//! README on checking the signatures. The archive is written entry by entry (one PDF in memory at a time)
+//! to a temporary file beside the target and renamed into place only when complete, so a cancelled or
+//! failed export never leaves a half-written archive under the final name.
+use crate::audit;
+use crate::db::Db;
+use crate::documents::sha256_hex;
+use crate::error::{Check, Error, Result, Storage};
+use crate::people::{Actor, Role};
+use crate::pki;
+use crate::signing::ca;
+use crate::validate;
+use chrono::NaiveDate;
+use rusqlite::params;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use uuid::Uuid;
+use zip::write::SimpleFileOptions;
+
+/// What an export wrote.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    pub path: PathBuf,
+    pub decisions: usize,
+    pub bytes: u64,
+}
+
+struct Row {
+    id: Uuid,
+    number: String,
+    decided_on: NaiveDate,
+    outcome: String,
+    patient_id: Uuid,
+    signed_sha256: Option<String>,
+}
+
+const README: &str = "Архив решений врачебной комиссии о применении индивидуальных БТЛП.
+
+decisions/      выписки из протоколов (PDF), подписанные членами комиссии (PAdES, ETSI.CAdES.detached)
+manifest.csv    номер, дата, код пациента, итог, подписано ли, SHA-256 и имя файла (UTF-8)
+manifest.json   то же в JSON
+root.pem        корневой сертификат клиники, которым выданы сертификаты подписантов
+
+Проверка подписей: `pdfsig ФАЙЛ.pdf` (poppler-utils) после импорта root.pem в базу NSS
+(`certutil -A -n clinic -t CT,C,C -i root.pem -d sql:DIR`), в Adobe Acrobat Reader после добавления
+root.pem в доверенные сертификаты, или `btlp verify ФАЙЛ.pdf --root root.pem`.
+Сверка файлов: `sha256sum decisions/*.pdf` — суммы должны совпасть с manifest.csv.
+";
+
+/// Writes the archive of decisions decided in `[from, to]` (ДД.ММ.ГГГГ, either open) to `out`. `progress`
+/// hears (done, total) after each decision; setting `cancel` stops the export and removes the partial file.
+/// Admins only.
+pub fn decisions_archive(
+    db: &mut Db,
+    actor: &Actor,
+    from: &str,
+    to: &str,
+    out: &Path,
+    mut progress: impl FnMut(usize, usize),
+    cancel: &AtomicBool,
+) -> Result<Exported> {
+    actor.require("export", &[Role::Admin])?;
+    let from = Some(from.trim()).filter(|s| !s.is_empty()).map(|s| validate::date("from", s)).transpose()?;
+    let to = Some(to.trim()).filter(|s| !s.is_empty()).map(|s| validate::date("to", s)).transpose()?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            return Err(Error::invalid("to", Check::EndBeforeStart));
+        }
+    }
+    let rows = decisions_in(db, from, to)?;
+    let tmp = out.with_file_name(format!(
+        ".{}.{}.part",
+        out.file_name().and_then(|n| n.to_str()).unwrap_or("export.zip"),
+        Uuid::now_v7()
+    ));
+    let written = write_archive(db, &rows, &tmp, &mut progress, cancel);
+    let bytes = match written {
+        Ok(()) => std::fs::rename(&tmp, out).and_then(|_| std::fs::metadata(out)).map(|m| m.len()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    }
+    .inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })?;
+    db.tx(|tx| {
+        let period = (from, to, rows.len());
+        audit::record(tx, actor, "export.decisions", "decision", "*", &period)
+    })?;
+    Ok(Exported { path: out.to_path_buf(), decisions: rows.len(), bytes })
+}
+
+fn decisions_in(db: &Db, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Vec<Row>> {
+    let mut stmt = db.conn().prepare(
+        "SELECT d.id, d.number, d.decided_on, d.outcome, c.patient_id, dd.signed_sha256
+         FROM decisions d JOIN cases c ON c.id = d.case_id JOIN decision_documents dd ON dd.decision_id = d.id
+         WHERE (?1 IS NULL OR d.decided_on >= ?1) AND (?2 IS NULL OR d.decided_on <= ?2)
+         ORDER BY d.year, d.seq",
+    )?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok(Row {
+            id: r.get(0)?,
+            number: r.get(1)?,
+            decided_on: r.get(2)?,
+            outcome: r.get(3)?,
+            patient_id: r.get(4)?,
+            signed_sha256: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn zip_error(e: zip::result::ZipError) -> Error {
+    Error::Storage(Storage::Io(std::io::Error::other(e)))
+}
+
+fn write_archive(
+    db: &Db,
+    rows: &[Row],
+    tmp: &Path,
+    progress: &mut impl FnMut(usize, usize),
+    cancel: &AtomicBool,
+) -> Result<()> {
+    let file = std::fs::File::create(tmp)?;
+    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
+    let opts =
+        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).compression_level(Some(1));
+    let mut csv = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    csv.write_record(["number", "decided_on", "patient_code", "outcome", "signed", "sha256", "file"])
+        .map_err(|e| Error::Storage(Storage::Io(e.into())))?;
+    let mut json = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Refused(crate::error::Rule::Cancelled));
+        }
+        let pdf: Vec<u8> =
+            db.conn().query_row("SELECT pdf FROM decision_documents WHERE decision_id = ?1", [r.id], |x| x.get(0))?;
+        let name = format!("decisions/{}.pdf", r.number.replace('/', "-"));
+        zip.start_file(name.as_str(), opts).map_err(zip_error)?;
+        zip.write_all(&pdf)?;
+        let sha = sha256_hex(&pdf);
+        let signed = r.signed_sha256.as_deref() == Some(sha.as_str());
+        let date = validate::show_date(r.decided_on);
+        let code = r.patient_id.to_string();
+        csv.write_record([r.number.as_str(), &date, &code, &r.outcome, if signed { "yes" } else { "no" }, &sha, &name])
+            .map_err(|e| Error::Storage(Storage::Io(e.into())))?;
+        json.push(serde_json::json!({
+            "number": r.number, "decided_on": date, "patient_code": code, "outcome": r.outcome,
+            "signed": signed, "sha256": sha, "file": name,
+        }));
+        progress(i + 1, rows.len());
+    }
+    let csv = csv.into_inner().map_err(|e| Error::Storage(Storage::Io(std::io::Error::other(e.to_string()))))?;
+    for (name, bytes) in [
+        ("manifest.csv", csv),
+        ("manifest.json", serde_json::to_vec_pretty(&json).unwrap_or_default()),
+        ("root.pem", ca::to_pem(&pki::root_cert(db.conn())?).into_bytes()),
+        ("README.txt", README.as_bytes().to_vec()),
+    ] {
+        zip.start_file(name, opts).map_err(zip_error)?;
+        zip.write_all(&bytes)?;
+    }
+    let inner = zip.finish().map_err(zip_error)?;
+    let file = inner.into_inner().map_err(|e| Error::Storage(Storage::Io(e.into_error())))?;
+    file.sync_all()?;
+    Ok(())
+}

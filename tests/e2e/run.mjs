@@ -1,0 +1,267 @@
+// End-to-end test of the desktop app through its real window: tauri-driver + WebKitWebDriver under Xvfb,
+// on a fresh database. It walks the whole path a clinic takes: first-start set-up; the admin adding users
+// and the commission; a physician registering a patient and a case (assessment, setting, consent); the
+// secretary holding a meeting where three members vote with their own passwords; every signer signing the
+// decision; the physician recording the administration and being refused a second one on the same
+// decision; the admin exporting the decision archive. Screenshots of the main screens go to
+// docs/screenshots/. Started by scripts/e2e.sh, which provides the display, the driver and the app.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Driver, sleep } from './webdriver.mjs';
+
+const driverUrl = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
+const app = process.env.BTLP_APP;
+const shots = process.env.BTLP_SCREENSHOTS;
+const exportDir = process.env.BTLP_EXPORT_DIR;
+if (!app || !exportDir) throw new Error('BTLP_APP and BTLP_EXPORT_DIR must be set (scripts/e2e.sh sets them)');
+
+const pad = (n) => String(n).padStart(2, '0');
+const fmt = (d) => `${pad(d.getDate())}.${pad(d.getMonth() + 1)}.${d.getFullYear()}`;
+const today = new Date();
+const inDays = (n) => fmt(new Date(today.getTime() + n * 86400000));
+
+let step = 0;
+function log(text) {
+  step += 1;
+  console.log(`e2e ${pad(step)}: ${text}`);
+}
+
+async function shot(d, name) {
+  if (!shots) return;
+  mkdirSync(shots, { recursive: true });
+  await sleep(400); // let the last render settle
+  execFileSync('import', ['-window', 'root', join(shots, `${name}.png`)]);
+}
+
+function assert(cond, why) {
+  if (!cond) throw new Error(`assertion failed: ${why}`);
+}
+
+async function signIn(d, login, password) {
+  await d.find('#signin-submit');
+  await d.fill('login', login);
+  await d.fill('password', password);
+  await d.click('#signin-submit');
+  await d.find('#sign-out');
+}
+
+async function signOut(d) {
+  await d.click('#sign-out');
+  await d.find('#signin-submit');
+}
+
+async function nav(d, view) {
+  await d.click(`#nav-${view}`);
+}
+
+async function addUser(d, u) {
+  await d.click('#user-add');
+  await d.fill('user-full_name', u.name);
+  await d.fill('user-position', u.position);
+  await d.fill('user-login', u.login);
+  await d.fill('user-password', u.password);
+  for (const r of u.roles) await d.click(`#role-${r}`);
+  await d.click('#user-save');
+  await d.waitText('.banner.ok', u.name);
+}
+
+const users = [
+  { login: 'doctor', name: 'Кузнецова Анна Павловна', position: 'Врач-гематолог', roles: ['physician'], password: 'doctor-pass-1' },
+  { login: 'chair', name: 'Орлов Виктор Андреевич', position: 'Заместитель главного врача', roles: ['chair'], password: 'chair-pass-1' },
+  { login: 'deputy', name: 'Белова Ирина Сергеевна', position: 'Заведующая отделением', roles: ['deputy_chair'], password: 'deputy-pass-1' },
+  { login: 'secretary', name: 'Смирнова Ольга Игоревна', position: 'Секретарь ВК', roles: ['secretary'], password: 'secretary-pass-1' },
+  { login: 'member1', name: 'Лебедев Павел Олегович', position: 'Врач-онколог', roles: ['member'], password: 'member1-pass-1' },
+];
+const pw = Object.fromEntries(users.map((u) => [u.login, u.password]));
+
+const d = await Driver.start(driverUrl, app);
+try {
+  // 1. First start: the set-up wizard.
+  log('first start shows the set-up wizard');
+  await d.find('#setup-submit');
+  await d.click('#setup-submit');
+  await d.waitText('#org_name-error', 'Обязательное поле');
+  await d.fill('org_name', 'ГБУЗ «Городская клиническая больница № 1»');
+  await d.fill('licence', 'Л041-01137-77/00368');
+  await d.fill('permit_number', 'БТЛП-77-000123');
+  await d.fill('permit_date', '15.03.2025');
+  await d.fill('admin_full_name', 'Соколова Марина Петровна');
+  await d.fill('admin_position', 'Администратор');
+  await d.fill('admin_password', 'admin-pass-1');
+  await d.fill('password_repeat', 'admin-pass-1');
+  await shot(d, '01-setup');
+  await d.click('#setup-submit');
+  await d.waitText('#current-user', 'Соколова Марина Петровна');
+  await shot(d, '02-home-admin');
+
+  // 2. The admin adds the users and the commission.
+  log('admin adds users and sets the commission');
+  await nav(d, 'users');
+  for (const u of users) await addUser(d, u);
+  await shot(d, '03-users');
+  await nav(d, 'composition');
+  await d.fill('order_ref', 'Приказ № 45-ВК от 01.11.2026');
+  await d.fill('effective_from', fmt(today));
+  for (const [login, seat] of [['chair', 'chair'], ['deputy', 'deputy_chair'], ['secretary', 'secretary'], ['member1', 'member']]) {
+    await d.execute(
+      `const s = document.getElementById(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change'));`,
+      [`seat-${login}`, seat],
+    );
+  }
+  await d.click('#composition-save');
+  await d.waitText('.banner.ok', 'Состав комиссии утвержден');
+  await shot(d, '04-composition');
+  await nav(d, 'organization');
+  await d.find('#days-left');
+  await shot(d, '05-organization');
+  await signOut(d);
+
+  // 3. The physician: patient, case, assessment, setting, consent.
+  log('physician registers a patient and a case');
+  await signIn(d, 'doctor', pw.doctor);
+  await nav(d, 'patients');
+  await d.click('#patient-add');
+  await d.fill('last_name', 'Григорьев');
+  await d.fill('first_name', 'Алексей');
+  await d.fill('patronymic', 'Николаевич');
+  await d.fill('birth_date', '14.05.1979');
+  await d.fill('snils', '112-233-445 96');
+  await d.click('#patient-save');
+  await d.waitText('#snils-error', 'контрольная сумма');
+  await d.fill('snils', '112-233-445 95');
+  await d.click('#patient-save');
+  await d.waitText('.banner.ok', 'Григорьев Алексей Николаевич');
+  await shot(d, '06-patients');
+  await d.click('button.new-case');
+  await d.waitText('#wizard-patient', 'Григорьев');
+  await d.fill('product_name', 'Аутологичные CAR-T-лимфоциты анти-CD19, серия И-2026-017');
+  await d.fill('genetic_study', 'Секвенирование гена CD19 опухолевых клеток, заключение № 318 от 02.11.2026');
+  const icd = await d.find('#icd_code');
+  await icd.type('C83');
+  await d.find('#icd-options li');
+  await icd.type('\uE015\uE007'); // ArrowDown, Enter: picked from the keyboard
+  await d.fill('indication', 'Рецидив диффузной В-крупноклеточной лимфомы после двух линий терапии');
+  await shot(d, '07-new-case');
+  await d.click('#wizard-next');
+  await d.find('textarea[id^="finding-"]');
+  for (const el of await d.findAll('textarea[id^="finding-"]')) await el.type('Оценено, соответствует показаниям');
+  for (const el of await d.findAll('textarea[id^="justification-"]')) await el.type('Данные медицинской документации');
+  await shot(d, '08-assessment');
+  await d.click('#wizard-next');
+  await d.find('#setting-inpatient');
+  await d.fill('department', 'Отделение гематологии и трансплантации костного мозга');
+  await d.click('#wizard-next');
+  await d.find('#form_version');
+  await d.fill('form_version', 'ИДС-БТЛП v3');
+  await d.fill('info_sheet_version', 'ИЛ-CAR-T v2');
+  await d.fill('signed_on', fmt(today));
+  await d.click('#wizard-next');
+  await d.waitText('.facts', 'ИДС-БТЛП');
+  await d.click('#wizard-next');
+  await d.waitText('[data-state]', 'оценка завершена');
+  await shot(d, '09-case');
+  await signOut(d);
+
+  // 4. The secretary: meeting, agenda, three members vote with their own passwords, decision adopted.
+  log('secretary holds the meeting; three members vote');
+  await signIn(d, 'secretary', pw.secretary);
+  await nav(d, 'queue');
+  await d.fill('meeting-date', fmt(today));
+  await d.click('#meeting-create');
+  await d.find('#attendance-save');
+  for (const login of ['chair', 'deputy', 'secretary', 'member1']) await d.click(`#present-${login}`);
+  await d.click('#attendance-save');
+  await d.waitText('.banner.ok', 'Явка сохранена');
+  await nav(d, 'queue');
+  await d.click('button.plan-case');
+  await d.fill('window_from', fmt(today));
+  await d.fill('window_to', inDays(14));
+  await d.fill('plan-dose', '2×10⁶ CAR-T-клеток/кг');
+  await d.fill('plan-route', 'внутривенно капельно');
+  await d.click('#agenda-add');
+  await d.gone('#agenda-add');
+  await d.click('tr.link td');
+  for (const login of ['chair', 'deputy', 'member1']) {
+    await d.click('button.cast-vote');
+    await d.execute(
+      `const s = document.getElementById('vote-login'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));`,
+      [login],
+    );
+    await d.fill('vote-password', login === 'chair' ? 'wrong-password' : pw[login]);
+    await d.click('#vote-submit');
+    if (login === 'chair') {
+      await d.waitText('.vote-form .banner.error', 'Неверное имя пользователя или пароль');
+      await d.fill('vote-password', pw.chair);
+      await d.click('#vote-submit');
+    }
+    await d.waitText('.banner.ok', 'Голос учтен');
+  }
+  await d.waitText('.projection', 'большинство «за»');
+  await shot(d, '10-meeting');
+  await d.click('button.adopt');
+  await d.waitText('h1', 'Решение №');
+
+  // 5. Every signer signs in order: secretary, the members who voted, the chair last.
+  log('every signer signs the decision');
+  for (const login of ['secretary', 'deputy', 'member1', 'chair']) {
+    const row = await d.find(`tr.signer[data-login="${login}"] button.sign`);
+    await row.click();
+    await d.fill('sign-password', pw[login]);
+    await d.click('#sign-submit');
+    await d.find(`tr.signer[data-login="${login}"] .verify.ok`, 30000);
+  }
+  await d.waitText('#signed-badge', 'подписано');
+  const badges = await d.findAll('.verify.ok');
+  assert(badges.length === 4, `each of the 4 signatures must verify, saw ${badges.length}`);
+  await d.find('.preview canvas', 20000);
+  await shot(d, '11-decision-signed');
+  await signOut(d);
+
+  // 6. The physician records the administration; a second one on the same decision is refused.
+  log('physician records the administration; a second is refused');
+  await signIn(d, 'doctor', pw.doctor);
+  await nav(d, 'cases');
+  await d.click('tr.link td');
+  const administer = async () => {
+    await d.click('button.record-administration');
+    const given = new Date(Date.now() - 10 * 60000); // ten minutes ago: the core refuses a time in the future
+    await d.fill('administered_at', `${fmt(given)} ${pad(given.getHours())}:${pad(given.getMinutes())}`);
+    await d.fill('dose', '2×10⁶ CAR-T-клеток/кг');
+    await d.fill('route', 'внутривенно капельно');
+    await d.fill('batch', 'И-2026-017');
+    await d.fill('staff', 'Кузнецова А. П., врач-гематолог; Петрова Е. В., медсестра');
+    await d.click('#administration-save');
+  };
+  await administer();
+  await d.waitText('.banner.ok', 'Введение записано');
+  await administer();
+  await d.waitText('#administration-error', 'уже');
+  await shot(d, '12-administration-refused');
+  await signOut(d);
+
+  // 7. The admin exports the decisions archive.
+  log('admin exports the decision archive');
+  await signIn(d, 'admin', 'admin-pass-1');
+  await nav(d, 'exports');
+  await d.click('#export-run');
+  await d.waitText('#export-result', 'Выгружено решений: 1', 30000);
+  await shot(d, '13-export');
+  const archives = readdirSync(exportDir).filter((f) => f.endsWith('.zip'));
+  assert(archives.length === 1, `one archive must be written, found ${archives.join(', ')}`);
+  const listing = execFileSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', join(exportDir, archives[0])]).toString();
+  assert(listing.includes('decisions/1-') && listing.includes('manifest.csv') && listing.includes('root.pem'), `archive lists: ${listing}`);
+  assert(!readdirSync(exportDir).some((f) => f.endsWith('.part')), 'no partial file may be left behind');
+  log('all steps passed');
+} catch (e) {
+  if (shots) {
+    try {
+      execFileSync('import', ['-window', 'root', join(tmpdir(), 'btlp-e2e-failure.png')]);
+      console.error(`e2e: screenshot of the failure saved to ${join(tmpdir(), 'btlp-e2e-failure.png')}`);
+    } catch {}
+  }
+  throw e;
+} finally {
+  await d.quit();
+}

@@ -1,0 +1,39 @@
+// A form's errors and busy flag. Client checks fill `fields` with catalogue keys translated by the caller;
+// a server error lands beside the field the core named (through `aliases` when the form's field has another
+// name) or, with no field, above the form.
+import { asIpcError } from './api';
+
+export class FormState {
+  fields = $state<Record<string, string>>({});
+  general = $state<string | null>(null);
+  busy = $state(false);
+
+  constructor(public aliases: Record<string, string> = {}) {}
+
+  clear(): void {
+    this.fields = {};
+    this.general = null;
+  }
+
+  fail(e: unknown, fallback: string): void {
+    const err = asIpcError(e, fallback);
+    const field = err.field ? (this.aliases[err.field] ?? err.field) : null;
+    if (field) this.fields = { ...this.fields, [field]: err.message };
+    else this.general = err.message;
+  }
+
+  /** Runs `work` with the busy flag set and errors routed; returns whether it succeeded. */
+  async run(work: () => Promise<unknown>, fallback: string): Promise<boolean> {
+    this.busy = true;
+    this.general = null;
+    try {
+      await work();
+      return true;
+    } catch (e) {
+      this.fail(e, fallback);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
