@@ -86,6 +86,7 @@ fn db_path(app: &tauri::App) -> PathBuf {
 
 /// Starts the application with the default builder; returns when the last window closes.
 pub fn run() {
+    let _ = session::STARTED.set(std::time::Instant::now());
     run_app(tauri::Builder::default());
 }
 

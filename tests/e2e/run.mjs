@@ -28,9 +28,13 @@ function log(text) {
   console.log(`e2e ${pad(step)}: ${text}`);
 }
 
-async function shot(d, name) {
+async function shot(d, name, focus = null) {
   if (!shots) return;
   mkdirSync(shots, { recursive: true });
+  await d.execute(
+    "const f = arguments[0] && document.querySelector(arguments[0]); if (f) f.scrollIntoView({ block: 'center' }); else document.querySelector('.content')?.scrollTo(0, 0);",
+    [focus],
+  );
   await sleep(400); // let the last render settle
   execFileSync('import', ['-window', 'root', join(shots, `${name}.png`)]);
 }
@@ -148,7 +152,7 @@ try {
   await d.find('textarea[id^="finding-"]');
   for (const el of await d.findAll('textarea[id^="finding-"]')) await el.type('Оценено, соответствует показаниям');
   for (const el of await d.findAll('textarea[id^="justification-"]')) await el.type('Данные медицинской документации');
-  await shot(d, '08-assessment');
+  await shot(d, '08-assessment', '#finding-known_risks');
   await d.click('#wizard-next');
   await d.find('#setting-inpatient');
   await d.fill('department', 'Отделение гематологии и трансплантации костного мозга');
@@ -238,7 +242,7 @@ try {
   await d.waitText('.banner.ok', 'Введение записано');
   await administer();
   await d.waitText('#administration-error', 'уже');
-  await shot(d, '12-administration-refused');
+  await shot(d, '12-administration-refused', '#administration-error');
   await signOut(d);
 
   // 7. The admin exports the decisions archive.

@@ -48,9 +48,28 @@ fn keep(state: &AppState, session: Session) -> Result<UserInfo, IpcError> {
     Ok(info)
 }
 
+/// Set when the process starts; `BTLP_STARTUP_PROBE=1` makes the first status call (the UI has mounted and
+/// is about to show set-up or sign-in) print the time since then and exit — the cold-start benchmark.
+pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+fn startup_probe(app: &tauri::AppHandle) {
+    if std::env::var_os("BTLP_STARTUP_PROBE").is_none() {
+        return;
+    }
+    if let Some(start) = STARTED.get() {
+        println!("btlp-startup-ms {:.1}", start.elapsed().as_secs_f64() * 1000.0);
+    }
+    let app = app.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        app.exit(0);
+    });
+}
+
 #[tauri::command]
 #[specta::specta]
-pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, IpcError> {
+pub async fn app_status(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<AppStatus, IpcError> {
+    startup_probe(&app);
     let user = match state.session.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
         Some(s) => Some(user_info(s).map_err(|e| IpcError::new(e, state.lang()))?),
         None => None,
