@@ -51,6 +51,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             decisions::decisions_get,
             decisions::decisions_pdf,
             decisions::decisions_sign,
+            decisions::decisions_sign_all,
             decisions::administrations_record,
             decisions::reactions_record,
             admin::users_list,
@@ -63,7 +64,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             admin::certificates_list,
             admin::certificates_revoke,
             admin::exports_decisions,
-            admin::exports_cancel,
+            admin::work_cancel,
         ],
     )
 }

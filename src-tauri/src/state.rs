@@ -11,18 +11,13 @@ pub struct AppState {
     pub db_path: PathBuf,
     pub lang: Mutex<Lang>,
     pub session: Mutex<Option<Session>>,
-    /// Set by the cancel button of a running export; read between the archive's entries.
-    pub cancel_export: AtomicBool,
+    /// Set by the cancel button of long work (an export, batch signing); read between its steps.
+    pub cancel_work: AtomicBool,
 }
 
 impl AppState {
     pub fn new(db_path: PathBuf) -> Self {
-        AppState {
-            db_path,
-            lang: Mutex::new(Lang::Ru),
-            session: Mutex::new(None),
-            cancel_export: AtomicBool::new(false),
-        }
+        AppState { db_path, lang: Mutex::new(Lang::Ru), session: Mutex::new(None), cancel_work: AtomicBool::new(false) }
     }
 
     pub fn lang(&self) -> Lang {

@@ -47,6 +47,28 @@ pub fn status(conn: &Connection, decision_id: Uuid) -> Result<SignatureStatus> {
     Ok(SignatureStatus { complete: signed_sha256.is_some(), signers, signed_sha256 })
 }
 
+/// Decisions waiting for `user_id`'s signature now (they are a required signer who has not signed, and the
+/// order lets them sign next), oldest first: the work list for signing in a batch.
+pub fn awaiting(conn: &Connection, user_id: Uuid) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare(
+        "SELECT d.id FROM decisions d LEFT JOIN decision_documents dd ON dd.decision_id = d.id
+         WHERE dd.signed_sha256 IS NULL ORDER BY d.year, d.seq",
+    )?;
+    let open: Vec<Uuid> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut ready = Vec::new();
+    for id in open {
+        let s = status(conn, id)?;
+        let Some(pos) = s.signers.iter().position(|(seat, at)| seat.user_id == user_id && at.is_none()) else {
+            continue;
+        };
+        let others_pending = s.signers.iter().enumerate().any(|(i, (_, at))| i != pos && at.is_none());
+        if pos + 1 < s.signers.len() || !others_pending {
+            ready.push(id);
+        }
+    }
+    Ok(ready)
+}
+
 /// Refuses unless every required signer has signed the decision (used before an administration).
 pub(crate) fn require_signed(conn: &Connection, decision_id: Uuid) -> Result<()> {
     let done: bool = conn

@@ -52,6 +52,24 @@ fn signers_sign_once_each_and_the_presiding_member_last() {
 }
 
 #[test]
+fn the_batch_work_list_holds_what_each_signer_may_sign_now() {
+    let mut c = Clinic::new();
+    let (_, d) = c.approved();
+    let id = |c: &Clinic, login: &str| c.as_(login).id();
+    let waiting = |c: &Clinic, login: &str| signatures::awaiting(c.db.conn(), id(c, login)).unwrap();
+    assert_eq!(waiting(&c, "secretary"), vec![d], "the secretary may sign a fresh decision");
+    assert!(waiting(&c, "chair").is_empty(), "the chair signs last, so nothing waits for them yet");
+    assert!(waiting(&c, "doc").is_empty(), "a physician is never a decision's signer");
+    for who in ["secretary", "deputy", "m1", "m2", "m3"] {
+        sign(&mut c, d, who).unwrap();
+        assert!(waiting(&c, who).is_empty(), "a signed decision leaves {who}'s list");
+    }
+    assert_eq!(waiting(&c, "chair"), vec![d], "once the others have signed, it waits for the chair");
+    sign(&mut c, d, "chair").unwrap();
+    assert!(waiting(&c, "chair").is_empty(), "a fully signed decision waits for no one");
+}
+
+#[test]
 fn a_revoked_or_expired_certificate_cannot_sign() {
     let mut c = Clinic::new();
     let (_, d) = c.approved();

@@ -207,9 +207,16 @@ try {
   await d.click('button.adopt');
   await d.waitText('h1', 'Решение №');
 
-  // 5. Every signer signs in order: secretary, the members who voted, the chair last.
+  // 5. Every signer signs in order: the secretary in a batch from the decision list, then the members who
+  // voted and the chair last, each on the decision page.
   log('every signer signs the decision');
-  for (const login of ['secretary', 'deputy', 'member1', 'chair']) {
+  await nav(d, 'decisions');
+  await d.fill('batch-password', pw.secretary);
+  await d.click('form.panel button.primary');
+  await d.waitText('.banner.ok', 'Подписано решений: 1', 30000);
+  await shot(d, '11-decisions-batch-signed');
+  await d.click('tr.link td');
+  for (const login of ['deputy', 'member1', 'chair']) {
     const row = await d.find(`tr.signer[data-login="${login}"] button.sign`);
     await row.click();
     await d.fill('sign-password', pw[login]);
@@ -220,7 +227,7 @@ try {
   const badges = await d.findAll('.verify.ok');
   assert(badges.length === 4, `each of the 4 signatures must verify, saw ${badges.length}`);
   await d.find('.preview canvas', 20000);
-  await shot(d, '11-decision-signed');
+  await shot(d, '12-decision-signed');
   await signOut(d);
 
   // 6. The physician records the administration; a second one on the same decision is refused.
@@ -242,7 +249,7 @@ try {
   await d.waitText('.banner.ok', 'Введение записано');
   await administer();
   await d.waitText('#administration-error', 'уже');
-  await shot(d, '12-administration-refused', '#administration-error');
+  await shot(d, '13-administration-refused', '#administration-error');
   await signOut(d);
 
   // 7. The admin exports the decisions archive.
@@ -251,7 +258,7 @@ try {
   await nav(d, 'exports');
   await d.click('#export-run');
   await d.waitText('#export-result', 'Выгружено решений: 1', 30000);
-  await shot(d, '13-export');
+  await shot(d, '14-export');
   const archives = readdirSync(exportDir).filter((f) => f.endsWith('.zip'));
   assert(archives.length === 1, `one archive must be written, found ${archives.join(', ')}`);
   const listing = execFileSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', join(exportDir, archives[0])]).toString();

@@ -229,7 +229,7 @@ fn export_dir(app: &tauri::AppHandle) -> PathBuf {
 }
 
 /// Exports the decisions of a period (dates ДД.ММ.ГГГГ, either may be empty) as one ZIP in `folder` (or the
-/// default export folder), reporting progress on `on_progress`; `exports_cancel` stops it.
+/// default export folder), reporting progress on `on_progress`; `work_cancel` stops it.
 #[tauri::command]
 #[specta::specta]
 pub async fn exports_decisions(
@@ -241,7 +241,7 @@ pub async fn exports_decisions(
     on_progress: Channel<ExportProgress>,
 ) -> Result<ExportResult, IpcError> {
     let dir = folder.filter(|f| !f.is_empty()).map(PathBuf::from).unwrap_or_else(|| export_dir(&app));
-    state.cancel_export.store(false, Ordering::SeqCst);
+    state.cancel_work.store(false, Ordering::SeqCst);
     state.with_session(|s, _| {
         std::fs::create_dir_all(&dir)?;
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
@@ -249,7 +249,7 @@ pub async fn exports_decisions(
         let report = |done: usize, total: usize| {
             let _ = on_progress.send(ExportProgress { done: done as u32, total: total as u32 });
         };
-        let e = exports::decisions_archive(&mut s.db, &s.actor, &from, &to, &out, report, &state.cancel_export)?;
+        let e = exports::decisions_archive(&mut s.db, &s.actor, &from, &to, &out, report, &state.cancel_work)?;
         Ok(ExportResult {
             path: e.path.display().to_string(),
             decisions: e.decisions as u32,
@@ -258,9 +258,10 @@ pub async fn exports_decisions(
     })
 }
 
+/// Stops the long work in progress (an export or batch signing) at its next step.
 #[tauri::command]
 #[specta::specta]
-pub async fn exports_cancel(state: State<'_, AppState>) -> Result<(), IpcError> {
-    state.cancel_export.store(true, Ordering::SeqCst);
+pub async fn work_cancel(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.cancel_work.store(true, Ordering::SeqCst);
     Ok(())
 }

@@ -45,6 +45,11 @@ export const commands = {
 	decisionsPdf: (id: string) => __TAURI_INVOKE<number[]>("decisions_pdf", { id }),
 	/**  One signer signs, unlocking their key with their own password. */
 	decisionsSign: (id: string, login: string, password: string) => __TAURI_INVOKE<null>("decisions_sign", { id, login, password }),
+	/**
+	 *  Signs every decision waiting for `login`'s signature, one by one, reporting progress on `on_progress`;
+	 *  `work_cancel` (the shared cancel button) stops between decisions. Returns how many were signed.
+	 */
+	decisionsSignAll: (login: string, password: string, onProgress: Channel<ExportProgress>) => __TAURI_INVOKE<number>("decisions_sign_all", { login, password, onProgress }),
 	administrationsRecord: (form: AdministrationForm) => __TAURI_INVOKE<string>("administrations_record", { form }),
 	reactionsRecord: (form: ReactionForm) => __TAURI_INVOKE<string>("reactions_record", { form }),
 	usersList: () => __TAURI_INVOKE<UserRow[]>("users_list"),
@@ -58,10 +63,11 @@ export const commands = {
 	certificatesRevoke: (serial: string) => __TAURI_INVOKE<null>("certificates_revoke", { serial }),
 	/**
 	 *  Exports the decisions of a period (dates ДД.ММ.ГГГГ, either may be empty) as one ZIP in `folder` (or the
-	 *  default export folder), reporting progress on `on_progress`; `exports_cancel` stops it.
+	 *  default export folder), reporting progress on `on_progress`; `work_cancel` stops it.
 	 */
 	exportsDecisions: (from: string, to: string, folder: string | null, onProgress: Channel<ExportProgress>) => __TAURI_INVOKE<ExportResult>("exports_decisions", { from, to, folder, onProgress }),
-	exportsCancel: () => __TAURI_INVOKE<null>("exports_cancel"),
+	/**  Stops the long work in progress (an export or batch signing) at its next step. */
+	workCancel: () => __TAURI_INVOKE<null>("work_cancel"),
 };
 
 /* Types */
