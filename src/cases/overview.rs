@@ -62,26 +62,58 @@ pub struct Event {
 }
 
 /// The case's history, oldest first: its own changes, its consents, decisions, signatures, administrations,
-/// adverse reactions, and the votes cast on it.
+/// adverse reactions, and the votes cast on it. The audit trail names entities by their UUID text, while the
+/// tables key them by UUID blobs, so the case's related ids are gathered first.
 pub fn timeline(conn: &Connection, case_id: Uuid) -> Result<Vec<Event>> {
+    let ids = |sql: &str| -> Result<Vec<Uuid>> {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map([case_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let mut subjects: Vec<(&str, Uuid)> = vec![("case", case_id)];
+    for (entity, sql) in [
+        ("consent", "SELECT id FROM consents WHERE case_id = ?1"),
+        ("decision", "SELECT id FROM decisions WHERE case_id = ?1"),
+        ("administration", "SELECT id FROM administrations WHERE case_id = ?1"),
+        (
+            "adverse_reaction",
+            "SELECT r.id FROM adverse_reactions r JOIN administrations a ON a.id = r.administration_id
+             WHERE a.case_id = ?1",
+        ),
+    ] {
+        subjects.extend(ids(sql)?.into_iter().map(|id| (entity, id)));
+    }
+    let mut events: Vec<(String, i64, Event)> = Vec::new();
     let mut stmt = conn.prepare(
-        "SELECT e.at, coalesce(u.full_name, e.actor), e.action FROM (
-             SELECT at, actor, action, seq FROM audit_log WHERE entity = 'case' AND entity_id = ?1
-             UNION ALL SELECT at, actor, action, seq FROM audit_log
-                 WHERE entity = 'consent' AND entity_id IN (SELECT id FROM consents WHERE case_id = ?1)
-             UNION ALL SELECT at, actor, action, seq FROM audit_log
-                 WHERE entity = 'decision' AND entity_id IN (SELECT id FROM decisions WHERE case_id = ?1)
-             UNION ALL SELECT at, actor, action, seq FROM audit_log
-                 WHERE entity = 'administration' AND entity_id IN (SELECT id FROM administrations WHERE case_id = ?1)
-             UNION ALL SELECT at, actor, action, seq FROM audit_log
-                 WHERE entity = 'adverse_reaction' AND entity_id IN (
-                     SELECT r.id FROM adverse_reactions r JOIN administrations a ON a.id = r.administration_id
-                     WHERE a.case_id = ?1)
-             UNION ALL SELECT v.cast_at, u2.login, 'vote.cast', NULL FROM votes v JOIN users u2 ON u2.id = v.user_id
-                 WHERE v.case_id = ?1
-         ) e LEFT JOIN users u ON u.login = e.actor ORDER BY e.at, e.seq",
+        "SELECT e.at, e.seq, coalesce(u.full_name, e.actor), e.action FROM audit_log e
+         LEFT JOIN users u ON u.login = e.actor WHERE e.entity = ?1 AND e.entity_id = ?2",
     )?;
-    let rows =
-        stmt.query_map(params![case_id], |r| Ok(Event { at: r.get(0)?, actor: r.get(1)?, action: r.get(2)? }))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    for (entity, id) in subjects {
+        let rows = stmt.query_map(params![entity, id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, Event { at: r.get(0)?, actor: r.get(2)?, action: r.get(3)? }))
+        })?;
+        for row in rows {
+            events.push(row?);
+        }
+    }
+    // A vote's audit entry names the meeting, not the case; its sequence number orders votes among events
+    // recorded in the same second.
+    let mut votes = conn.prepare(
+        "SELECT v.cast_at, u.full_name, u.login, v.meeting_id FROM votes v JOIN users u ON u.id = v.user_id
+         WHERE v.case_id = ?1",
+    )?;
+    let mut seq_of = conn.prepare(
+        "SELECT min(seq) FROM audit_log WHERE action = 'vote.cast' AND entity = 'meeting' AND entity_id = ?1
+         AND actor = ?2 AND at = ?3",
+    )?;
+    let rows = votes.query_map([case_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Uuid>(3)?))
+    })?;
+    for row in rows {
+        let (at, name, login, meeting) = row?;
+        let seq: Option<i64> = seq_of.query_row(params![meeting.to_string(), login, at], |r| r.get(0))?;
+        events.push((at.clone(), seq.unwrap_or(i64::MAX), Event { at, actor: name, action: "vote.cast".into() }));
+    }
+    events.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    Ok(events.into_iter().map(|(_, _, e)| e).collect())
 }

@@ -239,3 +239,16 @@ fn an_overdue_confirmation_blocks_decisions() {
         "5 years after the permit without confirmation, decisions stop"
     );
 }
+
+#[test]
+fn the_meeting_screens_see_their_meetings_agenda_and_the_adopted_decision() {
+    let mut c = Clinic::new();
+    let (case, decision) = c.approved();
+    let meetings = commission::meetings(c.db.conn(), 10).unwrap();
+    assert_eq!(meetings.len(), 1);
+    assert!(meetings[0].open && meetings[0].items == 1, "an open meeting with its one agenda item: {meetings:?}");
+    let agenda = commission::agenda(c.db.conn(), meetings[0].id).unwrap();
+    assert_eq!(agenda[0].case_id, case);
+    assert_eq!(agenda[0].decision_id, Some(decision), "the item links to the decision adopted on it");
+    assert_eq!(commission::decisions_total(c.db.conn()).unwrap(), 1);
+}

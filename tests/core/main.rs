@@ -8,6 +8,7 @@ mod cases;
 mod cli;
 mod commission;
 mod consent;
+mod exports;
 mod patients;
 mod people;
 mod signing;
