@@ -53,7 +53,8 @@ fn keep(state: &AppState, session: Session) -> Result<UserInfo, IpcError> {
 pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
 
 fn startup_probe(app: &tauri::AppHandle) {
-    if std::env::var_os("BTLP_STARTUP_PROBE").is_none() {
+    static REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if std::env::var_os("BTLP_STARTUP_PROBE").is_none() || REPORTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
         return;
     }
     if let Some(start) = STARTED.get() {
