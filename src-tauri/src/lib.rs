@@ -110,7 +110,52 @@ pub fn run_app(builder: tauri::Builder<tauri::Wry>) {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
+
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The case page shows the audit trail of a case and what belongs to it; an action without a
+    /// `timeline.<action>` message would reach the user as a raw key.
+    #[test]
+    fn every_audit_action_a_case_timeline_shows_has_a_message() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        rust_files(&root.join("src"), &mut files);
+        let mut actions = vec!["vote.cast".to_string(), "consent.sign".into(), "administration.sign".into()];
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for call in text.split("audit::").skip(1) {
+                let quoted: Vec<&str> = call.split('"').collect();
+                // audit::record(tx, actor, "action", "entity", … / audit::append(tx, "system", "action", "entity", …
+                let (action, entity) = match quoted.as_slice() {
+                    [_, a, _, e, ..] if call.starts_with("record(") => (*a, *e),
+                    [_, _, _, a, _, e, ..] if call.starts_with("append(") => (*a, *e),
+                    _ => continue,
+                };
+                if ["case", "consent", "decision", "administration", "adverse_reaction"].contains(&entity)
+                    && action != "export.decisions"
+                {
+                    actions.push(action.to_string());
+                }
+            }
+        }
+        assert!(actions.len() > 10, "the scan must find the core's audit calls, found {actions:?}");
+        for catalogue in ["ru.json", "en.json"] {
+            let text = std::fs::read_to_string(root.join("ui/src/i18n").join(catalogue)).unwrap();
+            for action in &actions {
+                assert!(text.contains(&format!("\"timeline.{action}\"")), "{catalogue} lacks timeline.{action}");
+            }
+        }
+    }
 
     /// Regenerate with `BTLP_WRITE_BINDINGS=1 cargo test -p btlp-app bindings`.
     #[test]
