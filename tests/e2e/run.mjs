@@ -98,6 +98,14 @@ try {
   await shot(d, '01-setup');
   await d.click('#setup-submit');
   await d.waitText('#current-user', 'Соколова Марина Петровна');
+  const wanted = 'ГБУЗ «Городская клиническая больница № 1» — Соколова Марина Петровна';
+  let titled = false;
+  for (let i = 0; i < 50 && !titled; i++) {
+    const tree = execFileSync('xwininfo', ['-root', '-tree'], { env: { ...process.env, LC_ALL: 'C.UTF-8' } });
+    titled = tree.toString().includes(wanted);
+    if (!titled) await sleep(100);
+  }
+  assert(titled, 'the window title shows the organization and the signed-in user');
   await shot(d, '02-home-admin');
 
   // 2. The admin adds the users and the commission.
@@ -264,6 +272,17 @@ try {
   const listing = execFileSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', join(exportDir, archives[0])]).toString();
   assert(listing.includes('decisions/1-') && listing.includes('manifest.csv') && listing.includes('root.pem'), `archive lists: ${listing}`);
   assert(!readdirSync(exportDir).some((f) => f.endsWith('.part')), 'no partial file may be left behind');
+
+  // 8. English: the interface and the core's messages switch together.
+  log('the language switches to English, messages from the core too');
+  await d.click('#lang-en');
+  await d.waitText('#nav-exports', 'Exports');
+  await signOut(d);
+  await d.fill('login', 'admin');
+  await d.fill('password', 'not-the-password');
+  await d.click('#signin-submit');
+  await d.waitText('.banner.error', 'Wrong user name or password');
+  await shot(d, '15-sign-in-english');
   log('all steps passed');
 } catch (e) {
   if (shots) {
