@@ -3,7 +3,7 @@
 export type View =
   | { name: 'home' }
   | { name: 'patients' }
-  | { name: 'cases' }
+  | { name: 'cases'; query?: string }
   | { name: 'case'; id: string }
   | { name: 'newCase'; patientId?: string; caseId?: string }
   | { name: 'queue' }
