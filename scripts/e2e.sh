@@ -15,14 +15,16 @@ fail() {
   exit 1
 }
 
+# Each background job leads its own process group (setsid), so stopping it also stops what it started:
+# tauri-driver's WebKitWebDriver and the app.
 cleanup() {
   local status=$?
   for pid in "${pids[@]}"; do
-    kill "${pid}" 2>/dev/null || true
+    kill -- "-${pid}" 2>/dev/null || true
   done
   sleep 0.5
   for pid in "${pids[@]}"; do
-    kill -KILL "${pid}" 2>/dev/null || true
+    kill -KILL -- "-${pid}" 2>/dev/null || true
   done
   if ((status != 0)); then
     for log in "${work}"/*.log; do
@@ -35,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in npm cargo node tauri-driver WebKitWebDriver Xvfb xdpyinfo import; do
+for tool in npm cargo node python3 curl setsid tauri-driver WebKitWebDriver Xvfb xdpyinfo xwininfo import; do
   command -v "${tool}" >/dev/null 2>&1 || fail "${tool} not found (run scripts/deps.sh)"
 done
 
@@ -52,7 +54,7 @@ for n in $(seq 97 130); do
   fi
 done
 [[ -n ${display} ]] || fail "no free X display between :97 and :130"
-Xvfb "${display}" -screen 0 1280x800x24 -nolisten tcp >"${work}/xvfb.log" 2>&1 &
+setsid Xvfb "${display}" -screen 0 1280x800x24 -nolisten tcp >"${work}/xvfb.log" 2>&1 &
 pids+=($!)
 export DISPLAY=${display}
 for _ in $(seq 100); do
@@ -61,18 +63,26 @@ for _ in $(seq 100); do
 done
 xdpyinfo >/dev/null 2>&1 || fail "Xvfb ${display} did not start"
 
-port=$((4444 + RANDOM % 500))
+# tauri-driver listens on one port and talks to WebKitWebDriver on another: both chosen here, so that two
+# runs on one machine (or tauri-driver's default native port 4445) do not collide.
+port=$((20000 + RANDOM % 20000))
+native_port=$((port + 1))
 export BTLP_DB="${work}/clinic.db"
 export BTLP_EXPORT_DIR="${work}/exports"
 export WEBKIT_DISABLE_DMABUF_RENDERER=1
 # The webview keeps its storage (the chosen language) under XDG_DATA_HOME: a fresh one per run.
 export XDG_DATA_HOME="${work}/data"
-tauri-driver --port "${port}" >"${work}/tauri-driver.log" 2>&1 &
+setsid tauri-driver --port "${port}" --native-port "${native_port}" >"${work}/tauri-driver.log" 2>&1 &
 pids+=($!)
+up=''
 for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:${port}/status" >/dev/null 2>&1 && break
+  if curl -sf "http://127.0.0.1:${port}/status" >/dev/null 2>&1; then
+    up=1
+    break
+  fi
   sleep 0.1
 done
+[[ -n ${up} ]] || fail "tauri-driver did not answer on port ${port} within 10 s"
 
 echo "e2e: running tests/e2e/run.mjs on ${display}"
 WEBDRIVER_URL="http://127.0.0.1:${port}" BTLP_APP="${app}" \

@@ -75,20 +75,16 @@ pub fn decisions_archive(
         out.file_name().and_then(|n| n.to_str()).unwrap_or("export.zip"),
         Uuid::now_v7()
     ));
-    let written = write_archive(db, &rows, &tmp, &mut progress, cancel);
-    let bytes = match written {
-        Ok(()) => std::fs::rename(&tmp, out).and_then(|_| std::fs::metadata(out)).map(|m| m.len()),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-    }
-    .inspect_err(|_| {
+    let written = write_archive(db, &rows, &tmp, &mut progress, cancel)
+        .and_then(|()| Ok(std::fs::metadata(&tmp)?.len()))
+        // The export is audited before the archive takes its name, so no archive exists unaudited.
+        .and_then(|bytes| {
+            db.tx(|tx| audit::record(tx, actor, "export.decisions", "decision", "*", &(from, to, rows.len())))?;
+            std::fs::rename(&tmp, out)?;
+            Ok(bytes)
+        });
+    let bytes = written.inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
-    })?;
-    db.tx(|tx| {
-        let period = (from, to, rows.len());
-        audit::record(tx, actor, "export.decisions", "decision", "*", &period)
     })?;
     Ok(Exported { path: out.to_path_buf(), decisions: rows.len(), bytes })
 }

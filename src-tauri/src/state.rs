@@ -39,3 +39,16 @@ impl AppState {
 fn signed_out() -> btlp_commission::error::AuthFailure {
     btlp_commission::error::AuthFailure::SignedOut
 }
+
+/// Runs long work (an export, batch signing) on the blocking thread pool, so it neither holds one of the
+/// async runtime's few workers nor the window's thread; progress and the cancel command keep flowing.
+pub async fn blocking<T: Send + 'static>(
+    app: tauri::AppHandle,
+    work: impl FnOnce(&AppState) -> Result<T, IpcError> + Send + 'static,
+) -> Result<T, IpcError> {
+    use tauri::Manager;
+    let lang = app.state::<AppState>().lang();
+    tauri::async_runtime::spawn_blocking(move || work(&app.state::<AppState>())).await.unwrap_or_else(|e| {
+        Err(IpcError::new(btlp_commission::Error::from(std::io::Error::other(e.to_string())), lang))
+    })
+}

@@ -4,7 +4,7 @@
 //! may withdraw at any time; a withdrawal blocks every later administration in the case.
 mod scan;
 
-pub use scan::Scan;
+pub use scan::{Scan, MAX_MB as SCAN_MAX_MB};
 
 use crate::audit;
 use crate::db::Db;

@@ -209,6 +209,8 @@ try {
       await d.click('#vote-submit');
     }
     await d.waitText('.banner.ok', 'Голос учтен');
+    const cast = ['chair', 'deputy', 'member1'].indexOf(login) + 1;
+    await d.waitText('.votes-for', String(cast)); // the tally has counted this vote before the next one starts
   }
   await d.waitText('.projection', 'большинство «за»');
   await shot(d, '10-meeting');
@@ -245,7 +247,9 @@ try {
   await d.click('tr.link td');
   const administer = async () => {
     await d.click('button.record-administration');
-    const given = new Date(Date.now() - 10 * 60000); // ten minutes ago: the core refuses a time in the future
+    // Ten minutes ago (the core refuses a time in the future), but not before today, when the window opens.
+    const midnight = new Date(today.getFullYear(), today.getMonth(), today.getDate());
+    const given = new Date(Math.max(Date.now() - 10 * 60000, midnight.getTime()));
     await d.fill('administered_at', `${fmt(given)} ${pad(given.getHours())}:${pad(given.getMinutes())}`);
     await d.fill('dose', '2×10⁶ CAR-T-клеток/кг');
     await d.fill('route', 'внутривенно капельно');

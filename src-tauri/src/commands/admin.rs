@@ -234,34 +234,38 @@ fn export_dir(app: &tauri::AppHandle) -> PathBuf {
 #[specta::specta]
 pub async fn exports_decisions(
     app: tauri::AppHandle,
-    state: State<'_, AppState>,
     from: String,
     to: String,
     folder: Option<String>,
     on_progress: Channel<ExportProgress>,
 ) -> Result<ExportResult, IpcError> {
     let dir = folder.filter(|f| !f.is_empty()).map(PathBuf::from).unwrap_or_else(|| export_dir(&app));
-    state.cancel_work.store(false, Ordering::SeqCst);
-    state.with_session(|s, _| {
-        std::fs::create_dir_all(&dir)?;
-        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-        let out = dir.join(format!("btlp-decisions-{stamp}.zip"));
-        let report = |done: usize, total: usize| {
-            let _ = on_progress.send(ExportProgress { done: done as u32, total: total as u32 });
-        };
-        let e = exports::decisions_archive(&mut s.db, &s.actor, &from, &to, &out, report, &state.cancel_work)?;
-        Ok(ExportResult {
-            path: e.path.display().to_string(),
-            decisions: e.decisions as u32,
-            bytes: e.bytes.min(u32::MAX as u64) as u32,
+    crate::state::blocking(app, move |state| {
+        state.cancel_work.store(false, Ordering::SeqCst);
+        state.with_session(|s, _| {
+            std::fs::create_dir_all(&dir)?;
+            let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+            let out = dir.join(format!("btlp-decisions-{stamp}.zip"));
+            let report = |done: usize, total: usize| {
+                let _ = on_progress.send(ExportProgress { done: done as u32, total: total as u32 });
+            };
+            let e = exports::decisions_archive(&mut s.db, &s.actor, &from, &to, &out, report, &state.cancel_work)?;
+            Ok(ExportResult {
+                path: e.path.display().to_string(),
+                decisions: e.decisions as u32,
+                bytes: e.bytes.min(u32::MAX as u64) as u32,
+            })
         })
     })
+    .await
 }
 
 /// Stops the long work in progress (an export or batch signing) at its next step.
+/// A plain (not async) command: Tauri runs it on the main thread, so it is heard even while every async
+/// worker waits on the session the long work holds.
 #[tauri::command]
 #[specta::specta]
-pub async fn work_cancel(state: State<'_, AppState>) -> Result<(), IpcError> {
+pub fn work_cancel(state: State<'_, AppState>) -> Result<(), IpcError> {
     state.cancel_work.store(true, Ordering::SeqCst);
     Ok(())
 }

@@ -6,6 +6,7 @@ use crate::error::IpcError;
 use crate::state::AppState;
 use btlp_commission::cases::{self, CaseState, FindingKind, NewCase};
 use btlp_commission::consent::{self, NewConsent};
+use btlp_commission::error::Check;
 use btlp_commission::{administrations, commission, icd, patients, safety, Error};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -202,7 +203,7 @@ pub async fn cases_get(state: State<'_, AppState>, id: String) -> Result<CaseDet
     state.with_session(|s, _| {
         let conn = s.db.conn();
         let c = cases::get(conn, parse_id("case_id", &id)?)?;
-        let icd_title = icd::search(conn, &c.icd_code, 1)?.into_iter().next().map(|e| e.title).unwrap_or_default();
+        let icd_title = icd::require_code(conn, "icd_code", &c.icd_code).map(|e| e.title).unwrap_or_default();
         let mut administrations_rows = Vec::new();
         for a in administrations::for_case(conn, c.id)? {
             let reactions = safety::for_administration(conn, a.id)?
@@ -315,7 +316,14 @@ pub async fn cases_complete_assessment(state: State<'_, AppState>, case_id: Stri
 pub async fn consent_record(state: State<'_, AppState>, form: ConsentForm) -> Result<String, IpcError> {
     state.with_session(|s, _| {
         let scan = match form.scan_path.as_deref().filter(|p| !p.is_empty()) {
-            Some(path) => Some(std::fs::read(path).map_err(Error::from)?),
+            Some(path) => {
+                // Refused before reading, so a huge file is never loaded while the session is held.
+                let max = consent::SCAN_MAX_MB;
+                if std::fs::metadata(path).map_err(Error::from)?.len() > (max * 1024 * 1024) as u64 {
+                    return Err(Error::invalid("scan", Check::ScanTooLarge { max_mb: max }));
+                }
+                Some(std::fs::read(path).map_err(Error::from)?)
+            }
             None => None,
         };
         let c = NewConsent {

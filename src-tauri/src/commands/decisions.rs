@@ -232,25 +232,29 @@ pub async fn reactions_record(state: State<'_, AppState>, form: ReactionForm) ->
 #[tauri::command]
 #[specta::specta]
 pub async fn decisions_sign_all(
-    state: State<'_, AppState>,
+    app: tauri::AppHandle,
     login: String,
     password: String,
     on_progress: tauri::ipc::Channel<crate::commands::admin::ExportProgress>,
 ) -> Result<u32, IpcError> {
+    use crate::commands::admin::ExportProgress;
     use std::sync::atomic::Ordering;
-    state.cancel_work.store(false, Ordering::SeqCst);
-    state.with_session(|s, lang| {
-        let signer = s.act_as(&login, &password)?;
-        let work = signatures::awaiting(s.db.conn(), signer.id())?;
-        let total = work.len() as u32;
-        let _ = on_progress.send(crate::commands::admin::ExportProgress { done: 0, total });
-        for (i, id) in work.into_iter().enumerate() {
-            if state.cancel_work.load(Ordering::SeqCst) {
-                return Ok(i as u32);
+    crate::state::blocking(app, move |state| {
+        state.cancel_work.store(false, Ordering::SeqCst);
+        state.with_session(|s, lang| {
+            let signer = s.act_as(&login, &password)?;
+            let work = signatures::awaiting(s.db.conn(), signer.id())?;
+            let total = work.len() as u32;
+            let _ = on_progress.send(ExportProgress { done: 0, total });
+            for (i, id) in work.into_iter().enumerate() {
+                if state.cancel_work.load(Ordering::SeqCst) {
+                    return Ok(i as u32);
+                }
+                signatures::sign_decision(&mut s.db, &signer, id, &password, lang)?;
+                let _ = on_progress.send(ExportProgress { done: i as u32 + 1, total });
             }
-            signatures::sign_decision(&mut s.db, &signer, id, &password, lang)?;
-            let _ = on_progress.send(crate::commands::admin::ExportProgress { done: i as u32 + 1, total });
-        }
-        Ok(total)
+            Ok(total)
+        })
     })
+    .await
 }

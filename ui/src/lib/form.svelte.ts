@@ -18,7 +18,13 @@ export class FormState {
   fail(e: unknown, fallback: string): void {
     const err = asIpcError(e, fallback);
     const field = err.field ? (this.aliases[err.field] ?? err.field) : null;
-    if (field) this.fields = { ...this.fields, [field]: err.message };
+    // A field this form does not show (e.g. a rule about the composition's seats) is reported above it.
+    const shown =
+      field !== null &&
+      (typeof document === 'undefined' ||
+        document.querySelector(`[data-field="${field}"]`) !== null ||
+        document.getElementById(field) !== null);
+    if (field && shown) this.fields = { ...this.fields, [field]: err.message };
     else this.general = err.message;
   }
 

@@ -1,6 +1,7 @@
 // Who is signed in, shared by every screen, and the idle lock: after `idleMinutes` without a key press,
 // click or scroll the session is ended in the backend (its keys dropped) and the sign-in screen returns.
 import { commands, type UserInfo } from './bindings';
+import { go } from './nav.svelte';
 
 export const session = $state<{ user: UserInfo | null; lockedByIdle: boolean }>({ user: null, lockedByIdle: false });
 
@@ -26,6 +27,7 @@ function armIdleLock(): void {
 }
 
 export function signedIn(user: UserInfo): void {
+  go({ name: 'home' }); // never open on the screen a previous user left
   session.user = user;
   session.lockedByIdle = false;
   armIdleLock();
@@ -36,6 +38,7 @@ export async function signOut(byIdle = false): Promise<void> {
   await commands.sessionSignOut().catch(() => undefined);
   session.user = null;
   session.lockedByIdle = byIdle;
+  go({ name: 'home' });
 }
 
 for (const event of ['keydown', 'pointerdown', 'wheel'] as const) {
