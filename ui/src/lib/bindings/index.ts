@@ -66,7 +66,11 @@ export const commands = {
 	 *  default export folder), reporting progress on `on_progress`; `work_cancel` stops it.
 	 */
 	exportsDecisions: (from: string, to: string, folder: string | null, onProgress: Channel<ExportProgress>) => __TAURI_INVOKE<ExportResult>("exports_decisions", { from, to, folder, onProgress }),
-	/**  Stops the long work in progress (an export or batch signing) at its next step. */
+	/**
+	 *  Stops the long work in progress (an export or batch signing) at its next step.
+	 *  A plain (not async) command: Tauri runs it on the main thread, so it is heard even while every async
+	 *  worker waits on the session the long work holds.
+	 */
 	workCancel: () => __TAURI_INVOKE<null>("work_cancel"),
 };
 
