@@ -5,6 +5,7 @@ rust_i18n::i18n!("locales", fallback = "ru");
 
 pub mod administrations;
 pub mod audit;
+pub mod calendar;
 pub mod cases;
 pub mod clinic;
 pub mod commission;
