@@ -83,8 +83,9 @@ pub struct CertificateRow {
     pub revoked_at: Option<String>,
 }
 
+/// How far long work (an export, batch signing) has got.
 #[derive(Debug, Clone, Serialize, Type)]
-pub struct ExportProgress {
+pub struct WorkProgress {
     pub done: u32,
     pub total: u32,
 }
@@ -237,7 +238,7 @@ pub async fn exports_decisions(
     from: String,
     to: String,
     folder: Option<String>,
-    on_progress: Channel<ExportProgress>,
+    on_progress: Channel<WorkProgress>,
 ) -> Result<ExportResult, IpcError> {
     let dir = folder.filter(|f| !f.is_empty()).map(PathBuf::from).unwrap_or_else(|| export_dir(&app));
     crate::state::blocking(app, move |state| {
@@ -247,7 +248,7 @@ pub async fn exports_decisions(
             let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
             let out = dir.join(format!("btlp-decisions-{stamp}.zip"));
             let report = |done: usize, total: usize| {
-                let _ = on_progress.send(ExportProgress { done: done as u32, total: total as u32 });
+                let _ = on_progress.send(WorkProgress { done: done as u32, total: total as u32 });
             };
             let e = exports::decisions_archive(&mut s.db, &s.actor, &from, &to, &out, report, &state.cancel_work)?;
             Ok(ExportResult {

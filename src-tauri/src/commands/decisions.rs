@@ -235,9 +235,9 @@ pub async fn decisions_sign_all(
     app: tauri::AppHandle,
     login: String,
     password: String,
-    on_progress: tauri::ipc::Channel<crate::commands::admin::ExportProgress>,
+    on_progress: tauri::ipc::Channel<crate::commands::admin::WorkProgress>,
 ) -> Result<u32, IpcError> {
-    use crate::commands::admin::ExportProgress;
+    use crate::commands::admin::WorkProgress;
     use std::sync::atomic::Ordering;
     crate::state::blocking(app, move |state| {
         state.cancel_work.store(false, Ordering::SeqCst);
@@ -245,13 +245,13 @@ pub async fn decisions_sign_all(
             let signer = s.act_as(&login, &password)?;
             let work = signatures::awaiting(s.db.conn(), signer.id())?;
             let total = work.len() as u32;
-            let _ = on_progress.send(ExportProgress { done: 0, total });
+            let _ = on_progress.send(WorkProgress { done: 0, total });
             for (i, id) in work.into_iter().enumerate() {
                 if state.cancel_work.load(Ordering::SeqCst) {
                     return Ok(i as u32);
                 }
                 signatures::sign_decision(&mut s.db, &signer, id, &password, lang)?;
-                let _ = on_progress.send(ExportProgress { done: i as u32 + 1, total });
+                let _ = on_progress.send(WorkProgress { done: i as u32 + 1, total });
             }
             Ok(total)
         })

@@ -49,7 +49,7 @@ export const commands = {
 	 *  Signs every decision waiting for `login`'s signature, one by one, reporting progress on `on_progress`;
 	 *  `work_cancel` (the shared cancel button) stops between decisions. Returns how many were signed.
 	 */
-	decisionsSignAll: (login: string, password: string, onProgress: Channel<ExportProgress>) => __TAURI_INVOKE<number>("decisions_sign_all", { login, password, onProgress }),
+	decisionsSignAll: (login: string, password: string, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<number>("decisions_sign_all", { login, password, onProgress }),
 	administrationsRecord: (form: AdministrationForm) => __TAURI_INVOKE<string>("administrations_record", { form }),
 	reactionsRecord: (form: ReactionForm) => __TAURI_INVOKE<string>("reactions_record", { form }),
 	usersList: () => __TAURI_INVOKE<UserRow[]>("users_list"),
@@ -65,7 +65,7 @@ export const commands = {
 	 *  Exports the decisions of a period (dates ДД.ММ.ГГГГ, either may be empty) as one ZIP in `folder` (or the
 	 *  default export folder), reporting progress on `on_progress`; `work_cancel` stops it.
 	 */
-	exportsDecisions: (from: string, to: string, folder: string | null, onProgress: Channel<ExportProgress>) => __TAURI_INVOKE<ExportResult>("exports_decisions", { from, to, folder, onProgress }),
+	exportsDecisions: (from: string, to: string, folder: string | null, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<ExportResult>("exports_decisions", { from, to, folder, onProgress }),
 	/**
 	 *  Stops the long work in progress (an export or batch signing) at its next step.
 	 *  A plain (not async) command: Tauri runs it on the main thread, so it is heard even while every async
@@ -262,11 +262,6 @@ export type ErrorKind =
 "auth" | 
 /**  The database, the key file or a document could not be read or written. */
 "storage";
-
-export type ExportProgress = {
-	done: number,
-	total: number,
-};
 
 export type ExportResult = {
 	path: string,
@@ -472,5 +467,11 @@ export type VoteRow = {
 	full_name: string,
 	choice: string,
 	reason: string | null,
+};
+
+/**  How far long work (an export, batch signing) has got. */
+export type WorkProgress = {
+	done: number,
+	total: number,
 };
 
