@@ -57,6 +57,11 @@ pub fn snils(field: &'static str, value: &str) -> Result<String> {
     Ok(digits)
 }
 
+/// An id a user or the UI sent back (a UUID); a typed error naming the field otherwise.
+pub fn id(field: &'static str, text: &str) -> Result<uuid::Uuid> {
+    uuid::Uuid::parse_str(text.trim()).map_err(|_| Error::invalid(field, Check::OneOf { allowed: "UUID".into() }))
+}
+
 /// СНИЛС as printed: `XXX-XXX-XXX YY`.
 pub fn show_snils(digits: &str) -> String {
     if digits.len() != 11 {

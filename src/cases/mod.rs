@@ -173,5 +173,5 @@ pub fn list(conn: &Connection, state: Option<CaseState>, limit: i64, offset: i64
 
 /// Parses a case id given by a user (a UUID); a clear error otherwise.
 pub fn parse_id(text: &str) -> Result<Uuid> {
-    Uuid::parse_str(text.trim()).map_err(|_| Error::invalid("case_id", Check::OneOf { allowed: "UUID".into() }))
+    validate::id("case_id", text)
 }

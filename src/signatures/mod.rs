@@ -57,29 +57,48 @@ pub fn awaiting(conn: &Connection, user_id: Uuid) -> Result<Vec<Uuid>> {
     let open: Vec<Uuid> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     let mut ready = Vec::new();
     for id in open {
-        let s = status(conn, id)?;
-        let Some(pos) = s.signers.iter().position(|(seat, at)| seat.user_id == user_id && at.is_none()) else {
-            continue;
-        };
-        let others_pending = s.signers.iter().enumerate().any(|(i, (_, at))| i != pos && at.is_none());
-        if pos + 1 < s.signers.len() || !others_pending {
+        if next_position(&status(conn, id)?, user_id).is_ok() {
             ready.push(id);
         }
     }
     Ok(ready)
 }
 
-/// Refuses unless every required signer has signed the decision (used before an administration).
-pub(crate) fn require_signed(conn: &Connection, decision_id: Uuid) -> Result<()> {
-    let done: bool = conn
+/// Where `user_id` stands among the signers, if the order lets them sign now: not yet signed, a required
+/// signer, and the presiding member only once everyone else has signed.
+fn next_position(s: &SignatureStatus, user_id: Uuid) -> Result<usize> {
+    if s.complete {
+        return Err(Error::Refused(Rule::AlreadySigned));
+    }
+    let Some(position) = s.signers.iter().position(|(seat, _)| seat.user_id == user_id) else {
+        return Err(Error::Refused(Rule::NotASigner));
+    };
+    if s.signers[position].1.is_some() {
+        return Err(Error::Refused(Rule::AlreadySigned));
+    }
+    let last = position == s.signers.len() - 1;
+    let others_pending = s.signers.iter().enumerate().any(|(i, (_, at))| i != position && at.is_none());
+    if last && others_pending {
+        return Err(Error::Refused(Rule::PresidingSignsLast));
+    }
+    Ok(position)
+}
+
+/// Whether every required signer has signed the decision (its final bytes are stored).
+pub fn is_signed(conn: &Connection, decision_id: Uuid) -> Result<bool> {
+    Ok(conn
         .query_row(
             "SELECT signed_sha256 IS NOT NULL FROM decision_documents WHERE decision_id = ?1",
             [decision_id],
             |r| r.get(0),
         )
         .optional()?
-        .unwrap_or(false);
-    if done {
+        .unwrap_or(false))
+}
+
+/// Refuses unless every required signer has signed the decision (used before an administration).
+pub(crate) fn require_signed(conn: &Connection, decision_id: Uuid) -> Result<()> {
+    if is_signed(conn, decision_id)? {
         Ok(())
     } else {
         Err(Error::Refused(Rule::DecisionUnsigned))
@@ -136,20 +155,8 @@ pub fn sign_decision(
 ) -> Result<SignatureStatus> {
     db.tx(|tx| {
         let before = status(tx, decision_id)?;
-        if before.complete {
-            return Err(Error::Refused(Rule::AlreadySigned));
-        }
-        let Some(position) = before.signers.iter().position(|(s, _)| s.user_id == actor.id()) else {
-            return Err(Error::Refused(Rule::NotASigner));
-        };
-        if before.signers[position].1.is_some() {
-            return Err(Error::Refused(Rule::AlreadySigned));
-        }
-        let last = position == before.signers.len() - 1;
+        let position = next_position(&before, actor.id())?;
         let others_pending = before.signers.iter().enumerate().any(|(i, (_, at))| i != position && at.is_none());
-        if last && others_pending {
-            return Err(Error::Refused(Rule::PresidingSignsLast));
-        }
         let key = pki::unlock_signing_key(tx, actor.id(), password, tx.now().with_timezone(&Utc))?;
         let (pdf, boxes) = stored_pdf(tx, decision_id, lang)?;
         let seat = &before.signers[position].0;

@@ -81,10 +81,6 @@ pub struct ReactionForm {
     pub causality: String,
 }
 
-fn signed(conn: &btlp_commission::db::Connection, id: uuid::Uuid) -> btlp_commission::Result<bool> {
-    Ok(signatures::decision_pdf(conn, id)?.is_some_and(|(_, complete)| complete))
-}
-
 #[tauri::command]
 #[specta::specta]
 pub async fn decisions_list(
@@ -102,7 +98,7 @@ pub async fn decisions_list(
                 case_id: d.case_id.to_string(),
                 patient_name: patients::get(conn, case.patient_id)?.full_name(),
                 product_name: case.product_name,
-                signed: signed(conn, d.id)?,
+                signed: signatures::is_signed(conn, d.id)?,
             });
         }
         Ok(Page { items, total: commission::decisions_total(conn)? })

@@ -58,21 +58,12 @@ pub struct Page<T> {
     pub total: u32,
 }
 
-/// A day as the UI shows it: ДД.ММ.ГГГГ.
-pub fn day(d: chrono::NaiveDate) -> String {
-    btlp_commission::validate::show_date(d)
-}
+/// A day as the UI shows it: ДД.ММ.ГГГГ. An id sent back by the UI, checked with its field's name.
+pub use btlp_commission::validate::{id as parse_id, show_date as day};
 
 /// A stored RFC 3339 time as ДД.ММ.ГГГГ ЧЧ:ММ in the clinic's local time (the text itself when unreadable).
 pub fn moment(rfc3339: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
         .map(|t| t.with_timezone(&chrono::Local).format("%d.%m.%Y %H:%M").to_string())
         .unwrap_or_else(|_| rfc3339.to_string())
-}
-
-/// An id sent back by the UI; a typed error naming the field when it is not a UUID.
-pub fn parse_id(field: &'static str, text: &str) -> btlp_commission::Result<uuid::Uuid> {
-    uuid::Uuid::parse_str(text.trim()).map_err(|_| {
-        btlp_commission::Error::invalid(field, btlp_commission::error::Check::OneOf { allowed: "UUID".into() })
-    })
 }
