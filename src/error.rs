@@ -21,6 +21,7 @@ pub enum Check {
     EndBeforeStart,
     IcdFormat,
     UnknownIcd { code: String },
+    UnknownProduct,
     LoginFormat,
     PasswordTooShort { min: usize },
     ScanType,
@@ -43,6 +44,7 @@ impl Check {
             Check::EndBeforeStart => "end_before_start",
             Check::IcdFormat => "icd_format",
             Check::UnknownIcd { .. } => "unknown_icd",
+            Check::UnknownProduct => "unknown_product",
             Check::LoginFormat => "login_format",
             Check::PasswordTooShort { .. } => "password_too_short",
             Check::ScanType => "scan_type",
@@ -135,6 +137,14 @@ pub enum Rule {
     PresidingSignsLast,
     /// The user cancelled a long operation (an export); nothing was kept.
     Cancelled,
+    /// A benefit–risk report covers a period that has not ended yet.
+    PeriodNotOver {
+        to: String,
+    },
+    /// Only a signed report can be sent.
+    ReportUnsigned,
+    /// The report was sent already.
+    ReportSent,
 }
 
 impl Rule {
@@ -181,6 +191,9 @@ impl Rule {
             Rule::AlreadySigned => "already_signed",
             Rule::PresidingSignsLast => "presiding_signs_last",
             Rule::Cancelled => "cancelled",
+            Rule::PeriodNotOver { .. } => "period_not_over",
+            Rule::ReportUnsigned => "report_unsigned",
+            Rule::ReportSent => "report_sent",
         }
     }
 
@@ -193,6 +206,7 @@ impl Rule {
             Rule::AgainstNeedsReason => Some("reason"),
             Rule::OutsideWindow { .. } => Some("administered_at"),
             Rule::OnsetBeforeAdministration => Some("onset_on"),
+            Rule::PeriodNotOver { .. } => Some("period"),
             _ => None,
         }
     }
@@ -212,6 +226,7 @@ impl Rule {
             Rule::OutsideWindow { from, to } => vec![("from", from.clone()), ("to", to.clone())],
             Rule::SettingMismatch { decided } => vec![("decided", decided.clone())],
             Rule::ConsentAfterDate { date } => vec![("date", date.clone())],
+            Rule::PeriodNotOver { to } => vec![("to", to.clone())],
             _ => vec![],
         }
     }

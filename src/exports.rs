@@ -4,9 +4,9 @@
 //! to a temporary file beside the target and renamed into place only when complete, so a cancelled or
 //! failed export never leaves a half-written archive under the final name.
 use crate::audit;
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::documents::sha256_hex;
-use crate::error::{Check, Error, Result, Storage};
+use crate::error::{Error, Result, Storage};
 use crate::people::{Actor, Role};
 use crate::pki;
 use crate::signing::ca;
@@ -49,54 +49,87 @@ root.pem в доверенные сертификаты, или `btlp verify Ф�
 Сверка файлов: `sha256sum decisions/*.pdf` — суммы должны совпасть с manifest.csv.
 ";
 
-/// Writes the archive of decisions decided in `[from, to]` (ДД.ММ.ГГГГ, either open) to `out`. `progress`
-/// hears (done, total) after each decision; setting `cancel` stops the export and removes the partial file.
-/// Admins only.
+/// Which decisions an archive holds: those decided in `[from, to]` (ДД.ММ.ГГГГ, either empty for open), of
+/// one patient or of all.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub from: String,
+    pub to: String,
+    pub patient: Option<Uuid>,
+}
+
+/// Writes the archive of the selected decisions to `out`. `progress` hears (done, total) after each decision;
+/// setting `cancel` stops the export and removes the partial file. Admins only.
 pub fn decisions_archive(
     db: &mut Db,
     actor: &Actor,
-    from: &str,
-    to: &str,
+    selection: &Selection,
     out: &Path,
     mut progress: impl FnMut(usize, usize),
     cancel: &AtomicBool,
 ) -> Result<Exported> {
     actor.require("export", &[Role::Admin])?;
-    let from = Some(from.trim()).filter(|s| !s.is_empty()).map(|s| validate::date("from", s)).transpose()?;
-    let to = Some(to.trim()).filter(|s| !s.is_empty()).map(|s| validate::date("to", s)).transpose()?;
-    if let (Some(f), Some(t)) = (from, to) {
-        if t < f {
-            return Err(Error::invalid("to", Check::EndBeforeStart));
-        }
-    }
-    let rows = decisions_in(db, from, to)?;
-    let tmp = out.with_file_name(format!(
-        ".{}.{}.part",
-        out.file_name().and_then(|n| n.to_str()).unwrap_or("export.zip"),
-        Uuid::now_v7()
-    ));
-    let written = write_archive(db, &rows, &tmp, &mut progress, cancel)
-        .and_then(|()| Ok(std::fs::metadata(&tmp)?.len()))
-        // The export is audited before the archive takes its name, so no archive exists unaudited.
-        .and_then(|bytes| {
-            db.tx(|tx| audit::record(tx, actor, "export.decisions", "decision", "*", &(from, to, rows.len())))?;
-            std::fs::rename(&tmp, out)?;
-            Ok(bytes)
-        });
-    let bytes = written.inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })?;
+    let (from, to) = validate::period(&selection.from, &selection.to)?;
+    let rows = decisions_in(db, from, to, selection.patient)?;
+    let bytes = write_then_rename(
+        db,
+        out,
+        |db, tmp| write_archive(db, &rows, tmp, &mut progress, cancel),
+        |tx| audit::record(tx, actor, "export.decisions", "decision", "*", &(from, to, selection.patient, rows.len())),
+    )?;
     Ok(Exported { path: out.to_path_buf(), decisions: rows.len(), bytes })
 }
 
-fn decisions_in(db: &Db, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Vec<Row>> {
+/// Writes a file the safe way: `write` fills a hidden temporary file beside `out`; the export is audited
+/// (`audit`) and only then does the file take its final name, so no export exists unaudited and a failed,
+/// cancelled or killed export never leaves a half-written file under the final name. Leftovers of exports
+/// killed earlier (hidden `.part` files a day old) are swept first. Returns the file's size.
+pub(crate) fn write_then_rename(
+    db: &mut Db,
+    out: &Path,
+    write: impl FnOnce(&Db, &Path) -> Result<()>,
+    audit: impl FnOnce(&Tx) -> Result<()>,
+) -> Result<u64> {
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("export").to_string();
+    sweep(out, &name);
+    let tmp = out.with_file_name(format!(".{name}.{}.part", Uuid::now_v7()));
+    let written = write(db, &tmp).and_then(|()| Ok(std::fs::metadata(&tmp)?.len())).and_then(|bytes| {
+        db.tx(audit)?;
+        std::fs::rename(&tmp, out)?;
+        Ok(bytes)
+    });
+    written.inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+fn sweep(out: &Path, name: &str) {
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let prefix = format!(".{name}.");
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().to_string();
+        let stale = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 24 * 3600);
+        if file.starts_with(&prefix) && file.ends_with(".part") && stale {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+fn decisions_in(db: &Db, from: Option<NaiveDate>, to: Option<NaiveDate>, patient: Option<Uuid>) -> Result<Vec<Row>> {
     let mut stmt = db.conn().prepare(
         "SELECT d.id, d.number, d.decided_on, d.outcome, c.patient_id, dd.signed_sha256
          FROM decisions d JOIN cases c ON c.id = d.case_id JOIN decision_documents dd ON dd.decision_id = d.id
          WHERE (?1 IS NULL OR d.decided_on >= ?1) AND (?2 IS NULL OR d.decided_on <= ?2)
+           AND (?3 IS NULL OR c.patient_id = ?3)
          ORDER BY d.year, d.seq",
     )?;
-    let rows = stmt.query_map(params![from, to], |r| {
+    let rows = stmt.query_map(params![from, to, patient], |r| {
         Ok(Row {
             id: r.get(0)?,
             number: r.get(1)?,

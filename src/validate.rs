@@ -29,6 +29,18 @@ pub fn date(field: &'static str, value: &str) -> Result<NaiveDate> {
         .map_err(|_| Error::invalid(field, Check::NotADate))
 }
 
+/// A period given as two dates (`from`, `to`), either left empty for "open"; the end may not precede the start.
+pub fn period(from: &str, to: &str) -> Result<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let from = Some(from.trim()).filter(|s| !s.is_empty()).map(|s| date("from", s)).transpose()?;
+    let to = Some(to.trim()).filter(|s| !s.is_empty()).map(|s| date("to", s)).transpose()?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            return Err(Error::invalid("to", Check::EndBeforeStart));
+        }
+    }
+    Ok((from, to))
+}
+
 /// A date as Russian documents print it: ДД.ММ.ГГГГ.
 pub fn show_date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()

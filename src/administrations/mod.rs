@@ -105,6 +105,8 @@ pub fn record(db: &mut Db, actor: &Actor, a: &NewAdministration) -> Result<Uuid>
         })?;
         let summary = (&d.number, at, setting, &department, &dose, &route, &batch);
         audit::record(tx, actor, "administration.record", "administration", &id.to_string(), &summary)?;
+        // Rule 9: every use opens its report to Roszdravnadzor, due counted from the day of the use.
+        crate::reports::open_for_use(tx, id, day)?;
         Ok(id)
     })
 }

@@ -13,6 +13,9 @@ use btlp_commission::{
 };
 use btlp_commission::{Error, Lang, Result, Session};
 use clap::{Parser, Subcommand};
+
+#[path = "btlp/reporting.rs"]
+mod reporting;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,10 +35,10 @@ struct Cli {
 }
 
 #[derive(clap::Args)]
-struct DbArg {
+pub(crate) struct DbArg {
     /// The clinic database file; also BTLP_DB.
     #[arg(long, env = "BTLP_DB")]
-    db: PathBuf,
+    pub(crate) db: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -120,6 +123,47 @@ enum Command {
     Cert {
         #[command(subcommand)]
         command: CertCommand,
+    },
+    /// Reports to Roszdravnadzor: fact of use, adverse reactions, benefit–risk.
+    Report {
+        #[command(subcommand)]
+        command: reporting::ReportCommand,
+    },
+    /// Everything due or overdue: reports, the permit's confirmation, decisions whose window ends.
+    Due {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Export the commission's journal of decisions (XLSX, CSV or PDF).
+    Journal {
+        #[command(flatten)]
+        db: DbArg,
+        /// ДД.ММ.ГГГГ; empty for no lower bound.
+        #[arg(long, default_value = "")]
+        from: String,
+        /// ДД.ММ.ГГГГ; empty for no upper bound.
+        #[arg(long, default_value = "")]
+        to: String,
+        /// xlsx, csv or pdf
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Export signed decisions as one ZIP with a manifest and the clinic's root certificate (admins).
+    Export {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        out: PathBuf,
+        /// ДД.ММ.ГГГГ; without --from and --to every decision is exported.
+        #[arg(long, default_value = "")]
+        from: String,
+        #[arg(long, default_value = "")]
+        to: String,
+        /// Only this patient's decisions (the patient's id).
+        #[arg(long)]
+        patient: Option<String>,
     },
     /// The МКБ-10 catalogue.
     Icd {
@@ -246,7 +290,7 @@ fn prompt(lang: Lang, key: &str) -> Result<String> {
     Ok(line.trim().to_string())
 }
 
-fn password(lang: Lang, var: &str, key: &str) -> Result<String> {
+pub(crate) fn password(lang: Lang, var: &str, key: &str) -> Result<String> {
     if let Ok(p) = std::env::var(var) {
         return Ok(p);
     }
@@ -256,7 +300,7 @@ fn password(lang: Lang, var: &str, key: &str) -> Result<String> {
     Ok(rpassword::prompt_password(format!("{}: ", tr(lang, key, &[])))?)
 }
 
-fn sign_in(db: &Path, lang: Lang) -> Result<Session> {
+pub(crate) fn sign_in(db: &Path, lang: Lang) -> Result<Session> {
     let login = match std::env::var("BTLP_USER") {
         Ok(u) => u,
         Err(_) => prompt(lang, "cli.prompt_login")?,
@@ -426,6 +470,13 @@ fn run(command: Command, lang: Lang) -> Result<()> {
                 println!("{:<12} {:<32} {} {}", u.login, u.full_name, roles.join(", "), active);
             }
             Ok(())
+        }
+        Command::Report { command } => reporting::report(command, lang),
+        Command::Due { db } => reporting::due(db, lang),
+        Command::Journal { db, from, to, format, out } => reporting::journal(db, from, to, format, out, lang),
+        Command::Export { db, out, from, to, patient } => {
+            let patient = patient.as_deref().map(|p| btlp_commission::validate::id("patient", p)).transpose()?;
+            reporting::export(db, btlp_commission::exports::Selection { from, to, patient }, out, lang)
         }
         Command::Icd { command: IcdCommand::Import { file, db } } => {
             let mut s = sign_in(&db.db, lang)?;

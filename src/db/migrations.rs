@@ -8,10 +8,30 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/20261123000000_initial.sql"),
     include_str!("../../migrations/20261123100000_signatures.sql"),
     include_str!("../../migrations/20261124000000_read_indexes.sql"),
+    include_str!("../../migrations/20261125000000_reports.sql"),
 ];
 
+/// Reports arrived with migration 4: administrations and reactions recorded before it get theirs opened.
+const REPORTS: usize = 3;
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(FILES.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(
+        FILES
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| {
+                if i == REPORTS {
+                    M::up_with_hook(sql, |tx: &rusqlite::Transaction| {
+                        crate::reports::open_missing(tx)
+                            .map(|_| ())
+                            .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
+                    })
+                } else {
+                    M::up(sql)
+                }
+            })
+            .collect(),
+    )
 }
 
 /// How many migrations this program knows: the schema version of a database it fully migrated.

@@ -5,10 +5,12 @@
 //! The QR code carries the decision number and the SHA-256 of the rendering made without the QR code (the
 //! "content digest"), which is stored with the decision; the document is then rendered again with the code.
 mod decision;
+mod journal;
 mod layout;
 mod records;
 
 pub use decision::{decision_sheet, render_decision, DecisionSheet};
+pub use journal::render_journal;
 pub use layout::Placed;
 pub use records::{administration_sheet, consent_sheet, render_record, RecordSheet};
 

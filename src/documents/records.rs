@@ -18,6 +18,8 @@ pub struct RecordSheet {
     pub title: String,
     pub rows: Vec<(String, String)>,
     pub signer_name: String,
+    /// The signer's capacity as printed ("Врач", "Ответственное лицо").
+    pub signer_role: String,
     pub created: DateTime<FixedOffset>,
     pub code: String,
 }
@@ -68,6 +70,7 @@ pub fn consent_sheet(conn: &Connection, consent_id: Uuid, lang: Lang) -> Result<
         title: t("consent_title"),
         rows,
         signer_name: physician_name(conn, c.informing_physician)?,
+        signer_role: t("physician"),
         created: now_of(conn, "consents", consent_id)?,
         code: format!("BTLP-CONSENT;{consent_id}"),
     })
@@ -101,6 +104,7 @@ pub fn administration_sheet(conn: &Connection, administration_id: Uuid, lang: La
         title: t("administration_title"),
         rows,
         signer_name: physician_name(conn, recorded_by)?,
+        signer_role: t("physician"),
         created: now_of(conn, "administrations", administration_id)?,
         code: format!("BTLP-ADMINISTRATION;{administration_id}"),
     })
@@ -127,7 +131,7 @@ fn render(s: &RecordSheet, lang: Lang, digest: Option<&str>) -> Result<Vec<u8>> 
         let rows: Vec<Vec<String>> = s.rows.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
         l.table(&[0.32, 0.68], None, &rows, 9.5);
         l.space(10.0);
-        let signer = vec![vec![t("physician"), s.signer_name.clone(), String::new()]];
+        let signer = vec![vec![s.signer_role.clone(), s.signer_name.clone(), String::new()]];
         l.table(&[0.3, 0.4, 0.3], Some(&[&t("role"), &t("name"), &t("signature")]), &signer, 9.5);
         if let Some(modules) = &qr {
             let size = 64.0;

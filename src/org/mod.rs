@@ -3,7 +3,7 @@
 //!
 //! The permit is in force only while it is active and its 5-year confirmation is not overdue; decisions and
 //! administrations check this (rule 1).
-mod settings;
+pub(crate) mod settings;
 
 pub use settings::{rules, set_rules, VotingRules};
 

@@ -37,7 +37,7 @@ impl VotingRules {
     }
 }
 
-fn read(conn: &Connection, key: &str) -> Result<Option<u32>> {
+pub(crate) fn read(conn: &Connection, key: &str) -> Result<Option<u32>> {
     let v: Option<String> =
         conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?;
     Ok(v.and_then(|s| s.parse().ok()))

@@ -6,9 +6,10 @@ use crate::audit;
 use crate::db::Db;
 use crate::error::{Check, Error, Result, Rule};
 use crate::people::{Actor, Role};
+use crate::reports;
 use crate::validate;
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -44,6 +45,11 @@ pub struct Reaction {
 impl Reaction {
     pub fn serious(&self) -> bool {
         !self.seriousness.is_empty()
+    }
+
+    /// Fatal or life-threatening: reported within the shorter, working-day deadline.
+    pub fn urgent(&self) -> bool {
+        self.outcome == "fatal" || self.seriousness.iter().any(|s| s == "death" || s == "life_threatening")
     }
 }
 
@@ -86,26 +92,36 @@ pub fn record(db: &mut Db, actor: &Actor, r: &NewReaction) -> Result<Uuid> {
         )?;
         let summary = (a.id, onset, &seriousness, &outcome, &causality);
         audit::record(tx, actor, "reaction.record", "adverse_reaction", &id.to_string(), &summary)?;
+        // Rule 9: every adverse reaction opens a report, its clock started today (when the clinic learnt of it).
+        reports::open_for_reaction(tx, &get(tx, id)?, tx.today())?;
         Ok(id)
     })
 }
 
+const COLUMNS: &str = "id, administration_id, description, onset_on, seriousness, outcome, causality";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Reaction> {
+    let seriousness: String = r.get(4)?;
+    Ok(Reaction {
+        id: r.get(0)?,
+        administration_id: r.get(1)?,
+        description: r.get(2)?,
+        onset_on: r.get(3)?,
+        seriousness: seriousness.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
+        outcome: r.get(5)?,
+        causality: r.get(6)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: Uuid) -> Result<Reaction> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM adverse_reactions WHERE id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or(Error::NotFound { entity: "adverse_reaction", id: id.to_string() })
+}
+
 pub fn for_administration(conn: &Connection, administration_id: Uuid) -> Result<Vec<Reaction>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, administration_id, description, onset_on, seriousness, outcome, causality
-         FROM adverse_reactions WHERE administration_id = ?1 ORDER BY onset_on",
-    )?;
-    let rows = stmt.query_map([administration_id], |r| {
-        let seriousness: String = r.get(4)?;
-        Ok(Reaction {
-            id: r.get(0)?,
-            administration_id: r.get(1)?,
-            description: r.get(2)?,
-            onset_on: r.get(3)?,
-            seriousness: seriousness.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
-            outcome: r.get(5)?,
-            causality: r.get(6)?,
-        })
-    })?;
+    let mut stmt = conn
+        .prepare(&format!("SELECT {COLUMNS} FROM adverse_reactions WHERE administration_id = ?1 ORDER BY onset_on"))?;
+    let rows = stmt.query_map([administration_id], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

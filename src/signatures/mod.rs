@@ -238,24 +238,7 @@ pub fn sign_record(db: &mut Db, actor: &Actor, kind: RecordKind, id: Uuid, passw
         if record_pdf(tx, kind, id)?.is_some() {
             return Err(Error::Refused(Rule::AlreadySigned));
         }
-        let key = pki::unlock_signing_key(tx, actor.id(), password, tx.now().with_timezone(&Utc))?;
-        let rendered = documents::render_record(&sheet, lang)?;
-        let chain = vec![pki::root_cert(tx)?];
-        let field = format!("{} 1", tr(lang, "doc.signature_field", &[]));
-        let signed = pades::sign(
-            &rendered.pdf,
-            &SignRequest {
-                cert_der: &key.cert_der,
-                key: &key.key,
-                chain: &chain,
-                field_name: &field,
-                signer_name: &actor.full_name,
-                reason: &sheet.title,
-                location: &sheet.org.name,
-                time: tx.now(),
-                appearance: None,
-            },
-        )?;
+        let (rendered, signed, key) = sign_sheet(tx, actor, password, &sheet, lang)?;
         tx.execute(
             "INSERT INTO record_documents (kind, subject_id, content_sha256, pdf, signed_sha256, signer_id, serial,
                  signed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -266,12 +249,42 @@ pub fn sign_record(db: &mut Db, actor: &Actor, kind: RecordKind, id: Uuid, passw
                 signed,
                 documents::sha256_hex(&signed),
                 actor.id(),
-                key.serial,
+                key,
                 tx.now_text()
             ],
         )?;
-        audit::record(tx, actor, &format!("{}.sign", kind.code()), kind.code(), &id.to_string(), &key.serial)
+        audit::record(tx, actor, &format!("{}.sign", kind.code()), kind.code(), &id.to_string(), &key)
     })
+}
+
+/// One signer's document: renders `sheet` and signs it with the actor's key (unlocked by `password`).
+/// Returns the rendering, the signed bytes and the serial of the certificate used.
+pub(crate) fn sign_sheet(
+    tx: &Tx,
+    actor: &Actor,
+    password: &str,
+    sheet: &documents::RecordSheet,
+    lang: Lang,
+) -> Result<(documents::Rendered, Vec<u8>, String)> {
+    let key = pki::unlock_signing_key(tx, actor.id(), password, tx.now().with_timezone(&Utc))?;
+    let rendered = documents::render_record(sheet, lang)?;
+    let chain = vec![pki::root_cert(tx)?];
+    let field = format!("{} 1", tr(lang, "doc.signature_field", &[]));
+    let signed = pades::sign(
+        &rendered.pdf,
+        &SignRequest {
+            cert_der: &key.cert_der,
+            key: &key.key,
+            chain: &chain,
+            field_name: &field,
+            signer_name: &actor.full_name,
+            reason: &sheet.title,
+            location: &sheet.org.name,
+            time: tx.now(),
+            appearance: None,
+        },
+    )?;
+    Ok((rendered, signed, key.serial))
 }
 
 /// A signed consent or administration record, if it has been signed.

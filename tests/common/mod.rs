@@ -1,16 +1,19 @@
 //! Fixtures: a clinic in memory on a fixed date with users of every role, a five-member commission and
 //! helpers that carry a case to the point a test needs.
 #![allow(dead_code)]
+use btlp_commission::administrations::{self, NewAdministration};
 use btlp_commission::cases::{self, FindingKind, NewCase};
 use btlp_commission::commission::{self, Choice, NewComposition, Plan, SeatRole};
 use btlp_commission::consent::{self, NewConsent};
 use btlp_commission::org::{self, NewOrganization};
 use btlp_commission::patients::{self, NewPatient};
 use btlp_commission::people::{self, NewUser};
+use btlp_commission::signing::ca;
 use btlp_commission::{pki, signatures};
 use btlp_commission::{Actor, Clock, Db, Lang, Role};
 use chrono::{DateTime, FixedOffset};
 use std::collections::HashMap;
+use std::process::Command;
 use uuid::Uuid;
 
 pub const TODAY: &str = "2026-06-01T12:00:00+03:00";
@@ -196,6 +199,39 @@ impl Clinic {
         )
     }
 
+    /// The physician records giving the product under `decision` at `at` (ДД.ММ.ГГГГ ЧЧ:ММ).
+    pub fn give(&mut self, decision: Uuid, at: &str) -> btlp_commission::Result<Uuid> {
+        let doc = self.as_("doc");
+        administrations::record(
+            &mut self.db,
+            &doc,
+            &NewAdministration {
+                decision_id: decision,
+                administered_at: at.into(),
+                setting: "inpatient".into(),
+                department: "Гематология".into(),
+                dose: "1 × 10⁸ клеток".into(),
+                route: "внутривенно".into(),
+                batch: "Б-1".into(),
+                staff: "Врачев В. В.".into(),
+            },
+        )
+    }
+
+    /// A signed, approved decision given to its patient at `at` (inside June 2026); returns (case, decision,
+    /// administration).
+    pub fn administered(&mut self, at: &str) -> (Uuid, Uuid, Uuid) {
+        let (case, decision) = self.signed();
+        self.consent(case, "25.05.2026").unwrap();
+        let a = self.give(decision, at).unwrap();
+        (case, decision, a)
+    }
+
+    /// Moves the clinic's clock to `instant` (RFC 3339).
+    pub fn at(&mut self, instant: &str) {
+        self.db.set_clock(Clock::Fixed(DateTime::parse_from_rfc3339(instant).unwrap()));
+    }
+
     pub fn count(&self, table: &str) -> i64 {
         self.db.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
     }
@@ -247,4 +283,22 @@ pub fn child_patient() -> NewPatient {
 
 pub fn choice(c: &str) -> Choice {
     Choice::parse(c).unwrap()
+}
+
+/// Runs poppler's `pdfsig` on `pdf` with the clinic's root (`root_der`) trusted in a throwaway NSS database;
+/// returns its report. Fails the test when the tools are missing (scripts/deps.sh installs them).
+pub fn pdfsig(pdf: &[u8], root_der: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root.pem");
+    std::fs::write(&root, ca::to_pem(root_der)).unwrap();
+    let nss = format!("sql:{}", dir.path().display());
+    let run = |cmd: &mut Command| {
+        let out = cmd.output().expect("certutil and pdfsig are installed (scripts/deps.sh)");
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    };
+    run(Command::new("certutil").args(["-N", "-d", &nss, "--empty-password"]));
+    run(Command::new("certutil").args(["-A", "-d", &nss, "-n", "root", "-t", "CT,C,C", "-i"]).arg(&root));
+    let file = dir.path().join("doc.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    run(Command::new("pdfsig").args(["-nssdir", &nss]).arg(&file))
 }

@@ -1,12 +1,21 @@
 //! The decisions archive: what it holds and how it can be checked, who may make it, the period filter, and
 //! that a cancelled export leaves nothing behind.
-use crate::common::Clinic;
+use crate::common::{pdfsig, Clinic};
 use btlp_commission::error::Rule;
+use btlp_commission::exports::Selection;
 use btlp_commission::signing::ca;
 use btlp_commission::{exports, pki, signatures, Error};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::sync::atomic::AtomicBool;
+
+fn all() -> Selection {
+    Selection::default()
+}
+
+fn period(from: &str, to: &str) -> Selection {
+    Selection { from: from.into(), to: to.into(), patient: None }
+}
 
 fn entries(path: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
@@ -29,7 +38,7 @@ fn the_archive_holds_signed_pdfs_a_manifest_that_matches_them_and_the_root() {
     let admin = c.as_("admin");
     let mut heard = Vec::new();
     let done =
-        exports::decisions_archive(&mut c.db, &admin, "", "", &out, |a, b| heard.push((a, b)), &AtomicBool::new(false))
+        exports::decisions_archive(&mut c.db, &admin, &all(), &out, |a, b| heard.push((a, b)), &AtomicBool::new(false))
             .unwrap();
     assert_eq!(done.decisions, 1);
     assert_eq!(heard, vec![(1, 1)], "progress is reported after each decision");
@@ -57,6 +66,29 @@ fn the_archive_holds_signed_pdfs_a_manifest_that_matches_them_and_the_root() {
         "an outside verifier with root.pem accepts every signature"
     );
     assert!(files.iter().any(|(n, _)| n == "README.txt"), "the archive says how to check it");
+    let report = pdfsig(pdf, &root);
+    assert!(
+        report.matches("Signature is Valid").count() == checks.len() && report.contains("Certificate is Trusted"),
+        "pdfsig, trusting only the archive's root.pem, accepts every signature:\n{report}"
+    );
+}
+
+#[test]
+fn an_archive_of_one_patient_holds_only_their_decisions() {
+    let mut c = Clinic::new();
+    let (case, _) = c.signed();
+    c.signed();
+    let patient = btlp_commission::cases::get(c.db.conn(), case).unwrap().patient_id;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("one.zip");
+    let admin = c.as_("admin");
+    let selection = Selection { patient: Some(patient), ..Selection::default() };
+    let done =
+        exports::decisions_archive(&mut c.db, &admin, &selection, &out, |_, _| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!(done.decisions, 1, "two patients have a decision each; the archive of one holds one");
+    let json: serde_json::Value =
+        serde_json::from_slice(&entries(&out).into_iter().find(|(n, _)| n == "manifest.json").unwrap().1).unwrap();
+    assert_eq!(json[0]["patient_code"], patient.to_string(), "and it is that patient's");
 }
 
 #[test]
@@ -67,14 +99,15 @@ fn only_an_admin_exports_and_the_period_filters() {
     let out = dir.path().join("a.zip");
     let doc = c.as_("doc");
     let never = AtomicBool::new(false);
-    let r = exports::decisions_archive(&mut c.db, &doc, "", "", &out, |_, _| {}, &never);
+    let r = exports::decisions_archive(&mut c.db, &doc, &all(), &out, |_, _| {}, &never);
     assert!(matches!(r, Err(Error::Forbidden { .. })), "a physician must not export the archive");
     assert!(!out.exists(), "a refused export writes nothing");
     let admin = c.as_("admin");
     let none =
-        exports::decisions_archive(&mut c.db, &admin, "01.01.2025", "31.12.2025", &out, |_, _| {}, &never).unwrap();
+        exports::decisions_archive(&mut c.db, &admin, &period("01.01.2025", "31.12.2025"), &out, |_, _| {}, &never)
+            .unwrap();
     assert_eq!(none.decisions, 0, "a period before the decision exports none of it");
-    let r = exports::decisions_archive(&mut c.db, &admin, "31.12.2025", "01.01.2025", &out, |_, _| {}, &never);
+    let r = exports::decisions_archive(&mut c.db, &admin, &period("31.12.2025", "01.01.2025"), &out, |_, _| {}, &never);
     assert!(matches!(r, Err(Error::Invalid { field: "to", .. })), "a period that ends before it starts is refused");
 }
 
@@ -87,11 +120,11 @@ fn a_cancelled_export_leaves_no_archive_and_no_partial_file() {
     let out = dir.path().join("archive.zip");
     let admin = c.as_("admin");
     let cancel = AtomicBool::new(false);
+    let audit_before = c.count("audit_log");
     let r = exports::decisions_archive(
         &mut c.db,
         &admin,
-        "",
-        "",
+        &all(),
         &out,
         |_, _| cancel.store(true, std::sync::atomic::Ordering::SeqCst),
         &cancel,
@@ -99,4 +132,5 @@ fn a_cancelled_export_leaves_no_archive_and_no_partial_file() {
     assert!(matches!(r, Err(Error::Refused(Rule::Cancelled))), "cancelling after the first decision stops the export");
     assert!(!out.exists(), "no archive may appear under the final name");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "the partial file is removed");
+    assert_eq!(c.count("audit_log"), audit_before, "a cancelled export records nothing: the database is unchanged");
 }

@@ -1,6 +1,6 @@
 //! The administrator's screens: users and roles, the commission's composition, the organization and its
 //! permit, signing certificates, and the decisions archive (with progress and cancel).
-use crate::commands::dto::{day, moment, Role};
+use crate::commands::dto::{day, moment, parse_id, Role};
 use crate::error::IpcError;
 use crate::state::AppState;
 use btlp_commission::commission::{self, NewComposition, SeatRole};
@@ -229,14 +229,15 @@ fn export_dir(app: &tauri::AppHandle) -> PathBuf {
         .join("btlp-exports")
 }
 
-/// Exports the decisions of a period (dates ДД.ММ.ГГГГ, either may be empty) as one ZIP in `folder` (or the
-/// default export folder), reporting progress on `on_progress`; `work_cancel` stops it.
+/// Exports the decisions of a period (dates ДД.ММ.ГГГГ, either may be empty), or of one patient, as one ZIP in
+/// `folder` (or the default export folder), reporting progress on `on_progress`; `work_cancel` stops it.
 #[tauri::command]
 #[specta::specta]
 pub async fn exports_decisions(
     app: tauri::AppHandle,
     from: String,
     to: String,
+    patient_id: Option<String>,
     folder: Option<String>,
     on_progress: Channel<WorkProgress>,
 ) -> Result<ExportResult, IpcError> {
@@ -247,10 +248,13 @@ pub async fn exports_decisions(
             std::fs::create_dir_all(&dir)?;
             let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
             let out = dir.join(format!("btlp-decisions-{stamp}.zip"));
+            let patient =
+                patient_id.as_deref().filter(|p| !p.is_empty()).map(|p| parse_id("patient_id", p)).transpose()?;
+            let selection = exports::Selection { from: from.clone(), to: to.clone(), patient };
             let report = |done: usize, total: usize| {
                 let _ = on_progress.send(WorkProgress { done: done as u32, total: total as u32 });
             };
-            let e = exports::decisions_archive(&mut s.db, &s.actor, &from, &to, &out, report, &state.cancel_work)?;
+            let e = exports::decisions_archive(&mut s.db, &s.actor, &selection, &out, report, &state.cancel_work)?;
             Ok(ExportResult {
                 path: e.path.display().to_string(),
                 decisions: e.decisions as u32,

@@ -1,0 +1,219 @@
+//! The commission's journal of individual-BTLP decisions (DOMAIN.md §6: decisions are entered in the
+//! commission's journal): one row per decision of a period with the patient, diagnosis, product, setting,
+//! outcome, window, the vote and the administration it authorised, exported as XLSX, CSV (UTF-8 with a BOM
+//! so Excel reads the Cyrillic) or PDF. Exports are written beside the target and renamed into place.
+use crate::audit;
+use crate::db::Db;
+use crate::documents;
+use crate::error::{Check, Error, Result, Storage};
+use crate::i18n::{tr, Lang};
+use crate::people::{Actor, Role};
+use crate::validate::{self, show_date, show_snils};
+use crate::{exports, org};
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use std::path::Path;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub number: String,
+    pub decided_on: NaiveDate,
+    pub patient_name: String,
+    pub birth_date: NaiveDate,
+    pub sex: String,
+    pub snils: Option<String>,
+    pub icd_code: String,
+    pub indication: String,
+    pub product_name: String,
+    pub setting: String,
+    pub department: String,
+    pub outcome: String,
+    pub window_from: NaiveDate,
+    pub window_to: NaiveDate,
+    pub votes_for: i64,
+    pub votes_against: i64,
+    pub votes_abstain: i64,
+    pub present: i64,
+    pub composition_size: i64,
+    pub supersedes: Option<String>,
+    pub administered_at: Option<NaiveDateTime>,
+}
+
+/// The journal's decisions decided in `[from, to]` (either open), in number order.
+pub fn rows(conn: &Connection, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Vec<Row>> {
+    let mut stmt = conn.prepare(
+        "SELECT d.number, d.decided_on, p.last_name || ' ' || p.first_name || coalesce(' ' || p.patronymic, ''),
+                p.birth_date, p.sex, p.snils, c.icd_code, c.indication, c.product_name, d.setting, d.department,
+                d.outcome, d.window_from, d.window_to, d.votes_for, d.votes_against, d.votes_abstain, d.present,
+                d.composition_size, s.number, a.administered_at
+         FROM decisions d JOIN cases c ON c.id = d.case_id JOIN patients p ON p.id = c.patient_id
+         LEFT JOIN decisions s ON s.id = d.supersedes LEFT JOIN administrations a ON a.decision_id = d.id
+         WHERE (?1 IS NULL OR d.decided_on >= ?1) AND (?2 IS NULL OR d.decided_on <= ?2)
+         ORDER BY d.year, d.seq",
+    )?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok(Row {
+            number: r.get(0)?,
+            decided_on: r.get(1)?,
+            patient_name: r.get(2)?,
+            birth_date: r.get(3)?,
+            sex: r.get(4)?,
+            snils: r.get(5)?,
+            icd_code: r.get(6)?,
+            indication: r.get(7)?,
+            product_name: r.get(8)?,
+            setting: r.get(9)?,
+            department: r.get(10)?,
+            outcome: r.get(11)?,
+            window_from: r.get(12)?,
+            window_to: r.get(13)?,
+            votes_for: r.get(14)?,
+            votes_against: r.get(15)?,
+            votes_abstain: r.get(16)?,
+            present: r.get(17)?,
+            composition_size: r.get(18)?,
+            supersedes: r.get(19)?,
+            administered_at: r.get(20)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The columns of the XLSX and CSV, in order (catalogue keys `journal.col.<name>`).
+pub const COLUMNS: [&str; 17] = [
+    "number",
+    "decided_on",
+    "patient_name",
+    "birth_date",
+    "sex",
+    "snils",
+    "icd_code",
+    "indication",
+    "product_name",
+    "setting",
+    "outcome",
+    "window",
+    "votes",
+    "present",
+    "supersedes",
+    "administered_at",
+    "department",
+];
+
+/// One row's cells as a reader sees them (dates ДД.ММ.ГГГГ, codes named in `lang`).
+pub(crate) fn cells(r: &Row, lang: Lang) -> [String; 17] {
+    let t = |key: String| tr(lang, &key, &[]);
+    [
+        r.number.clone(),
+        show_date(r.decided_on),
+        r.patient_name.clone(),
+        show_date(r.birth_date),
+        t(format!("sex.{}", r.sex)),
+        r.snils.as_deref().map(show_snils).unwrap_or_default(),
+        r.icd_code.clone(),
+        r.indication.clone(),
+        r.product_name.clone(),
+        t(format!("setting.{}", r.setting)),
+        t(format!("outcome.{}", r.outcome)),
+        format!("{} — {}", show_date(r.window_from), show_date(r.window_to)),
+        format!("{} / {} / {}", r.votes_for, r.votes_against, r.votes_abstain),
+        format!("{} / {}", r.present, r.composition_size),
+        r.supersedes.clone().unwrap_or_default(),
+        r.administered_at.map(|a| a.format("%d.%m.%Y %H:%M").to_string()).unwrap_or_default(),
+        r.department.clone(),
+    ]
+}
+
+fn header(lang: Lang) -> Vec<String> {
+    COLUMNS.iter().map(|c| tr(lang, &format!("journal.col.{c}"), &[])).collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Xlsx,
+    Csv,
+    Pdf,
+}
+
+impl Format {
+    pub fn parse(code: &str) -> Result<Format> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "xlsx" => Ok(Format::Xlsx),
+            "csv" => Ok(Format::Csv),
+            "pdf" => Ok(Format::Pdf),
+            _ => Err(Error::invalid("format", Check::OneOf { allowed: "xlsx, csv, pdf".into() })),
+        }
+    }
+}
+
+/// Writes the journal of decisions decided in `[from, to]` (ДД.ММ.ГГГГ, either empty for open) to `out`.
+/// Admins, the chair and the secretary. Returns how many decisions it holds.
+pub fn export(
+    db: &mut Db,
+    actor: &Actor,
+    from: &str,
+    to: &str,
+    format: Format,
+    lang: Lang,
+    out: &Path,
+) -> Result<usize> {
+    actor.require("journal_export", &[Role::Admin, Role::Chair, Role::Secretary])?;
+    let (from, to) = validate::period(from, to)?;
+    let rows = rows(db.conn(), from, to)?;
+    let org = org::get(db.conn())?;
+    let write = |_: &Db, tmp: &Path| match format {
+        Format::Csv => write_csv(&rows, lang, tmp),
+        Format::Xlsx => write_xlsx(&rows, lang, tmp),
+        Format::Pdf => Ok(std::fs::write(tmp, documents::render_journal(&rows, &org, from, to, lang)?)?),
+    };
+    let audit =
+        |tx: &crate::db::Tx| audit::record(tx, actor, "export.journal", "decision", "*", &(from, to, rows.len()));
+    exports::write_then_rename(db, out, write, audit)?;
+    Ok(rows.len())
+}
+
+fn io(e: impl std::fmt::Display) -> Error {
+    Error::Storage(Storage::Io(std::io::Error::other(e.to_string())))
+}
+
+fn write_csv(rows: &[Row], lang: Lang, path: &Path) -> Result<()> {
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    std::io::Write::write_all(&mut file, &[0xEF, 0xBB, 0xBF])?;
+    let mut w = csv::Writer::from_writer(file);
+    w.write_record(header(lang)).map_err(io)?;
+    for r in rows {
+        w.write_record(cells(r, lang)).map_err(io)?;
+    }
+    let file = w.into_inner().map_err(io)?;
+    file.into_inner().map_err(io)?.sync_all()?;
+    Ok(())
+}
+
+fn write_xlsx(rows: &[Row], lang: Lang, path: &Path) -> Result<()> {
+    use rust_xlsxwriter::{Format as Style, Workbook};
+    let mut book = Workbook::new();
+    let bold = Style::new().set_bold().set_text_wrap();
+    // Rows go to a temporary file as they are written: a year of a large clinic's journal stays small in memory.
+    let sheet = book.add_worksheet_with_constant_memory().map_err(io)?;
+    sheet.set_name(tr(lang, "journal.sheet", &[])).map_err(io)?;
+    for (c, title) in header(lang).into_iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, title, &bold).map_err(io)?;
+        let width = match COLUMNS[c] {
+            "patient_name" | "indication" | "product_name" | "department" => 30,
+            "window" | "administered_at" => 22,
+            _ => 13,
+        };
+        sheet.set_column_width(c as u16, width).map_err(io)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        for (c, text) in cells(r, lang).into_iter().enumerate() {
+            sheet.write_string(i as u32 + 1, c as u16, text).map_err(io)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(io)?;
+    sheet.autofilter(0, 0, rows.len() as u32, COLUMNS.len() as u16 - 1).map_err(io)?;
+    book.save(path).map_err(io)?;
+    Ok(())
+}
