@@ -8,7 +8,7 @@ mod commands;
 mod error;
 mod state;
 
-use commands::{admin, cases, commission, decisions, patients, session};
+use commands::{admin, cases, commission, decisions, patients, reporting, session};
 use state::AppState;
 use std::path::PathBuf;
 use tauri::Manager;
@@ -65,6 +65,18 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             admin::certificates_revoke,
             admin::exports_decisions,
             admin::work_cancel,
+            reporting::reports_list,
+            reporting::reports_get,
+            reporting::reports_pdf,
+            reporting::reports_sign,
+            reporting::reports_mark_sent,
+            reporting::reports_open_benefit_risk,
+            reporting::reports_set_conclusion,
+            reporting::reports_products,
+            reporting::deadlines_board,
+            reporting::journal_export,
+            reporting::deadline_rules_get,
+            reporting::deadline_rules_set,
         ],
     )
 }
@@ -142,7 +154,7 @@ mod tests {
                     _ => continue,
                 };
                 if ["case", "consent", "decision", "administration", "adverse_reaction"].contains(&entity)
-                    && action != "export.decisions"
+                    && !action.starts_with("export.")
                 {
                     actions.push(action.to_string());
                 }

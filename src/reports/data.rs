@@ -222,7 +222,7 @@ pub fn to_csv(data: &Value) -> Vec<u8> {
 /// The PDF's rows: each field's label from the catalogue (`report.field.<path>`) and its value as a reader
 /// expects it (dates ДД.ММ.ГГГГ, codes named in the user's language). Paths with no label are left out
 /// (the schema id, say).
-pub(crate) fn rows(data: &Value, lang: Lang) -> Vec<(String, String)> {
+pub fn rows(data: &Value, lang: Lang) -> Vec<(String, String)> {
     flatten(data)
         .into_iter()
         .filter(|(k, _)| !matches!(k.as_str(), "schema" | "kind" | "due_rule"))

@@ -7,7 +7,7 @@
 mod data;
 mod rules;
 
-pub use data::{flatten, paths, schema_id, to_csv};
+pub use data::{flatten, paths, rows, schema_id, to_csv};
 pub use rules::{deadline_rules, set_deadline_rules, DeadlineRules, Period};
 
 use crate::audit;
@@ -395,6 +395,13 @@ pub fn mark_sent(db: &mut Db, actor: &Actor, id: Uuid, sent_on: &str, outgoing_r
         )?;
         audit::record(tx, actor, "report.sent", "report", &id.to_string(), &(sent_on, &reference))
     })
+}
+
+/// The products the clinic's cases name, for choosing one to report on.
+pub fn products(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT product_name FROM cases ORDER BY product_name")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The signed PDF, once signed.

@@ -218,7 +218,7 @@ pub async fn certificates_revoke(state: State<'_, AppState>, serial: String) -> 
 }
 
 /// Where archives go unless the user picks a folder: `$BTLP_EXPORT_DIR`, else `btlp-exports` in Documents.
-fn export_dir(app: &tauri::AppHandle) -> PathBuf {
+pub(crate) fn export_dir(app: &tauri::AppHandle) -> PathBuf {
     if let Some(d) = std::env::var_os("BTLP_EXPORT_DIR") {
         return PathBuf::from(d);
     }

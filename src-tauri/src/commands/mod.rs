@@ -6,4 +6,5 @@ pub mod commission;
 pub mod decisions;
 pub mod dto;
 pub mod patients;
+pub mod reporting;
 pub mod session;

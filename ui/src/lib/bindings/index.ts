@@ -62,16 +62,43 @@ export const commands = {
 	certificatesList: () => __TAURI_INVOKE<CertificateRow[]>("certificates_list"),
 	certificatesRevoke: (serial: string) => __TAURI_INVOKE<null>("certificates_revoke", { serial }),
 	/**
-	 *  Exports the decisions of a period (dates ДД.ММ.ГГГГ, either may be empty) as one ZIP in `folder` (or the
-	 *  default export folder), reporting progress on `on_progress`; `work_cancel` stops it.
+	 *  Exports the decisions of a period (dates ДД.ММ.ГГГГ, either may be empty), or of one patient, as one ZIP in
+	 *  `folder` (or the default export folder), reporting progress on `on_progress`; `work_cancel` stops it.
 	 */
-	exportsDecisions: (from: string, to: string, folder: string | null, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<ExportResult>("exports_decisions", { from, to, folder, onProgress }),
+	exportsDecisions: (from: string, to: string, patientId: string | null, folder: string | null, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<ExportResult>("exports_decisions", { from, to, patientId, folder, onProgress }),
 	/**
 	 *  Stops the long work in progress (an export or batch signing) at its next step.
 	 *  A plain (not async) command: Tauri runs it on the main thread, so it is heard even while every async
 	 *  worker waits on the session the long work holds.
 	 */
 	workCancel: () => __TAURI_INVOKE<null>("work_cancel"),
+	/**
+	 *  Reports: `filter` is open (not yet sent; the default), all, draft, signed or sent; `kind` narrows to one
+	 *  kind.
+	 */
+	reportsList: (filter: string, kind: string | null, offset: number, limit: number) => __TAURI_INVOKE<Page<ReportRow>>("reports_list", { filter, kind, offset, limit }),
+	reportsGet: (id: string) => __TAURI_INVOKE<ReportDetail>("reports_get", { id }),
+	/**  The signed report's PDF. */
+	reportsPdf: (id: string) => __TAURI_INVOKE<number[]>("reports_pdf", { id }),
+	/**  Signs the report as the signed-in user, with their password. */
+	reportsSign: (id: string, password: string) => __TAURI_INVOKE<null>("reports_sign", { id, password }),
+	/**  Records that a signed report was sent on `sent_on` (ДД.ММ.ГГГГ) under `outgoing_ref`. */
+	reportsMarkSent: (id: string, sentOn: string, outgoingRef: string) => __TAURI_INVOKE<null>("reports_mark_sent", { id, sentOn, outgoingRef }),
+	/**  Opens the benefit–risk report of `product_name` for the period containing `period` (ДД.ММ.ГГГГ). */
+	reportsOpenBenefitRisk: (productName: string, period: string, conclusion: string) => __TAURI_INVOKE<string>("reports_open_benefit_risk", { productName, period, conclusion }),
+	reportsSetConclusion: (id: string, conclusion: string) => __TAURI_INVOKE<null>("reports_set_conclusion", { id, conclusion }),
+	/**  The products the clinic's cases name. */
+	reportsProducts: () => __TAURI_INVOKE<string[]>("reports_products"),
+	/**  The deadline board: overdue first, then by due date. */
+	deadlinesBoard: () => __TAURI_INVOKE<DueRow[]>("deadlines_board"),
+	/**
+	 *  Exports the commission's journal of decisions decided in `[from, to]` (ДД.ММ.ГГГГ, either empty) as
+	 *  `format` (xlsx, csv or pdf) into `folder` (or the default export folder).
+	 */
+	journalExport: (from: string, to: string, format: string, folder: string | null) => __TAURI_INVOKE<JournalResult>("journal_export", { from, to, format, folder }),
+	deadlineRulesGet: () => __TAURI_INVOKE<DeadlineSettings>("deadline_rules_get"),
+	/**  Changes the deadline settings (admins); reports already open keep their deadlines. */
+	deadlineRulesSet: (rules: DeadlineSettings) => __TAURI_INVOKE<null>("deadline_rules_set", { rules }),
 };
 
 /* Types */
@@ -216,6 +243,14 @@ export type ConsentRow = {
 	withdrawn_on: string | null,
 };
 
+export type DeadlineSettings = {
+	use_working_days: number,
+	urgent_reaction_working_days: number,
+	reaction_calendar_days: number,
+	benefit_risk_months: number,
+	benefit_risk_due_days: number,
+};
+
 export type DecisionDetail = {
 	decision: DecisionRow,
 	case_id: string,
@@ -251,6 +286,26 @@ export type DecisionRow = {
 	superseded: boolean,
 };
 
+export type DueRow = {
+	/**  report, benefit_risk_missing, permit_confirmation or decision_window */
+	kind: string,
+	/**  What is due, in the user's language. */
+	title: string,
+	/**  Who or what it is about: the patient, the product, the period, the decision number. */
+	about: string,
+	due_on: string,
+	days_left: number,
+	overdue: boolean,
+	/**  The calendar of the due date's year is provisional. */
+	provisional: boolean,
+	report_id: string | null,
+	report_status: string | null,
+	decision_id: string | null,
+	case_id: string | null,
+	product_name: string | null,
+	period_on: string | null,
+};
+
 export type ErrorKind = 
 /**  An input value failed a check; `field` names it. */
 "invalid" | 
@@ -269,6 +324,11 @@ export type ExportResult = {
 	bytes: number,
 };
 
+export type FieldRow = {
+	label: string,
+	value: string,
+};
+
 export type FindingRow = {
 	kind: string,
 	finding: string,
@@ -285,6 +345,11 @@ export type IpcError = {
 	code: string,
 	message: string,
 	field: string | null,
+};
+
+export type JournalResult = {
+	path: string,
+	decisions: number,
 };
 
 export type MeetingDetail = {
@@ -377,6 +442,36 @@ export type RecusalRow = {
 	login: string,
 	full_name: string,
 	reason: string,
+};
+
+export type ReportDetail = {
+	report: ReportRow,
+	/**  The report's fields as its PDF prints them, in the user's language. */
+	fields: FieldRow[],
+	conclusion: string | null,
+	/**  The data as JSON (docs/schemas) and CSV, for saving beside the PDF. */
+	json: string,
+	csv: string,
+};
+
+export type ReportRow = {
+	id: string,
+	/**  use, reaction or benefit_risk */
+	kind: string,
+	/**  draft, signed or sent */
+	status: string,
+	product_name: string,
+	/**  The patient (use, reaction) or the period (benefit–risk). */
+	about: string,
+	case_id: string | null,
+	event_on: string,
+	due_on: string,
+	days_left: number,
+	overdue: boolean,
+	signed_at: string | null,
+	signer_name: string | null,
+	sent_on: string | null,
+	outgoing_ref: string | null,
 };
 
 export type Role = "admin" | "chair" | "deputy_chair" | "secretary" | "member" | "physician";

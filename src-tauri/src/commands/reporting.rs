@@ -1,0 +1,335 @@
+//! Reports to Roszdravnadzor (list, page with its fields, sign, mark sent, benefit–risk reports), the
+//! deadline board, the commission's journal export and the deadline settings.
+use crate::commands::admin::export_dir;
+use crate::commands::dto::{day, moment, parse_id, Page};
+use crate::error::IpcError;
+use crate::state::AppState;
+use btlp_commission::deadlines::{self, ItemKind};
+use btlp_commission::i18n::tr;
+use btlp_commission::journal::{self, Format};
+use btlp_commission::reports::{self, DeadlineRules, Filter, Kind, Report, Status};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::path::PathBuf;
+use tauri::State;
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ReportRow {
+    pub id: String,
+    /// use, reaction or benefit_risk
+    pub kind: String,
+    /// draft, signed or sent
+    pub status: String,
+    pub product_name: String,
+    /// The patient (use, reaction) or the period (benefit–risk).
+    pub about: String,
+    pub case_id: Option<String>,
+    pub event_on: String,
+    pub due_on: String,
+    pub days_left: i32,
+    pub overdue: bool,
+    pub signed_at: Option<String>,
+    pub signer_name: Option<String>,
+    pub sent_on: Option<String>,
+    pub outgoing_ref: Option<String>,
+}
+
+fn period(from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) -> String {
+    match (from, to) {
+        (Some(f), Some(t)) => format!("{} — {}", day(f), day(t)),
+        _ => String::new(),
+    }
+}
+
+fn report_row(r: &Report, today: chrono::NaiveDate) -> ReportRow {
+    ReportRow {
+        id: r.id.to_string(),
+        kind: r.kind.code().into(),
+        status: r.status.code().into(),
+        product_name: r.product_name.clone(),
+        about: r.patient_name.clone().unwrap_or_else(|| period(r.period_from, r.period_to)),
+        case_id: r.case_id.map(|c| c.to_string()),
+        event_on: day(r.event_on),
+        due_on: day(r.due_on),
+        days_left: (r.due_on - today).num_days() as i32,
+        overdue: r.overdue(today),
+        signed_at: r.signed_at.as_deref().map(moment),
+        signer_name: r.signer_name.clone(),
+        sent_on: r.sent_on.map(day),
+        outgoing_ref: r.outgoing_ref.clone(),
+    }
+}
+
+/// Reports: `filter` is open (not yet sent; the default), all, draft, signed or sent; `kind` narrows to one
+/// kind.
+#[tauri::command]
+#[specta::specta]
+pub async fn reports_list(
+    state: State<'_, AppState>,
+    filter: String,
+    kind: Option<String>,
+    offset: u32,
+    limit: u32,
+) -> Result<Page<ReportRow>, IpcError> {
+    state.with_session(|s, _| {
+        let filter = match filter.as_str() {
+            "" | "open" => Filter::Open,
+            "all" => Filter::All,
+            other => Filter::Status(Status::parse(other)?),
+        };
+        let kind = kind.as_deref().filter(|k| !k.is_empty()).map(Kind::parse).transpose()?;
+        let today = s.db.today();
+        let (rows, total) = reports::list(s.db.conn(), filter, kind, limit as i64, offset as i64)?;
+        Ok(Page { items: rows.iter().map(|r| report_row(r, today)).collect(), total: total as u32 })
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct FieldRow {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ReportDetail {
+    pub report: ReportRow,
+    /// The report's fields as its PDF prints them, in the user's language.
+    pub fields: Vec<FieldRow>,
+    pub conclusion: Option<String>,
+    /// The data as JSON (docs/schemas) and CSV, for saving beside the PDF.
+    pub json: String,
+    pub csv: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reports_get(state: State<'_, AppState>, id: String) -> Result<ReportDetail, IpcError> {
+    state.with_session(|s, lang| {
+        let id = parse_id("report_id", &id)?;
+        let r = reports::get(s.db.conn(), id)?;
+        let data = reports::data(s.db.conn(), id, s.db.today())?;
+        let fields = reports::rows(&data, lang).into_iter().map(|(label, value)| FieldRow { label, value }).collect();
+        Ok(ReportDetail {
+            report: report_row(&r, s.db.today()),
+            fields,
+            conclusion: r.conclusion.clone(),
+            json: serde_json::to_string_pretty(&data).unwrap_or_default(),
+            csv: String::from_utf8_lossy(&reports::to_csv(&data)).into_owned(),
+        })
+    })
+}
+
+/// The signed report's PDF.
+#[tauri::command]
+#[specta::specta]
+pub async fn reports_pdf(state: State<'_, AppState>, id: String) -> Result<Vec<u8>, IpcError> {
+    state.with_session(|s, _| {
+        reports::pdf(s.db.conn(), parse_id("report_id", &id)?)?
+            .ok_or(btlp_commission::Error::Refused(btlp_commission::error::Rule::ReportUnsigned))
+    })
+}
+
+/// Signs the report as the signed-in user, with their password.
+#[tauri::command]
+#[specta::specta]
+pub async fn reports_sign(state: State<'_, AppState>, id: String, password: String) -> Result<(), IpcError> {
+    state.with_session(|s, lang| {
+        let actor = s.actor.clone();
+        reports::sign(&mut s.db, &actor, parse_id("report_id", &id)?, &password, lang)
+    })
+}
+
+/// Records that a signed report was sent on `sent_on` (ДД.ММ.ГГГГ) under `outgoing_ref`.
+#[tauri::command]
+#[specta::specta]
+pub async fn reports_mark_sent(
+    state: State<'_, AppState>,
+    id: String,
+    sent_on: String,
+    outgoing_ref: String,
+) -> Result<(), IpcError> {
+    state.with_session(|s, _| {
+        let actor = s.actor.clone();
+        reports::mark_sent(&mut s.db, &actor, parse_id("report_id", &id)?, &sent_on, &outgoing_ref)
+    })
+}
+
+/// Opens the benefit–risk report of `product_name` for the period containing `period` (ДД.ММ.ГГГГ).
+#[tauri::command]
+#[specta::specta]
+pub async fn reports_open_benefit_risk(
+    state: State<'_, AppState>,
+    product_name: String,
+    period: String,
+    conclusion: String,
+) -> Result<String, IpcError> {
+    state.with_session(|s, _| {
+        let actor = s.actor.clone();
+        Ok(reports::open_benefit_risk(&mut s.db, &actor, &product_name, &period, &conclusion)?.to_string())
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reports_set_conclusion(
+    state: State<'_, AppState>,
+    id: String,
+    conclusion: String,
+) -> Result<(), IpcError> {
+    state.with_session(|s, _| {
+        let actor = s.actor.clone();
+        reports::set_conclusion(&mut s.db, &actor, parse_id("report_id", &id)?, &conclusion)
+    })
+}
+
+/// The products the clinic's cases name.
+#[tauri::command]
+#[specta::specta]
+pub async fn reports_products(state: State<'_, AppState>) -> Result<Vec<String>, IpcError> {
+    state.with_session(|s, _| reports::products(s.db.conn()))
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct DueRow {
+    /// report, benefit_risk_missing, permit_confirmation or decision_window
+    pub kind: String,
+    /// What is due, in the user's language.
+    pub title: String,
+    /// Who or what it is about: the patient, the product, the period, the decision number.
+    pub about: String,
+    pub due_on: String,
+    pub days_left: i32,
+    pub overdue: bool,
+    /// The calendar of the due date's year is provisional.
+    pub provisional: bool,
+    pub report_id: Option<String>,
+    pub report_status: Option<String>,
+    pub decision_id: Option<String>,
+    pub case_id: Option<String>,
+    pub product_name: Option<String>,
+    pub period_on: Option<String>,
+}
+
+/// The deadline board: overdue first, then by due date.
+#[tauri::command]
+#[specta::specta]
+pub async fn deadlines_board(state: State<'_, AppState>) -> Result<Vec<DueRow>, IpcError> {
+    state.with_session(|s, lang| {
+        let items = deadlines::board(s.db.conn(), s.db.today())?;
+        Ok(items
+            .into_iter()
+            .map(|i| {
+                let kind = match i.kind {
+                    ItemKind::Report => "report",
+                    ItemKind::BenefitRiskMissing => "benefit_risk_missing",
+                    ItemKind::PermitConfirmation => "permit_confirmation",
+                    ItemKind::DecisionWindow => "decision_window",
+                };
+                let title = match i.kind {
+                    ItemKind::Report => {
+                        tr(lang, &format!("report.kind.{}", i.report_kind.map(Kind::code).unwrap_or("use")), &[])
+                    }
+                    _ => tr(lang, &format!("due.kind.{kind}"), &[]),
+                };
+                let about = [
+                    i.decision_number.clone().map(|n| format!("№ {n}")),
+                    i.patient_name.clone(),
+                    i.product_name.clone(),
+                    i.period_from.map(|_| period(i.period_from, i.period_to)),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
+                DueRow {
+                    kind: kind.into(),
+                    title,
+                    about,
+                    due_on: day(i.due_on),
+                    days_left: i.days_left as i32,
+                    overdue: i.overdue,
+                    provisional: i.provisional,
+                    report_id: i.report_id.map(|r| r.to_string()),
+                    report_status: i.report_status.map(|r| r.code().into()),
+                    decision_id: i.decision_id.map(|d| d.to_string()),
+                    case_id: i.case_id.map(|c| c.to_string()),
+                    product_name: i.product_name.clone(),
+                    period_on: i.period_from.map(day),
+                }
+            })
+            .collect())
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct JournalResult {
+    pub path: String,
+    pub decisions: u32,
+}
+
+/// Exports the commission's journal of decisions decided in `[from, to]` (ДД.ММ.ГГГГ, either empty) as
+/// `format` (xlsx, csv or pdf) into `folder` (or the default export folder).
+#[tauri::command]
+#[specta::specta]
+pub async fn journal_export(
+    app: tauri::AppHandle,
+    from: String,
+    to: String,
+    format: String,
+    folder: Option<String>,
+) -> Result<JournalResult, IpcError> {
+    let dir = folder.filter(|f| !f.is_empty()).map(PathBuf::from).unwrap_or_else(|| export_dir(&app));
+    crate::state::blocking(app, move |state| {
+        state.with_session(|s, lang| {
+            let format_ = Format::parse(&format)?;
+            std::fs::create_dir_all(&dir)?;
+            let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+            let out = dir.join(format!("btlp-journal-{stamp}.{}", format.trim().to_ascii_lowercase()));
+            let actor = s.actor.clone();
+            let n = journal::export(&mut s.db, &actor, &from, &to, format_, lang, &out)?;
+            Ok(JournalResult { path: out.display().to_string(), decisions: n as u32 })
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct DeadlineSettings {
+    pub use_working_days: u32,
+    pub urgent_reaction_working_days: u32,
+    pub reaction_calendar_days: u32,
+    pub benefit_risk_months: u32,
+    pub benefit_risk_due_days: u32,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn deadline_rules_get(state: State<'_, AppState>) -> Result<DeadlineSettings, IpcError> {
+    state.with_session(|s, _| {
+        let r = reports::deadline_rules(s.db.conn())?;
+        Ok(DeadlineSettings {
+            use_working_days: r.use_working_days,
+            urgent_reaction_working_days: r.urgent_reaction_working_days,
+            reaction_calendar_days: r.reaction_calendar_days,
+            benefit_risk_months: r.benefit_risk_months,
+            benefit_risk_due_days: r.benefit_risk_due_days,
+        })
+    })
+}
+
+/// Changes the deadline settings (admins); reports already open keep their deadlines.
+#[tauri::command]
+#[specta::specta]
+pub async fn deadline_rules_set(state: State<'_, AppState>, rules: DeadlineSettings) -> Result<(), IpcError> {
+    state.with_session(|s, _| {
+        let actor = s.actor.clone();
+        let r = DeadlineRules {
+            use_working_days: rules.use_working_days,
+            urgent_reaction_working_days: rules.urgent_reaction_working_days,
+            reaction_calendar_days: rules.reaction_calendar_days,
+            benefit_risk_months: rules.benefit_risk_months,
+            benefit_risk_due_days: rules.benefit_risk_due_days,
+        };
+        reports::set_deadline_rules(&mut s.db, &actor, r)
+    })
+}
