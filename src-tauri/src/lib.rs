@@ -73,6 +73,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             reporting::reports_open_benefit_risk,
             reporting::reports_set_conclusion,
             reporting::reports_products,
+            reporting::reports_save,
             reporting::deadlines_board,
             reporting::journal_export,
             reporting::deadline_rules_get,

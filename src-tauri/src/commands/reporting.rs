@@ -333,3 +333,36 @@ pub async fn deadline_rules_set(state: State<'_, AppState>, rules: DeadlineSetti
         reports::set_deadline_rules(&mut s.db, &actor, r)
     })
 }
+
+/// Saves the report's data (JSON and CSV) and, once signed, its PDF into `folder` (or the default export
+/// folder), for uploading to Roszdravnadzor's system. Returns the paths written.
+#[tauri::command]
+#[specta::specta]
+pub async fn reports_save(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    folder: Option<String>,
+) -> Result<Vec<String>, IpcError> {
+    let dir = folder.filter(|f| !f.is_empty()).map(PathBuf::from).unwrap_or_else(|| export_dir(&app));
+    state.with_session(|s, _| {
+        let id = parse_id("report_id", &id)?;
+        let r = reports::get(s.db.conn(), id)?;
+        let data = reports::data(s.db.conn(), id, s.db.today())?;
+        std::fs::create_dir_all(&dir)?;
+        let stem = format!("btlp-report-{}-{}", r.kind.code(), r.id);
+        let mut files = vec![
+            (dir.join(format!("{stem}.json")), serde_json::to_vec_pretty(&data).unwrap_or_default()),
+            (dir.join(format!("{stem}.csv")), reports::to_csv(&data)),
+        ];
+        if let Some(pdf) = reports::pdf(s.db.conn(), id)? {
+            files.push((dir.join(format!("{stem}.pdf")), pdf));
+        }
+        let mut written = Vec::new();
+        for (path, bytes) in files {
+            std::fs::write(&path, bytes)?;
+            written.push(path.display().to_string());
+        }
+        Ok(written)
+    })
+}

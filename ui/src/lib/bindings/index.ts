@@ -89,6 +89,11 @@ export const commands = {
 	reportsSetConclusion: (id: string, conclusion: string) => __TAURI_INVOKE<null>("reports_set_conclusion", { id, conclusion }),
 	/**  The products the clinic's cases name. */
 	reportsProducts: () => __TAURI_INVOKE<string[]>("reports_products"),
+	/**
+	 *  Saves the report's data (JSON and CSV) and, once signed, its PDF into `folder` (or the default export
+	 *  folder), for uploading to Roszdravnadzor's system. Returns the paths written.
+	 */
+	reportsSave: (id: string, folder: string | null) => __TAURI_INVOKE<string[]>("reports_save", { id, folder }),
 	/**  The deadline board: overdue first, then by due date. */
 	deadlinesBoard: () => __TAURI_INVOKE<DueRow[]>("deadlines_board"),
 	/**
