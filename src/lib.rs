@@ -25,6 +25,7 @@ pub mod people;
 pub mod pki;
 pub mod reports;
 pub mod safety;
+pub mod seed;
 pub mod signatures;
 pub mod signing;
 pub mod validate;

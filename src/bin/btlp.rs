@@ -165,6 +165,16 @@ enum Command {
         #[arg(long)]
         patient: Option<String>,
     },
+    /// Build a large clinic for benchmarks (the demo clinic plus 100,000 cases, 300,000 decisions and
+    /// administrations, 30,000 adverse reactions, 10,000 signed decisions by default); deterministic rows.
+    Seed {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, default_value_t = 100_000)]
+        cases: usize,
+        #[arg(long, default_value_t = 10_000)]
+        signed: usize,
+    },
     /// The МКБ-10 catalogue.
     Icd {
         #[command(subcommand)]
@@ -477,6 +487,25 @@ fn run(command: Command, lang: Lang) -> Result<()> {
         Command::Export { db, out, from, to, patient } => {
             let patient = patient.as_deref().map(|p| btlp_commission::validate::id("patient", p)).transpose()?;
             reporting::export(db, btlp_commission::exports::Selection { from, to, patient }, out, lang)
+        }
+        Command::Seed { db, cases, signed } => {
+            let plan = btlp_commission::seed::Plan { cases, signed, ..Default::default() };
+            let done = btlp_commission::seed::seed(&db.db, &plan, |what| eprintln!("{what}"))?;
+            println!(
+                "{}",
+                tr(
+                    lang,
+                    "cli.seeded",
+                    &[
+                        ("decisions", done.decisions.to_string()),
+                        ("reactions", done.reactions.to_string()),
+                        ("signed", done.signed.to_string()),
+                        ("rows", format!("{:.1}", done.rows_seconds)),
+                        ("signing", format!("{:.1}", done.signing_seconds)),
+                    ]
+                )
+            );
+            Ok(())
         }
         Command::Icd { command: IcdCommand::Import { file, db } } => {
             let mut s = sign_in(&db.db, lang)?;

@@ -154,50 +154,68 @@ pub fn sign_decision(
     lang: Lang,
 ) -> Result<SignatureStatus> {
     db.tx(|tx| {
-        let before = status(tx, decision_id)?;
-        let position = next_position(&before, actor.id())?;
-        let others_pending = before.signers.iter().enumerate().any(|(i, (_, at))| i != position && at.is_none());
+        // The order is checked before the key is unlocked: a signer out of turn learns it without the wait.
+        next_position(&status(tx, decision_id)?, actor.id())?;
         let key = pki::unlock_signing_key(tx, actor.id(), password, tx.now().with_timezone(&Utc))?;
-        let (pdf, boxes) = stored_pdf(tx, decision_id, lang)?;
-        let seat = &before.signers[position].0;
-        let seq = before.signers.iter().filter(|(_, at)| at.is_some()).count() + 1;
-        let d = commission::decision(tx, decision_id)?;
-        let chain = vec![pki::root_cert(tx)?];
-        let field = format!("{} {seq}", tr(lang, "doc.signature_field", &[]));
-        let reason = tr(
-            lang,
-            "doc.signature_reason",
-            &[("number", d.number.clone()), ("role", tr(lang, &format!("seat.{}", seat.role.code()), &[]))],
-        );
-        let location = crate::org::get(tx)?.name;
-        let signed = pades::sign(
-            &pdf,
-            &SignRequest {
-                cert_der: &key.cert_der,
-                key: &key.key,
-                chain: &chain,
-                field_name: &field,
-                signer_name: &seat.full_name,
-                reason: &reason,
-                location: &location,
-                time: tx.now(),
-                appearance: appearance(&boxes, position, &tx.now().format("%d.%m.%Y %H:%M:%S %:z").to_string(), &key.serial),
-            },
-        )?;
-        tx.execute("UPDATE decision_documents SET pdf = ?1 WHERE decision_id = ?2", params![signed, decision_id])?;
-        tx.execute(
-            "INSERT INTO document_signatures (decision_id, user_id, serial, seq, signed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![decision_id, actor.id(), key.serial, seq as i64, tx.now_text()],
-        )?;
-        if !others_pending {
-            tx.execute(
-                "UPDATE decision_documents SET signed_sha256 = ?1, signed_at = ?2 WHERE decision_id = ?3",
-                params![documents::sha256_hex(&signed), tx.now_text(), decision_id],
-            )?;
-        }
-        audit::record(tx, actor, "decision.sign", "decision", &decision_id.to_string(), &(&key.serial, seq))?;
-        status(tx, decision_id)
+        add_signature(tx, actor, &key, decision_id, lang)
     })
+}
+
+/// Adds the actor's signature (with their unlocked key) to the decision's PDF, in turn.
+pub(crate) fn add_signature(
+    tx: &Tx,
+    actor: &Actor,
+    key: &pki::SigningKey,
+    decision_id: Uuid,
+    lang: Lang,
+) -> Result<SignatureStatus> {
+    let before = status(tx, decision_id)?;
+    let position = next_position(&before, actor.id())?;
+    let others_pending = before.signers.iter().enumerate().any(|(i, (_, at))| i != position && at.is_none());
+    let (pdf, boxes) = stored_pdf(tx, decision_id, lang)?;
+    let seat = &before.signers[position].0;
+    let seq = before.signers.iter().filter(|(_, at)| at.is_some()).count() + 1;
+    let d = commission::decision(tx, decision_id)?;
+    let chain = vec![pki::root_cert(tx)?];
+    let field = format!("{} {seq}", tr(lang, "doc.signature_field", &[]));
+    let reason = tr(
+        lang,
+        "doc.signature_reason",
+        &[("number", d.number.clone()), ("role", tr(lang, &format!("seat.{}", seat.role.code()), &[]))],
+    );
+    let location = crate::org::get(tx)?.name;
+    let signed = pades::sign(
+        &pdf,
+        &SignRequest {
+            cert_der: &key.cert_der,
+            key: &key.key,
+            chain: &chain,
+            field_name: &field,
+            signer_name: &seat.full_name,
+            reason: &reason,
+            location: &location,
+            time: tx.now(),
+            appearance: appearance(
+                &boxes,
+                position,
+                &tx.now().format("%d.%m.%Y %H:%M:%S %:z").to_string(),
+                &key.serial,
+            ),
+        },
+    )?;
+    tx.execute("UPDATE decision_documents SET pdf = ?1 WHERE decision_id = ?2", params![signed, decision_id])?;
+    tx.execute(
+        "INSERT INTO document_signatures (decision_id, user_id, serial, seq, signed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![decision_id, actor.id(), key.serial, seq as i64, tx.now_text()],
+    )?;
+    if !others_pending {
+        tx.execute(
+            "UPDATE decision_documents SET signed_sha256 = ?1, signed_at = ?2 WHERE decision_id = ?3",
+            params![documents::sha256_hex(&signed), tx.now_text(), decision_id],
+        )?;
+    }
+    audit::record(tx, actor, "decision.sign", "decision", &decision_id.to_string(), &(&key.serial, seq))?;
+    status(tx, decision_id)
 }
 
 /// A record that the physician who made it signs: a consent or an administration.

@@ -1,0 +1,117 @@
+//! The clinic at scale (issue 5): seeds `bench/data/scale.db` once with `btlp_commission::seed` (100,000
+//! cases, 300,000 decisions and administrations, 30,000 adverse reactions, 10,000 signed decisions), then
+//! times the commission's journal for one year (query, and the XLSX export), the deadline board, patient
+//! searches, and the archive export of the 10,000 signed decisions, compared in the same run with `cp -r` of
+//! the same PDF bytes. Prints each figure and one JSON line. `BTLP_SCALE_DB` picks another file.
+use btlp_commission::exports::{self, Selection};
+use btlp_commission::journal::{self, Format};
+use btlp_commission::{clinic, deadlines, patients, Lang};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+fn ms(f: impl FnOnce()) -> f64 {
+    let start = Instant::now();
+    f();
+    start.elapsed().as_secs_f64() * 1000.0
+}
+
+fn median(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut all: Vec<f64> = (0..runs).map(|_| ms(&mut f)).collect();
+    all.sort_by(|a, b| a.total_cmp(b));
+    all[all.len() / 2]
+}
+
+/// Peak resident memory of this process so far, in MiB (Linux).
+fn peak_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1));
+    kb.and_then(|k| k.parse::<f64>().ok()).unwrap_or(0.0) / 1024.0
+}
+
+fn main() {
+    let path = std::env::var_os("BTLP_SCALE_DB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/data/scale.db")));
+    if !path.exists() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        eprintln!("seeding {} (once; later runs reuse it)", path.display());
+        let done = btlp_commission::seed::seed(&path, &Default::default(), |what| eprintln!("  {what}")).unwrap();
+        println!(
+            "seeded: {} decisions and administrations, {} reactions, {} signed: rows {:.1} s, signing {:.1} s",
+            done.decisions, done.reactions, done.signed, done.rows_seconds, done.signing_seconds
+        );
+    }
+    let mut s = clinic::sign_in(&path, "admin", "admin-demo").unwrap();
+    let year = (Some("2025-01-01".parse().unwrap()), Some("2025-12-31".parse().unwrap()));
+    let mut rows = 0;
+    let journal_query = median(5, || rows = journal::rows(s.db.conn(), year.0, year.1).unwrap().len());
+    println!("journal 2025 ({rows} decisions), query: {journal_query:.0} ms median of 5");
+    let out = tempfile::tempdir().unwrap();
+    let xlsx = out.path().join("journal.xlsx");
+    let actor = s.actor.clone();
+    let journal_xlsx = ms(|| {
+        journal::export(&mut s.db, &actor, "01.01.2025", "31.12.2025", Format::Xlsx, Lang::Ru, &xlsx).unwrap();
+    });
+    let xlsx_mib = std::fs::metadata(&xlsx).unwrap().len() as f64 / 1048576.0;
+    println!("journal 2025 as XLSX: {journal_xlsx:.0} ms ({xlsx_mib:.1} MiB)");
+    let journal_csv = ms(|| {
+        let csv = out.path().join("journal.csv");
+        journal::export(&mut s.db, &actor, "01.01.2025", "31.12.2025", Format::Csv, Lang::Ru, &csv).unwrap();
+    });
+    println!("journal 2025 as CSV: {journal_csv:.0} ms");
+    let today = s.db.today();
+    let mut items = 0;
+    let board = median(5, || items = deadlines::board(s.db.conn(), today).unwrap().len());
+    println!("deadline board ({items} items): {board:.0} ms median of 5");
+    let by_name = median(20, || {
+        patients::search(s.db.conn(), "Петров1234", 25).unwrap();
+    });
+    let by_snils = median(20, || {
+        patients::search(s.db.conn(), "001-012-34", 25).unwrap();
+    });
+    println!("patient search: by name {by_name:.1} ms, by СНИЛС prefix {by_snils:.1} ms (medians of 20)");
+
+    let before = peak_mib();
+    let zip = out.path().join("archive.zip");
+    let mut exported = 0;
+    let export_ms = ms(|| {
+        let never = AtomicBool::new(false);
+        exported = exports::decisions_archive(&mut s.db, &actor, &Selection::default(), &zip, |_, _| {}, &never)
+            .unwrap()
+            .decisions;
+    });
+    let peak = peak_mib();
+    // The same bytes as plain files, copied with cp -r in this run.
+    let plain = out.path().join("pdfs");
+    std::fs::create_dir(&plain).unwrap();
+    let mut stmt = s.db.conn().prepare("SELECT rowid, pdf FROM decision_documents").unwrap();
+    let mut bytes = 0u64;
+    let files = stmt
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+        .unwrap()
+        .map(|r| {
+            let (n, pdf) = r.unwrap();
+            bytes += pdf.len() as u64;
+            std::fs::write(plain.join(format!("{n}.pdf")), pdf).unwrap();
+        })
+        .count();
+    let copy = out.path().join("copy");
+    let cp_ms = ms(|| {
+        assert!(std::process::Command::new("cp").arg("-r").arg(&plain).arg(&copy).status().unwrap().success());
+    });
+    let zip_mib = std::fs::metadata(&zip).unwrap().len() as f64 / 1048576.0;
+    println!(
+        "archive of {exported} signed decisions: {export_ms:.0} ms ({zip_mib:.0} MiB ZIP); cp -r of the same {files} PDFs \
+         ({:.0} MiB): {cp_ms:.0} ms; ratio {:.1}×; peak memory {before:.0} → {peak:.0} MiB",
+        bytes as f64 / 1048576.0,
+        export_ms / cp_ms
+    );
+    println!(
+        "{{\"journal_year_rows\":{rows},\"journal_query_ms\":{journal_query:.1},\"journal_xlsx_ms\":{journal_xlsx:.0},\
+         \"journal_csv_ms\":{journal_csv:.0},\"board_items\":{items},\"board_ms\":{board:.1},\"search_name_ms\":{by_name:.2},\
+         \"search_snils_ms\":{by_snils:.2},\"export_decisions\":{exported},\"export_ms\":{export_ms:.0},\"cp_ms\":{cp_ms:.0},\
+         \"export_to_cp\":{:.2},\"peak_mib_before\":{before:.0},\"peak_mib_after\":{peak:.0}}}",
+        export_ms / cp_ms
+    );
+}
