@@ -381,7 +381,8 @@ fn fill(demo: &mut Demo) -> Result<()> {
         &doctor,
         &administrations::NewAdministration {
             decision_id: approved,
-            administered_at: format!("{} 10:30", day(demo.today, -5)),
+            // Nine days ago: its fact-of-use report is overdue, so the deadline board shows one in red.
+            administered_at: format!("{} 10:30", day(demo.today, -9)),
             setting: "inpatient".into(),
             department: "Отделение гематологии и трансплантации костного мозга".into(),
             dose: "100 млн CAR-положительных жизнеспособных Т-клеток".into(),
