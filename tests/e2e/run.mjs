@@ -3,7 +3,8 @@
 // and the commission; a physician registering a patient and a case (assessment, setting, consent); the
 // secretary holding a meeting where three members vote with their own passwords; every signer signing the
 // decision; the physician recording the administration and being refused a second one on the same
-// decision; the admin exporting the decision archive. Screenshots of the main screens go to
+// decision, then signing the notice of use from the deadline board and recording it as sent; the admin
+// exporting the decision archive and the commission's journal. Screenshots of the main screens go to
 // docs/screenshots/. Started by scripts/e2e.sh, which provides the display, the driver and the app.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
@@ -79,6 +80,7 @@ const users = [
   { login: 'member1', name: 'Лебедев Павел Олегович', position: 'Врач-онколог', roles: ['member'], password: 'member1-pass-1' },
 ];
 const pw = Object.fromEntries(users.map((u) => [u.login, u.password]));
+const lastName = 'Григорьев';
 
 const d = await Driver.start(driverUrl, app);
 try {
@@ -135,7 +137,7 @@ try {
   await signIn(d, 'doctor', pw.doctor);
   await nav(d, 'patients');
   await d.click('#patient-add');
-  await d.fill('last_name', 'Григорьев');
+  await d.fill('last_name', lastName);
   await d.fill('first_name', 'Алексей');
   await d.fill('patronymic', 'Николаевич');
   await d.fill('birth_date', '14.05.1979');
@@ -262,9 +264,50 @@ try {
   await administer();
   await d.waitText('#administration-error', 'уже');
   await shot(d, '13-administration-refused', '#administration-error');
+
+  // 7. The deadline board shows the notice of use the administration calls for; the physician opens it,
+  // signs it with their password and records it as sent, and it leaves the board.
+  log('physician signs the notice of use from the deadline board and records it as sent');
+  await nav(d, 'board');
+  const due = await d.waitText('#board tr[data-kind="report"]', 'Факт применения');
+  assert((await due.text()).includes(lastName), `the notice of use names the patient: ${await due.text()}`);
+  await shot(d, '13b-board');
+  await d.click('#board tr[data-kind="report"] td');
+  await d.waitText('#report-status', 'черновик');
+  await d.fill('report-password', pw.doctor);
+  await d.click('#report-sign');
+  await d.waitText('#report-status', 'подписан', 30000);
+  await d.find('.preview canvas', 20000);
+  await d.fill('outgoing_ref', 'исх-1/2026');
+  await d.click('#report-sent');
+  await d.waitText('#report-status', 'отправлен');
+  await d.waitText('#report-ref', 'исх-1/2026');
+  await d.find('.preview canvas', 20000);
+  await shot(d, '13c-report-sent');
+  await nav(d, 'board');
+  await d.find('#board[data-loaded="true"]');
+  const still = await d.findAll('#board tr[data-kind="report"]');
+  assert(still.length === 0, `a sent report leaves the board, ${still.length} report row(s) remain`);
+  // The reports list keeps it under "sent"; a benefit–risk report for the period still running is refused,
+  // the core's message beside the period field.
+  await nav(d, 'reports');
+  await d.click('#filter-sent');
+  await d.waitText('tr[data-status="sent"]', 'Факт применения');
+  await d.click('#br-new');
+  let products = 0;
+  for (let i = 0; i < 50 && products < 2; i++) {
+    products = await d.execute("return document.getElementById('br-product')?.options.length ?? 0;");
+    if (products < 2) await sleep(100);
+  }
+  assert(products === 2, `the product of the case is offered, saw ${products - 1} product(s)`);
+  await d.execute("const s = document.getElementById('br-product'); s.value = s.options[1].value; s.dispatchEvent(new Event('change'));");
+  await d.fill('br-period', fmt(today));
+  await d.click('#br-open');
+  await d.waitText('#br-period-error', 'не закончился');
+  await shot(d, '13d-reports');
   await signOut(d);
 
-  // 7. The admin exports the decisions archive.
+  // 8. The admin exports the decisions archive and the commission's journal.
   log('admin exports the decision archive');
   await signIn(d, 'admin', 'admin-pass-1');
   await nav(d, 'exports');
@@ -276,8 +319,27 @@ try {
   const listing = execFileSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', join(exportDir, archives[0])]).toString();
   assert(listing.includes('decisions/1-') && listing.includes('manifest.csv') && listing.includes('root.pem'), `archive lists: ${listing}`);
   assert(!readdirSync(exportDir).some((f) => f.endsWith('.part')), 'no partial file may be left behind');
+  log('admin exports the commission journal as XLSX');
+  await nav(d, 'journal');
+  await d.click('#journal-run');
+  await d.waitText('#journal-result', 'Выгружено решений: 1', 30000);
+  await shot(d, '14b-journal');
+  const books = readdirSync(exportDir).filter((f) => f.endsWith('.xlsx'));
+  assert(books.length === 1, `one journal workbook must be written, found ${books.join(', ')}`);
+  // The text cells: xl/sharedStrings.xml, and the worksheets too, since a constant-memory worksheet
+  // (rust_xlsxwriter) writes its strings inline instead of into the shared table.
+  const parts = JSON.parse(
+    execFileSync('python3', [
+      '-c',
+      'import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: z.read(n).decode("utf-8") for n in z.namelist() if n == "xl/sharedStrings.xml" or n.startswith("xl/worksheets/")}))',
+      join(exportDir, books[0]),
+    ]).toString(),
+  );
+  const naming = Object.keys(parts).filter((n) => parts[n].includes(lastName));
+  assert(naming.length > 0, `the journal names the patient; its parts: ${Object.keys(parts).join(', ')}`);
+  console.log(`e2e     the journal names ${lastName} in ${naming.join(', ')}`);
 
-  // 8. English: the interface and the core's messages switch together.
+  // 9. English: the interface and the core's messages switch together.
   log('the language switches to English, messages from the core too');
   await d.click('#lang-en');
   await d.waitText('#nav-exports', 'Exports');

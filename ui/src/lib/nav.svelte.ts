@@ -10,6 +10,10 @@ export type View =
   | { name: 'meeting'; id: string }
   | { name: 'decisions' }
   | { name: 'decision'; id: string }
+  | { name: 'board' }
+  | { name: 'reports'; product?: string; periodOn?: string }
+  | { name: 'report'; id: string }
+  | { name: 'journal' }
   | { name: 'users' }
   | { name: 'composition' }
   | { name: 'organization' }
