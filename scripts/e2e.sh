@@ -64,28 +64,38 @@ done
 xdpyinfo >/dev/null 2>&1 || fail "Xvfb ${display} did not start"
 
 # tauri-driver listens on one port and talks to WebKitWebDriver on another: both chosen here, so that two
-# runs on one machine (or tauri-driver's default native port 4445) do not collide.
-port=$((20000 + RANDOM % 20000))
-native_port=$((port + 1))
-export BTLP_DB="${work}/clinic.db"
+# runs on one machine (or tauri-driver's default native port 4445) do not collide. The app it starts opens
+# $BTLP_DB, so a second database needs a second driver.
 export BTLP_EXPORT_DIR="${work}/exports"
 export WEBKIT_DISABLE_DMABUF_RENDERER=1
 # The webview keeps its storage (the chosen language) under XDG_DATA_HOME: a fresh one per run.
 export XDG_DATA_HOME="${work}/data"
-setsid tauri-driver --port "${port}" --native-port "${native_port}" >"${work}/tauri-driver.log" 2>&1 &
-pids+=($!)
-up=''
-for _ in $(seq 100); do
-  if curl -sf "http://127.0.0.1:${port}/status" >/dev/null 2>&1; then
-    up=1
-    break
-  fi
-  sleep 0.1
-done
-[[ -n ${up} ]] || fail "tauri-driver did not answer on port ${port} within 10 s"
+start_driver() {
+  export BTLP_DB="$1"
+  port=$((20000 + RANDOM % 20000))
+  local native_port=$((port + 1))
+  setsid tauri-driver --port "${port}" --native-port "${native_port}" >>"${work}/tauri-driver.log" 2>&1 &
+  driver=$!
+  pids+=("${driver}")
+  for _ in $(seq 100); do
+    curl -sf "http://127.0.0.1:${port}/status" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  fail "tauri-driver did not answer on port ${port} within 10 s"
+}
+start_driver "${work}/clinic.db"
 
 echo "e2e: running tests/e2e/run.mjs on ${display}"
 WEBDRIVER_URL="http://127.0.0.1:${port}" BTLP_APP="${app}" \
   BTLP_SCREENSHOTS="${BTLP_SCREENSHOTS-${root}/docs/screenshots}" \
   node "${root}/tests/e2e/run.mjs"
+
+echo "e2e: the demo clinic (an overdue report on the deadline board)"
+kill -- "-${driver}" 2>/dev/null || true
+(cd "${root}" && cargo run -q --bin btlp -- demo --db "${work}/demo.db" >/dev/null) || fail "btlp demo failed"
+export XDG_DATA_HOME="${work}/data-demo"
+start_driver "${work}/demo.db"
+WEBDRIVER_URL="http://127.0.0.1:${port}" BTLP_APP="${app}" \
+  BTLP_SCREENSHOTS="${BTLP_SCREENSHOTS-${root}/docs/screenshots}" \
+  node "${root}/tests/e2e/demo.mjs"
 echo "e2e: OK"
