@@ -40,5 +40,6 @@ BEGIN SELECT RAISE(ABORT, 'reports are never deleted'); END;
 
 CREATE INDEX administrations_at ON administrations (administered_at);
 CREATE INDEX decisions_decided ON decisions (decided_on);
--- The deadline board: approved decisions whose window ends soon or lately ended.
+-- The deadline board: approved decisions whose window ends soon or lately ended; the products used.
 CREATE INDEX decisions_window ON decisions (outcome, window_to);
+CREATE INDEX cases_product ON cases (product_name);

@@ -102,38 +102,41 @@ pub fn board(conn: &Connection, today: NaiveDate) -> Result<Vec<Item>> {
     Ok(items)
 }
 
-/// Products used in a period that has ended, with no benefit–risk report opened for it.
+/// Products used in a period that has ended, with no benefit–risk report opened for it. Walks the periods from
+/// the first administration on, asking per product and period whether any use falls in it (an index range that
+/// stops at the first hit), so the board never scans every administration.
 fn missing_benefit_risk(conn: &Connection, today: NaiveDate) -> Result<Vec<Item>> {
     let rules = reports::deadline_rules(conn)?;
     let months = rules.benefit_risk_months.clamp(1, 12);
-    let mut stmt = conn.prepare(
-        "SELECT c.product_name, CAST(strftime('%Y', a.administered_at) AS INTEGER),
-                (CAST(strftime('%m', a.administered_at) AS INTEGER) - 1) / ?1
-         FROM administrations a JOIN cases c ON c.id = a.case_id GROUP BY 1, 2, 3",
+    let first: Option<NaiveDate> =
+        conn.query_row("SELECT date(min(administered_at)) FROM administrations", [], |r| r.get(0))?;
+    let Some(first) = first else { return Ok(Vec::new()) };
+    let products = reports::products(conn)?;
+    let mut used = conn.prepare(
+        "SELECT EXISTS (SELECT 1 FROM administrations a JOIN cases c ON c.id = a.case_id
+         WHERE a.administered_at >= ?1 AND a.administered_at < ?2 AND c.product_name = ?3)",
     )?;
-    let used = stmt
-        .query_map([months], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i32>(1)?, r.get::<_, u32>(2)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut opened = conn.prepare(
+        "SELECT EXISTS (SELECT 1 FROM reports WHERE kind = 'benefit_risk' AND product_name = ?1 AND period_from = ?2)",
+    )?;
     let mut items = Vec::new();
-    for (product, year, slot) in used {
-        let Some(day) = NaiveDate::from_ymd_opt(year, slot * months + 1, 1) else { continue };
-        let (from, to) = reports::period_of(day, months);
-        if to >= today {
-            continue;
+    let (mut from, mut to) = reports::period_of(first, months);
+    while to < today {
+        let next = to.succ_opt().unwrap_or(to);
+        for product in &products {
+            if opened.query_row(params![product, from], |r| r.get(0))? {
+                continue;
+            }
+            if used.query_row(params![from, next, product], |r| r.get(0))? {
+                let mut i = Item::new(ItemKind::BenefitRiskMissing, rules.benefit_risk_period().due(to), today);
+                i.report_kind = Some(Kind::BenefitRisk);
+                i.product_name = Some(product.clone());
+                i.period_from = Some(from);
+                i.period_to = Some(to);
+                items.push(i);
+            }
         }
-        let opened: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM reports WHERE kind = 'benefit_risk' AND product_name = ?1 AND period_from = ?2)",
-            params![product, from],
-            |r| r.get(0),
-        )?;
-        if !opened {
-            let mut i = Item::new(ItemKind::BenefitRiskMissing, rules.benefit_risk_period().due(to), today);
-            i.report_kind = Some(Kind::BenefitRisk);
-            i.product_name = Some(product);
-            i.period_from = Some(from);
-            i.period_to = Some(to);
-            items.push(i);
-        }
+        (from, to) = reports::period_of(next, months);
     }
     Ok(items)
 }
