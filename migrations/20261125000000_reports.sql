@@ -40,6 +40,7 @@ BEGIN SELECT RAISE(ABORT, 'reports are never deleted'); END;
 
 CREATE INDEX administrations_at ON administrations (administered_at);
 CREATE INDEX decisions_decided ON decisions (decided_on);
--- The deadline board: approved decisions whose window ends soon or lately ended; the products used.
+-- The deadline board: approved decisions whose window ends soon or lately ended; each product's uses by day
+-- (for the benefit–risk periods that need a report).
 CREATE INDEX decisions_window ON decisions (outcome, window_to);
-CREATE INDEX cases_product ON cases (product_name);
+CREATE INDEX reports_product ON reports (kind, product_name, event_on);

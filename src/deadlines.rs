@@ -103,8 +103,8 @@ pub fn board(conn: &Connection, today: NaiveDate) -> Result<Vec<Item>> {
 }
 
 /// Products used in a period that has ended, with no benefit–risk report opened for it. Walks the periods from
-/// the first administration on, asking per product and period whether any use falls in it (an index range that
-/// stops at the first hit), so the board never scans every administration.
+/// the first administration on, asking per product and period whether a use falls in it — each use opened a
+/// report carrying its product and day, so one index probe answers — and never scans the administrations.
 fn missing_benefit_risk(conn: &Connection, today: NaiveDate) -> Result<Vec<Item>> {
     let rules = reports::deadline_rules(conn)?;
     let months = rules.benefit_risk_months.clamp(1, 12);
@@ -113,8 +113,8 @@ fn missing_benefit_risk(conn: &Connection, today: NaiveDate) -> Result<Vec<Item>
     let Some(first) = first else { return Ok(Vec::new()) };
     let products = reports::products(conn)?;
     let mut used = conn.prepare(
-        "SELECT EXISTS (SELECT 1 FROM administrations a JOIN cases c ON c.id = a.case_id
-         WHERE a.administered_at >= ?1 AND a.administered_at < ?2 AND c.product_name = ?3)",
+        "SELECT EXISTS (SELECT 1 FROM reports WHERE kind = 'use' AND product_name = ?3 AND event_on >= ?1
+         AND event_on < ?2)",
     )?;
     let mut opened = conn.prepare(
         "SELECT EXISTS (SELECT 1 FROM reports WHERE kind = 'benefit_risk' AND product_name = ?1 AND period_from = ?2)",

@@ -169,20 +169,20 @@ pub fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Report>, i64)> {
-    let (status, open) = match filter {
-        Filter::Open => (None, true),
-        Filter::Status(s) => (Some(s.code()), false),
-        Filter::All => (None, false),
+    // Each filter is its own condition (no "?1 IS NULL OR …"), so the (status, due_on) index serves it.
+    let status = match filter {
+        Filter::Open => "r.status IN ('draft', 'signed')".to_string(),
+        Filter::Status(s) => format!("r.status = '{}'", s.code()),
+        Filter::All => "1".to_string(),
     };
+    let wh = format!("WHERE {status} AND (?1 IS NULL OR r.kind = ?1)");
     let kind = kind.map(Kind::code);
-    let wh = "WHERE (?1 IS NULL OR r.status = ?1) AND (?2 = 0 OR r.status <> 'sent') AND (?3 IS NULL OR r.kind = ?3)";
     let mut stmt = conn.prepare(&format!(
-        "{SELECT} {wh} ORDER BY CASE WHEN r.status = 'sent' THEN 1 ELSE 0 END, r.due_on, r.id LIMIT ?4 OFFSET ?5"
+        "{SELECT} {wh} ORDER BY CASE WHEN r.status = 'sent' THEN 1 ELSE 0 END, r.due_on, r.id LIMIT ?2 OFFSET ?3"
     ))?;
-    let rows = stmt.query_map(params![status, open, kind, limit, offset], from_row)?;
+    let rows = stmt.query_map(params![kind, limit, offset], from_row)?;
     let page = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    let total =
-        conn.query_row(&format!("SELECT count(*) FROM reports r {wh}"), params![status, open, kind], |r| r.get(0))?;
+    let total = conn.query_row(&format!("SELECT count(*) FROM reports r {wh}"), params![kind], |r| r.get(0))?;
     Ok((page, total))
 }
 
@@ -281,7 +281,11 @@ pub fn open_benefit_risk(db: &mut Db, actor: &Actor, product: &str, day: &str, c
         if to >= tx.today() {
             return Err(Error::Refused(Rule::PeriodNotOver { to: validate::show_date(to) }));
         }
-        let known: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM cases WHERE product_name = ?1)", [&product], |r| r.get(0))?;
+        let known: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM reports WHERE kind = 'use' AND product_name = ?1)",
+            [&product],
+            |r| r.get(0),
+        )?;
         if !known {
             return Err(Error::invalid("product_name", Check::UnknownProduct));
         }
@@ -397,11 +401,15 @@ pub fn mark_sent(db: &mut Db, actor: &Actor, id: Uuid, sent_on: &str, outgoing_r
     })
 }
 
-/// The products the clinic's cases name, for choosing one to report on.
+/// The products the clinic has used (each use opened a report), for choosing one to report on. One index
+/// seek per product, however many uses there were.
 pub fn products(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT DISTINCT product_name FROM cases ORDER BY product_name")?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut next = conn.prepare("SELECT min(product_name) FROM reports WHERE kind = 'use' AND product_name > ?1")?;
+    let mut out: Vec<String> = Vec::new();
+    while let Some(p) = next.query_row([out.last().map_or("", String::as_str)], |r| r.get::<_, Option<String>>(0))? {
+        out.push(p);
+    }
+    Ok(out)
 }
 
 /// The signed PDF, once signed.
