@@ -228,8 +228,8 @@ pub(crate) fn open_for_reaction(tx: &Tx, reaction: &safety::Reaction, known_on: 
 }
 
 /// Opens the reports of administrations and reactions recorded before reports existed (run once, by the
-/// migration that added them), with the deadlines they would have had.
-pub(crate) fn open_missing(conn: &Connection) -> Result<usize> {
+/// migration that added them), with the deadlines they would have had. Opens nothing twice.
+pub fn open_missing(conn: &Connection) -> Result<usize> {
     let rules = deadline_rules(conn)?;
     let now = chrono::Local::now().to_rfc3339();
     let uses: Vec<(Uuid, NaiveDate, String)> = conn

@@ -236,3 +236,31 @@ fn every_report_field_has_a_label_in_both_languages() {
         .collect();
     assert!(missing.is_empty(), "a PDF would print a raw key for {missing:?}");
 }
+
+#[test]
+fn records_made_before_reports_existed_get_theirs_with_the_same_deadlines() {
+    let mut c = Clinic::new();
+    let (_, _, a) = c.administered("01.06.2026 10:00");
+    let x = react(&mut c, a, "01.06.2026", &["life_threatening"], "recovering");
+    let before: Vec<(Option<Uuid>, NaiveDate, String)> = reports::list(c.db.conn(), Filter::All, None, 10, 0)
+        .unwrap()
+        .0
+        .into_iter()
+        .map(|r| (r.subject_id, r.due_on, r.due_rule))
+        .collect();
+    assert_eq!(reports::open_missing(c.db.conn()).unwrap(), 0, "nothing is opened twice");
+    // A database from before migration 4: the records exist, their reports do not.
+    c.db.conn().execute_batch("DROP TRIGGER reports_no_delete; DELETE FROM reports;").unwrap();
+    assert_eq!(reports::open_missing(c.db.conn()).unwrap(), 2, "the use and the reaction get their reports");
+    let mut after: Vec<(Option<Uuid>, NaiveDate, String)> = reports::list(c.db.conn(), Filter::All, None, 10, 0)
+        .unwrap()
+        .0
+        .into_iter()
+        .map(|r| (r.subject_id, r.due_on, r.due_rule))
+        .collect();
+    let mut before = before;
+    before.sort();
+    after.sort();
+    assert_eq!(after, before, "with the deadlines the records would have had");
+    assert!(after.iter().any(|(s, _, _)| *s == Some(x)));
+}
