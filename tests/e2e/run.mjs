@@ -319,6 +319,15 @@ try {
   const listing = execFileSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', join(exportDir, archives[0])]).toString();
   assert(listing.includes('decisions/1-') && listing.includes('manifest.csv') && listing.includes('root.pem'), `archive lists: ${listing}`);
   assert(!readdirSync(exportDir).some((f) => f.endsWith('.part')), 'no partial file may be left behind');
+  // The archive of one patient: found by name and picked from the list.
+  await d.fill('export-patient', lastName);
+  await d.click('.picklist button');
+  await d.waitText('#export-patient', lastName);
+  await sleep(1100); // archives are named to the second
+  await d.click('#export-run');
+  await d.waitText('#export-result', 'Выгружено решений: 1', 30000);
+  const both = readdirSync(exportDir).filter((f) => f.endsWith('.zip'));
+  assert(both.length === 2, `the patient's archive is a second file, found ${both.join(', ')}`);
   log('admin exports the commission journal as XLSX');
   await nav(d, 'journal');
   await d.click('#journal-run');
