@@ -145,6 +145,13 @@ pub enum Rule {
     ReportUnsigned,
     /// The report was sent already.
     ReportSent,
+    /// Another drug is made in the room then (or the room is being cleaned after it).
+    RoomBusy {
+        product: String,
+        from: String,
+        to: String,
+        cleaning: u32,
+    },
 }
 
 impl Rule {
@@ -194,6 +201,7 @@ impl Rule {
             Rule::PeriodNotOver { .. } => "period_not_over",
             Rule::ReportUnsigned => "report_unsigned",
             Rule::ReportSent => "report_sent",
+            Rule::RoomBusy { .. } => "room_busy",
         }
     }
 
@@ -207,6 +215,7 @@ impl Rule {
             Rule::OutsideWindow { .. } => Some("administered_at"),
             Rule::OnsetBeforeAdministration => Some("onset_on"),
             Rule::PeriodNotOver { .. } => Some("period"),
+            Rule::RoomBusy { .. } => Some("starts_at"),
             _ => None,
         }
     }
@@ -227,6 +236,12 @@ impl Rule {
             Rule::SettingMismatch { decided } => vec![("decided", decided.clone())],
             Rule::ConsentAfterDate { date } => vec![("date", date.clone())],
             Rule::PeriodNotOver { to } => vec![("to", to.clone())],
+            Rule::RoomBusy { product, from, to, cleaning } => vec![
+                ("product", product.clone()),
+                ("from", from.clone()),
+                ("to", to.clone()),
+                ("cleaning", cleaning.to_string()),
+            ],
             _ => vec![],
         }
     }

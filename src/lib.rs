@@ -23,6 +23,7 @@ pub mod org;
 pub mod patients;
 pub mod people;
 pub mod pki;
+pub mod production;
 pub mod reports;
 pub mod safety;
 pub mod seed;

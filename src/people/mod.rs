@@ -20,11 +20,23 @@ pub enum Role {
     Secretary,
     Member,
     Physician,
+    /// Production staff: rooms, batches and their stages.
+    Production,
+    /// Quality control: tests and batch release.
+    Qc,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] =
-        [Role::Admin, Role::Chair, Role::DeputyChair, Role::Secretary, Role::Member, Role::Physician];
+    pub const ALL: [Role; 8] = [
+        Role::Admin,
+        Role::Chair,
+        Role::DeputyChair,
+        Role::Secretary,
+        Role::Member,
+        Role::Physician,
+        Role::Production,
+        Role::Qc,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -34,6 +46,8 @@ impl Role {
             Role::Secretary => "secretary",
             Role::Member => "member",
             Role::Physician => "physician",
+            Role::Production => "production",
+            Role::Qc => "qc",
         }
     }
 

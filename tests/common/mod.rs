@@ -56,6 +56,7 @@ impl Clinic {
             ("secretary", Role::Secretary),
             ("doc", Role::Physician),
             ("outsider", Role::Member),
+            ("prod", Role::Production),
         ];
         for (login, role) in people {
             let name = format!("Тестов {login} Тестович");

@@ -12,6 +12,7 @@ mod exports;
 mod journal;
 mod patients;
 mod people;
+mod production;
 mod reports;
 mod signing;
 mod storage;

@@ -12,6 +12,8 @@ pub enum Role {
     Secretary,
     Member,
     Physician,
+    Production,
+    Qc,
 }
 
 impl From<btlp_commission::Role> for Role {
@@ -24,6 +26,8 @@ impl From<btlp_commission::Role> for Role {
             R::Secretary => Role::Secretary,
             R::Member => Role::Member,
             R::Physician => Role::Physician,
+            R::Production => Role::Production,
+            R::Qc => Role::Qc,
         }
     }
 }
@@ -38,6 +42,8 @@ impl From<Role> for btlp_commission::Role {
             Role::Secretary => R::Secretary,
             Role::Member => R::Member,
             Role::Physician => R::Physician,
+            Role::Production => R::Production,
+            Role::Qc => R::Qc,
         }
     }
 }

@@ -479,7 +479,7 @@ export type ReportRow = {
 	outgoing_ref: string | null,
 };
 
-export type Role = "admin" | "chair" | "deputy_chair" | "secretary" | "member" | "physician";
+export type Role = "admin" | "chair" | "deputy_chair" | "secretary" | "member" | "physician" | "production" | "qc";
 
 export type SeatForm = {
 	login: string,
