@@ -165,6 +165,11 @@ enum Command {
         #[arg(long)]
         patient: Option<String>,
     },
+    /// Production rooms and their bookings.
+    Room {
+        #[command(subcommand)]
+        command: reporting::RoomCommand,
+    },
     /// Build a large clinic for benchmarks (the demo clinic plus 100,000 cases, 300,000 decisions and
     /// administrations, 30,000 adverse reactions, 10,000 signed decisions by default); deterministic rows.
     Seed {
@@ -483,6 +488,7 @@ fn run(command: Command, lang: Lang) -> Result<()> {
         }
         Command::Report { command } => reporting::report(command, lang),
         Command::Due { db } => reporting::due(db, lang),
+        Command::Room { command } => reporting::room(command, lang),
         Command::Journal { db, from, to, format, out } => reporting::journal(db, from, to, format, out, lang),
         Command::Export { db, out, from, to, patient } => {
             let patient = patient.as_deref().map(|p| btlp_commission::validate::id("patient", p)).transpose()?;
