@@ -5,6 +5,7 @@
 //! clinic's forms, so none appear.
 use crate::calendar;
 use crate::error::Result;
+use crate::i18n::{tr, Lang};
 use crate::org;
 use crate::reports::{self, Filter, Kind, Status};
 use chrono::{Days, NaiveDate};
@@ -31,6 +32,17 @@ pub enum ItemKind {
     DecisionWindow,
 }
 
+impl ItemKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ItemKind::Report => "report",
+            ItemKind::BenefitRiskMissing => "benefit_risk_missing",
+            ItemKind::PermitConfirmation => "permit_confirmation",
+            ItemKind::DecisionWindow => "decision_window",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {
     pub kind: ItemKind,
@@ -53,6 +65,28 @@ pub struct Item {
 }
 
 impl Item {
+    /// What is due, in the user's language.
+    pub fn title(&self, lang: Lang) -> String {
+        match self.kind {
+            ItemKind::Report => tr(lang, &format!("report.kind.{}", self.report_kind.map_or("use", Kind::code)), &[]),
+            other => tr(lang, &format!("due.kind.{}", other.code()), &[]),
+        }
+    }
+
+    /// Who or what it is about: the decision number, the patient, the product, the period.
+    pub fn about(&self) -> String {
+        [
+            self.decision_number.clone().map(|n| format!("№ {n}")),
+            self.patient_name.clone(),
+            self.product_name.clone(),
+            self.period_from.map(|_| reports::show_period(self.period_from, self.period_to)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
+    }
+
     fn new(kind: ItemKind, due_on: NaiveDate, today: NaiveDate) -> Item {
         let days_left = (due_on - today).num_days();
         Item {

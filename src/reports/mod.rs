@@ -106,7 +106,20 @@ pub struct Report {
     pub patient_name: Option<String>,
 }
 
+/// A period as people read it: `ДД.ММ.ГГГГ — ДД.ММ.ГГГГ` (empty unless both ends are known).
+pub fn show_period(from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
+    match (from, to) {
+        (Some(f), Some(t)) => format!("{} — {}", validate::show_date(f), validate::show_date(t)),
+        _ => String::new(),
+    }
+}
+
 impl Report {
+    /// What the report is about, for a list: the patient, or the period of a benefit–risk report.
+    pub fn about(&self) -> String {
+        self.patient_name.clone().unwrap_or_else(|| show_period(self.period_from, self.period_to))
+    }
+
     /// Not sent and past its last day.
     pub fn overdue(&self, today: NaiveDate) -> bool {
         self.status != Status::Sent && self.due_on < today

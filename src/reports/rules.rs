@@ -82,13 +82,14 @@ impl DeadlineRules {
         Period::CalendarDays(self.benefit_risk_due_days)
     }
 
-    fn pairs(&self) -> [(&'static str, u32); 5] {
+    /// Each setting's field name and value; stored under `deadline_<field>`.
+    fn fields(&self) -> [(&'static str, u32); 5] {
         [
-            ("deadline_use_working_days", self.use_working_days),
-            ("deadline_urgent_reaction_working_days", self.urgent_reaction_working_days),
-            ("deadline_reaction_calendar_days", self.reaction_calendar_days),
-            ("deadline_benefit_risk_months", self.benefit_risk_months),
-            ("deadline_benefit_risk_due_days", self.benefit_risk_due_days),
+            ("use_working_days", self.use_working_days),
+            ("urgent_reaction_working_days", self.urgent_reaction_working_days),
+            ("reaction_calendar_days", self.reaction_calendar_days),
+            ("benefit_risk_months", self.benefit_risk_months),
+            ("benefit_risk_due_days", self.benefit_risk_due_days),
         ]
     }
 }
@@ -110,8 +111,7 @@ pub fn deadline_rules(conn: &Connection) -> Result<DeadlineRules> {
 /// only; each period must lie in 1..=365 days, and benefit–risk periods in 1..=12 months (dividing a year).
 pub fn set_deadline_rules(db: &mut Db, actor: &Actor, r: DeadlineRules) -> Result<()> {
     actor.require("settings_update", &[Role::Admin])?;
-    for (key, value) in r.pairs() {
-        let field = key.trim_start_matches("deadline_");
+    for (field, value) in r.fields() {
         let ok = if field == "benefit_risk_months" {
             [1, 2, 3, 4, 6, 12].contains(&value)
         } else {
@@ -119,23 +119,14 @@ pub fn set_deadline_rules(db: &mut Db, actor: &Actor, r: DeadlineRules) -> Resul
         };
         if !ok {
             let allowed = if field == "benefit_risk_months" { "1, 2, 3, 4, 6, 12" } else { "1–365" };
-            return Err(Error::invalid(field_name(field), Check::OneOf { allowed: allowed.into() }));
+            return Err(Error::invalid(field, Check::OneOf { allowed: allowed.into() }));
         }
     }
     db.tx(|tx| {
-        for (k, v) in r.pairs() {
-            tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", params![k, v.to_string()])?;
+        for (field, v) in r.fields() {
+            let key = format!("deadline_{field}");
+            tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", params![key, v.to_string()])?;
         }
         audit::record(tx, actor, "settings.deadline_rules", "settings", "deadlines", &r)
     })
-}
-
-fn field_name(key: &str) -> &'static str {
-    match key {
-        "use_working_days" => "use_working_days",
-        "urgent_reaction_working_days" => "urgent_reaction_working_days",
-        "reaction_calendar_days" => "reaction_calendar_days",
-        "benefit_risk_months" => "benefit_risk_months",
-        _ => "benefit_risk_due_days",
-    }
 }

@@ -203,20 +203,7 @@ impl Clinic {
     /// The physician records giving the product under `decision` at `at` (ДД.ММ.ГГГГ ЧЧ:ММ).
     pub fn give(&mut self, decision: Uuid, at: &str) -> btlp_commission::Result<Uuid> {
         let doc = self.as_("doc");
-        administrations::record(
-            &mut self.db,
-            &doc,
-            &NewAdministration {
-                decision_id: decision,
-                administered_at: at.into(),
-                setting: "inpatient".into(),
-                department: "Гематология".into(),
-                dose: "1 × 10⁸ клеток".into(),
-                route: "внутривенно".into(),
-                batch: "Б-1".into(),
-                staff: "Врачев В. В.".into(),
-            },
-        )
+        administrations::record(&mut self.db, &doc, &given(decision, at))
     }
 
     /// A signed, approved decision given to its patient at `at` (inside June 2026); returns (case, decision,
@@ -235,6 +222,20 @@ impl Clinic {
 
     pub fn count(&self, table: &str) -> i64 {
         self.db.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    }
+}
+
+/// An inpatient administration under `decision` at `at` (ДД.ММ.ГГГГ ЧЧ:ММ).
+pub fn given(decision: Uuid, at: &str) -> NewAdministration {
+    NewAdministration {
+        decision_id: decision,
+        administered_at: at.into(),
+        setting: "inpatient".into(),
+        department: "Гематология".into(),
+        dose: "1 × 10⁸ клеток".into(),
+        route: "внутривенно".into(),
+        batch: "Б-1".into(),
+        staff: "Врачев В. В.".into(),
     }
 }
 

@@ -1,5 +1,5 @@
 //! Recording an administration: every rule that can refuse it, each named.
-use crate::common::Clinic;
+use crate::common::{given, Clinic};
 use btlp_commission::administrations::{self, NewAdministration};
 use btlp_commission::commission::{self, Choice};
 use btlp_commission::error::Rule;
@@ -7,19 +7,6 @@ use btlp_commission::org::{self, PermitStatus};
 use btlp_commission::safety::{self, NewReaction};
 use btlp_commission::{consent, Error};
 use uuid::Uuid;
-
-fn given(decision: Uuid, at: &str) -> NewAdministration {
-    NewAdministration {
-        decision_id: decision,
-        administered_at: at.into(),
-        setting: "inpatient".into(),
-        department: "Гематология".into(),
-        dose: "1 × 10⁸ клеток".into(),
-        route: "внутривенно".into(),
-        batch: "Б-1".into(),
-        staff: "Врачев В. В.".into(),
-    }
-}
 
 fn record(c: &mut Clinic, a: &NewAdministration) -> btlp_commission::Result<Uuid> {
     let doc = c.as_("doc");

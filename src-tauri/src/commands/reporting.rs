@@ -4,8 +4,7 @@ use crate::commands::admin::export_dir;
 use crate::commands::dto::{day, moment, parse_id, Page};
 use crate::error::IpcError;
 use crate::state::AppState;
-use btlp_commission::deadlines::{self, ItemKind};
-use btlp_commission::i18n::tr;
+use btlp_commission::deadlines;
 use btlp_commission::journal::{self, Format};
 use btlp_commission::reports::{self, DeadlineRules, Filter, Kind, Report, Status};
 use serde::{Deserialize, Serialize};
@@ -34,20 +33,13 @@ pub struct ReportRow {
     pub outgoing_ref: Option<String>,
 }
 
-fn period(from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) -> String {
-    match (from, to) {
-        (Some(f), Some(t)) => format!("{} — {}", day(f), day(t)),
-        _ => String::new(),
-    }
-}
-
 fn report_row(r: &Report, today: chrono::NaiveDate) -> ReportRow {
     ReportRow {
         id: r.id.to_string(),
         kind: r.kind.code().into(),
         status: r.status.code().into(),
         product_name: r.product_name.clone(),
-        about: r.patient_name.clone().unwrap_or_else(|| period(r.period_from, r.period_to)),
+        about: r.about(),
         case_id: r.case_id.map(|c| c.to_string()),
         event_on: day(r.event_on),
         due_on: day(r.due_on),
@@ -218,44 +210,20 @@ pub async fn deadlines_board(state: State<'_, AppState>) -> Result<Vec<DueRow>, 
         let items = deadlines::board(s.db.conn(), s.db.today())?;
         Ok(items
             .into_iter()
-            .map(|i| {
-                let kind = match i.kind {
-                    ItemKind::Report => "report",
-                    ItemKind::BenefitRiskMissing => "benefit_risk_missing",
-                    ItemKind::PermitConfirmation => "permit_confirmation",
-                    ItemKind::DecisionWindow => "decision_window",
-                };
-                let title = match i.kind {
-                    ItemKind::Report => {
-                        tr(lang, &format!("report.kind.{}", i.report_kind.map(Kind::code).unwrap_or("use")), &[])
-                    }
-                    _ => tr(lang, &format!("due.kind.{kind}"), &[]),
-                };
-                let about = [
-                    i.decision_number.clone().map(|n| format!("№ {n}")),
-                    i.patient_name.clone(),
-                    i.product_name.clone(),
-                    i.period_from.map(|_| period(i.period_from, i.period_to)),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · ");
-                DueRow {
-                    kind: kind.into(),
-                    title,
-                    about,
-                    due_on: day(i.due_on),
-                    days_left: i.days_left as i32,
-                    overdue: i.overdue,
-                    provisional: i.provisional,
-                    report_id: i.report_id.map(|r| r.to_string()),
-                    report_status: i.report_status.map(|r| r.code().into()),
-                    decision_id: i.decision_id.map(|d| d.to_string()),
-                    case_id: i.case_id.map(|c| c.to_string()),
-                    product_name: i.product_name.clone(),
-                    period_on: i.period_from.map(day),
-                }
+            .map(|i| DueRow {
+                kind: i.kind.code().into(),
+                title: i.title(lang),
+                about: i.about(),
+                due_on: day(i.due_on),
+                days_left: i.days_left as i32,
+                overdue: i.overdue,
+                provisional: i.provisional,
+                report_id: i.report_id.map(|r| r.to_string()),
+                report_status: i.report_status.map(|r| r.code().into()),
+                decision_id: i.decision_id.map(|d| d.to_string()),
+                case_id: i.case_id.map(|c| c.to_string()),
+                product_name: i.product_name.clone(),
+                period_on: i.period_from.map(day),
             })
             .collect())
     })

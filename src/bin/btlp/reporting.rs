@@ -1,7 +1,7 @@
 //! The reporting and production commands: reports to Roszdravnadzor, the deadline board, the commission's journal,
 //! the decisions archive and production rooms.
 use super::{password, sign_in, DbArg};
-use btlp_commission::deadlines::{self, ItemKind};
+use btlp_commission::deadlines;
 use btlp_commission::error::Check;
 use btlp_commission::exports::{self, Selection};
 use btlp_commission::i18n::tr;
@@ -98,7 +98,7 @@ pub fn report(command: ReportCommand, lang: Lang) -> Result<()> {
             let (rows, total) = reports::list(s.db.conn(), filter, kind, i64::MAX, 0)?;
             for r in rows {
                 let flag = if r.overdue(today) { t("cli.overdue") } else { String::new() };
-                let about = r.patient_name.clone().unwrap_or_else(|| period(r.period_from, r.period_to));
+                let about = r.about();
                 println!(
                     "{}  {:<22} {:<10} {} {:<12} {:<28} {}",
                     r.id,
@@ -164,36 +164,13 @@ pub fn report(command: ReportCommand, lang: Lang) -> Result<()> {
     }
 }
 
-fn period(from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) -> String {
-    match (from, to) {
-        (Some(f), Some(t)) => format!("{} — {}", show_date(f), show_date(t)),
-        _ => String::new(),
-    }
-}
-
 /// The deadline board, overdue first.
 pub fn due(db: DbArg, lang: Lang) -> Result<()> {
     let t = |key: &str| tr(lang, key, &[]);
     let s = sign_in(&db.db, lang)?;
     let items = deadlines::board(s.db.conn(), s.db.today())?;
     for i in &items {
-        let what = match i.kind {
-            ItemKind::Report => t(&format!("report.kind.{}", i.report_kind.map(Kind::code).unwrap_or("use"))),
-            other => t(&format!(
-                "due.kind.{}",
-                serde_json::to_value(other).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
-            )),
-        };
-        let about = [
-            i.decision_number.clone().map(|n| format!("№ {n}")),
-            i.patient_name.clone(),
-            i.product_name.clone(),
-            i.period_from.map(|_| period(i.period_from, i.period_to)),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
+        let (what, about) = (i.title(lang), i.about());
         let when = if i.overdue {
             tr(lang, "cli.overdue_by", &[("n", (-i.days_left).to_string())])
         } else {
