@@ -1,7 +1,8 @@
 //! The deadline board: everything the clinic must still do by a date, overdue items first. Reports to
 //! Roszdravnadzor not yet sent; benefit–risk reports a product's uses call for but nobody has opened; the
 //! permit's 5-year confirmation (from half a year before it is due); approved decisions not yet administered
-//! whose window ends within a month or ended within the last 90 days. Consents carry no expiry date in this
+//! whose window ends within a month or ended within the last 90 days; the steps an application to the
+//! Ministry awaits; evidence of the organization's requirements that runs out within 60 days. Consents carry no expiry date in this
 //! clinic's forms, so none appear.
 use crate::calendar;
 use crate::error::Result;
@@ -30,6 +31,11 @@ pub enum ItemKind {
     PermitConfirmation,
     /// An approved decision not yet administered; due at the end of its window.
     DecisionWindow,
+    /// A step an application to the Ministry awaits (the clinic's answer, the Ministry's decision, the
+    /// expert conclusion).
+    Application,
+    /// Evidence of an organization requirement that has run out or runs out soon.
+    Evidence,
 }
 
 impl ItemKind {
@@ -39,6 +45,8 @@ impl ItemKind {
             ItemKind::BenefitRiskMissing => "benefit_risk_missing",
             ItemKind::PermitConfirmation => "permit_confirmation",
             ItemKind::DecisionWindow => "decision_window",
+            ItemKind::Application => "application",
+            ItemKind::Evidence => "evidence",
         }
     }
 }
@@ -62,6 +70,9 @@ pub struct Item {
     pub product_name: Option<String>,
     pub period_from: Option<NaiveDate>,
     pub period_to: Option<NaiveDate>,
+    pub application_id: Option<Uuid>,
+    /// The step awaited (an application) or the requirement (evidence), as a code.
+    pub subject: Option<String>,
 }
 
 impl Item {
@@ -69,6 +80,11 @@ impl Item {
     pub fn title(&self, lang: Lang) -> String {
         match self.kind {
             ItemKind::Report => tr(lang, &format!("report.kind.{}", self.report_kind.map_or("use", Kind::code)), &[]),
+            ItemKind::Application | ItemKind::Evidence => {
+                let prefix = if self.kind == ItemKind::Application { "application_step" } else { "requirement" };
+                let what = tr(lang, &format!("{prefix}.{}", self.subject.as_deref().unwrap_or_default()), &[]);
+                tr(lang, &format!("due.kind.{}", self.kind.code()), &[("what", what)])
+            }
             other => tr(lang, &format!("due.kind.{}", other.code()), &[]),
         }
     }
@@ -105,6 +121,8 @@ impl Item {
             product_name: None,
             period_from: None,
             period_to: None,
+            application_id: None,
+            subject: None,
         }
     }
 }
@@ -132,6 +150,24 @@ pub fn board(conn: &Connection, today: NaiveDate) -> Result<Vec<Item>> {
         }
     }
     items.extend(unused_decisions(conn, today)?);
+    for a in org::applications::list(conn)?.into_iter().filter(|a| !a.decided) {
+        for d in a.deadlines.iter().filter(|d| d.met_on.is_none()) {
+            let mut i = Item::new(ItemKind::Application, d.due, today);
+            i.application_id = Some(a.id);
+            i.subject = Some(d.awaits.code().to_string());
+            i.decision_number = Some(a.reference.clone());
+            items.push(i);
+        }
+    }
+    for r in org::checklist::checklist(conn, today)? {
+        if let (org::checklist::State::Expiring | org::checklist::State::Expired, Some(until)) =
+            (r.state, r.valid_until)
+        {
+            let mut i = Item::new(ItemKind::Evidence, until, today);
+            i.subject = Some(r.code.to_string());
+            items.push(i);
+        }
+    }
     items.sort_by_key(|i| (!i.overdue, i.due_on));
     Ok(items)
 }

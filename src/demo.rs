@@ -7,8 +7,10 @@ use crate::commission::{self, NewComposition, Plan, SeatRole};
 use crate::consent::{self, NewConsent};
 use crate::error::Result;
 use crate::org::NewOrganization;
+use crate::org::{applications, checklist};
 use crate::patients::{self, NewPatient};
 use crate::people::{Actor, NewUser, Role};
+use crate::production::{self, qc, qc::NewTest, NewBooking, NewStage, Stage};
 use crate::signatures::RecordKind;
 use crate::{administrations, safety, signatures, validate, Lang};
 use chrono::{Days, NaiveDate};
@@ -23,7 +25,7 @@ pub struct DemoUser {
     pub role: Role,
 }
 
-pub const USERS: [DemoUser; 7] = [
+pub const USERS: [DemoUser; 9] = [
     DemoUser {
         login: "admin", password: "admin-demo", full_name: "Соколова Марина Петровна", role: Role::Admin
     },
@@ -51,9 +53,18 @@ pub const USERS: [DemoUser; 7] = [
         full_name: "Морозов Дмитрий Алексеевич",
         role: Role::Physician,
     },
+    DemoUser {
+        login: "production",
+        password: "production-demo",
+        full_name: "Григорьев Артём Ильич",
+        role: Role::Production,
+    },
+    DemoUser {
+        login: "qc", password: "quality-demo", full_name: "Васильева Ольга Романовна", role: Role::Qc
+    },
 ];
 
-const POSITIONS: [&str; 7] = [
+const POSITIONS: [&str; 9] = [
     "Администратор информационной системы",
     "Заместитель главного врача по медицинской части",
     "Заведующая отделением гематологии и трансплантации костного мозга",
@@ -61,6 +72,8 @@ const POSITIONS: [&str; 7] = [
     "Заведующий отделением анестезиологии-реанимации",
     "Врач — клинический фармаколог",
     "Врач-гематолог",
+    "Заведующий лабораторией клеточных технологий",
+    "Начальник отдела контроля качества",
 ];
 
 const VOTERS: [&str; 4] = ["chair", "deputy", "member1", "member2"];
@@ -171,6 +184,93 @@ impl Demo {
         Ok(())
     }
 
+    /// Records production stages of `batch` at the given day offsets (at 09:00).
+    fn stages(&mut self, batch: Uuid, stages: &[(Stage, i64, &str)]) -> Result<()> {
+        for (stage, offset, result) in stages {
+            let who = if *stage == Stage::QualityControl { "qc" } else { "production" };
+            let actor = self.as_user(who)?;
+            let s = NewStage {
+                stage: stage.code().into(),
+                done_at: format!("{} 09:00", self.d(*offset)),
+                place: ROOM.into(),
+                result: (*result).into(),
+            };
+            production::record_stage(&mut self.s.db, &actor, batch, &s)?;
+        }
+        Ok(())
+    }
+
+    /// A batch for `case_id` made, tested, released and brought to the ward; returns its label code.
+    fn released_batch(&mut self, case_id: Uuid) -> Result<String> {
+        let prod = self.as_user("production")?;
+        let b = production::create_batch(&mut self.s.db, &prod, case_id, "CART19")?;
+        self.stages(b.id, &MADE)?;
+        let qc = self.as_user("qc")?;
+        for (name, spec, method, result) in QC_TESTS {
+            let t = NewTest { name: name.into(), specification: spec.into(), method: method.into(), required: true };
+            let id = qc::plan(&mut self.s.db, &qc, b.id, &t)?;
+            qc::record_result(&mut self.s.db, &qc, id, result, true, &day(self.today, -13))?;
+        }
+        let release = qc::Release {
+            done_at: format!("{} 15:00", self.d(-12)),
+            place: "Отдел контроля качества".into(),
+            expires_on: self.d(60),
+            storage: "В парах жидкого азота, не выше −150 °C; после размораживания ввести в течение 90 минут".into(),
+        };
+        qc::release(&mut self.s.db, &qc, b.id, &release)?;
+        self.stages(
+            b.id,
+            &[
+                (Stage::Storage, -11, "Криохранилище, сосуд Дьюара № 3, позиция 12"),
+                (Stage::Transport, -9, "Доставлено в отделение в сухом транспортёре, −165 °C"),
+            ],
+        )?;
+        Ok(b.code)
+    }
+
+    /// A batch for `case_id` in quality control: tests planned, one result still awaited.
+    fn batch_in_qc(&mut self, case_id: Uuid) -> Result<()> {
+        let prod = self.as_user("production")?;
+        let b = production::create_batch(&mut self.s.db, &prod, case_id, "CART19")?;
+        // Ten days behind the released batch.
+        let stages: Vec<(Stage, i64, &str)> = MADE.iter().map(|(s, o, r)| (*s, o + 10, *r)).collect();
+        self.stages(b.id, &stages)?;
+        let qc = self.as_user("qc")?;
+        for (i, (name, spec, method, result)) in QC_TESTS.into_iter().enumerate() {
+            let t = NewTest { name: name.into(), specification: spec.into(), method: method.into(), required: true };
+            let id = qc::plan(&mut self.s.db, &qc, b.id, &t)?;
+            if i > 0 {
+                qc::record_result(&mut self.s.db, &qc, id, result, true, &day(self.today, -1))?;
+            }
+        }
+        let room = production::add_room(&mut self.s.db, &prod, ROOM, 60)?;
+        let booking = NewBooking {
+            room_id: room,
+            product_name: "CAR-T анти-CD19".into(),
+            starts_at: format!("{} 09:00", self.d(2)),
+            ends_at: format!("{} 17:00", self.d(2)),
+            purpose: "Изготовление следующей серии".into(),
+        };
+        production::book(&mut self.s.db, &prod, &booking)?;
+        Ok(())
+    }
+
+    /// The permit's papers: an application for a change awaiting the clinic's answer to the Ministry's
+    /// request, and evidence for some requirements (the others show as missing).
+    fn permit_papers(&mut self) -> Result<()> {
+        let admin = self.as_user("admin")?;
+        let app = applications::open(&mut self.s.db, &admin, "change", "Заявление № 45-ИБТЛП", &day(self.today, -20))?;
+        let note = "Запрошен обновлённый проект регламента изготовления";
+        applications::add_step(&mut self.s.db, &admin, app, "ministry_request", &day(self.today, -17), note)?;
+        let licence = "Лицензия Л041-01137-77/00368512";
+        checklist::attach(&mut self.s.db, &admin, "licence", licence, "licence.pdf", DEMO_SCAN, "")?;
+        let icu = "Приказ о структуре: отделение реанимации и интенсивной терапии";
+        checklist::attach(&mut self.s.db, &admin, "icu", icu, "icu.pdf", DEMO_SCAN, "")?;
+        let premises = "Заключение о соответствии помещений GMP";
+        checklist::attach(&mut self.s.db, &admin, "premises", premises, "gmp.pdf", DEMO_SCAN, &day(self.today, 40))?;
+        Ok(())
+    }
+
     fn plan(&self, from: i64, to: i64) -> Plan {
         Plan {
             window_from: self.d(from),
@@ -183,6 +283,22 @@ impl Demo {
 
 /// A one-page PDF standing in for the scanned, hand-signed consent form.
 const DEMO_SCAN: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+const ROOM: &str = "Чистое помещение класса B № 1";
+
+/// The stages up to quality control, in days from today.
+const MADE: [(Stage, i64, &str); 4] = [
+    (Stage::Collection, -40, "Лейкаферез: 1,2 × 10⁹ мононуклеаров"),
+    (Stage::GeneticStudy, -35, "Экспрессия CD19 подтверждена, HLA-типирование выполнено"),
+    (Stage::Manufacture, -25, "Трансдукция и экспансия завершены, 9 суток культивирования"),
+    (Stage::QualityControl, -15, "Образцы переданы в ОКК"),
+];
+
+const QC_TESTS: [(&str, &str, &str, &str); 3] = [
+    ("Стерильность", "Стерильно", "ОФС.1.2.4.0003.15", "Роста нет"),
+    ("Жизнеспособность", "Не менее 70 %", "Проточная цитометрия, 7-AAD", "91 %"),
+    ("Эндотоксины", "Не более 5 ЕЭ/кг", "ЛАЛ-тест", "< 0,5 ЕЭ/кг"),
+];
 
 fn finding_text(kind: FindingKind) -> (&'static str, &'static str) {
     match kind {
@@ -376,6 +492,8 @@ fn fill(demo: &mut Demo) -> Result<()> {
     for consent in [adult_consent, child_consent] {
         signatures::sign_record(&mut demo.s.db, &doctor, RecordKind::Consent, consent, "doctor-demo", Lang::Ru)?;
     }
+    let batch = demo.released_batch(ce)?;
+    demo.batch_in_qc(cf)?;
     let given = administrations::record(
         &mut demo.s.db,
         &doctor,
@@ -387,7 +505,7 @@ fn fill(demo: &mut Demo) -> Result<()> {
             department: "Отделение гематологии и трансплантации костного мозга".into(),
             dose: "100 млн CAR-положительных жизнеспособных Т-клеток".into(),
             route: "внутривенно капельно".into(),
-            batch: "ИБТЛП-2026-0001".into(),
+            batch,
             staff: "Морозов Д. А., врач-гематолог; Ершова Т. В., медицинская сестра".into(),
         },
     )?;
@@ -408,5 +526,6 @@ fn fill(demo: &mut Demo) -> Result<()> {
     let next = commission::create_meeting(&mut demo.s.db, &secretary, &day(demo.today, 4))?;
     let plan = demo.plan(5, 30);
     commission::add_to_agenda(&mut demo.s.db, &secretary, next, cd, &plan)?;
+    demo.permit_papers()?;
     Ok(())
 }

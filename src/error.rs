@@ -12,7 +12,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Check {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     SnilsFormat,
     SnilsChecksum,
     EnpFormat,
@@ -20,15 +22,25 @@ pub enum Check {
     NotInFuture,
     EndBeforeStart,
     IcdFormat,
-    UnknownIcd { code: String },
+    UnknownIcd {
+        code: String,
+    },
     UnknownProduct,
     LoginFormat,
-    PasswordTooShort { min: usize },
+    PasswordTooShort {
+        min: usize,
+    },
     ScanType,
-    ScanTooLarge { max_mb: usize },
+    ScanTooLarge {
+        max_mb: usize,
+    },
     Taken,
-    OneOf { allowed: String },
+    OneOf {
+        allowed: String,
+    },
     NotADate,
+    /// A short Latin code: 2–12 capital letters or digits.
+    CodeFormat,
 }
 
 impl Check {
@@ -52,6 +64,7 @@ impl Check {
             Check::Taken => "taken",
             Check::OneOf { .. } => "one_of",
             Check::NotADate => "not_a_date",
+            Check::CodeFormat => "code_format",
         }
     }
 
@@ -152,6 +165,48 @@ pub enum Rule {
         to: String,
         cleaning: u32,
     },
+    /// Production stages happen in order (codes of `production::Stage`).
+    StageOutOfOrder {
+        stage: String,
+        expected: String,
+    },
+    /// A stage cannot be dated before the one it follows.
+    StageBeforePrevious {
+        previous: String,
+    },
+    BatchDisposed,
+    /// No batch carries the code typed or scanned at the bedside.
+    BatchUnknown {
+        code: String,
+    },
+    BatchOtherPatient,
+    BatchOtherCase,
+    BatchNotReleased,
+    BatchExpired {
+        on: String,
+    },
+    /// Release needs quality-control tests, every required one passed.
+    QcNoTests,
+    QcMissing {
+        test: String,
+    },
+    QcFailed {
+        test: String,
+    },
+    QcResultFinal,
+    /// The permit cannot go from one status to another this way (codes of `org::PermitEvent`/status).
+    PermitTransition {
+        from: String,
+        to: String,
+    },
+    /// An application step that cannot follow the steps recorded so far.
+    ApplicationStep {
+        step: String,
+    },
+    /// A date before the application's latest step.
+    ApplicationStepBefore {
+        previous: String,
+    },
 }
 
 impl Rule {
@@ -202,6 +257,21 @@ impl Rule {
             Rule::ReportUnsigned => "report_unsigned",
             Rule::ReportSent => "report_sent",
             Rule::RoomBusy { .. } => "room_busy",
+            Rule::StageOutOfOrder { .. } => "stage_out_of_order",
+            Rule::StageBeforePrevious { .. } => "stage_before_previous",
+            Rule::BatchDisposed => "batch_disposed",
+            Rule::BatchUnknown { .. } => "batch_unknown",
+            Rule::BatchOtherPatient => "batch_other_patient",
+            Rule::BatchOtherCase => "batch_other_case",
+            Rule::BatchNotReleased => "batch_not_released",
+            Rule::BatchExpired { .. } => "batch_expired",
+            Rule::QcNoTests => "qc_no_tests",
+            Rule::QcMissing { .. } => "qc_missing",
+            Rule::QcFailed { .. } => "qc_failed",
+            Rule::QcResultFinal => "qc_result_final",
+            Rule::PermitTransition { .. } => "permit_transition",
+            Rule::ApplicationStep { .. } => "application_step",
+            Rule::ApplicationStepBefore { .. } => "application_step_before",
         }
     }
 
@@ -216,11 +286,20 @@ impl Rule {
             Rule::OnsetBeforeAdministration => Some("onset_on"),
             Rule::PeriodNotOver { .. } => Some("period"),
             Rule::RoomBusy { .. } => Some("starts_at"),
+            Rule::StageBeforePrevious { .. } => Some("done_at"),
+            Rule::BatchUnknown { .. }
+            | Rule::BatchOtherPatient
+            | Rule::BatchOtherCase
+            | Rule::BatchNotReleased
+            | Rule::BatchExpired { .. }
+            | Rule::BatchDisposed => Some("batch"),
+            Rule::ApplicationStepBefore { .. } => Some("on_date"),
             _ => None,
         }
     }
 
-    fn args(&self) -> Vec<(&'static str, String)> {
+    fn args(&self, lang: Lang) -> Vec<(&'static str, String)> {
+        let named = |prefix: &str, code: &str| tr(lang, &format!("{prefix}.{code}"), &[]);
         match self {
             Rule::PermitNotInForce { status, due } => vec![("status", status.clone()), ("due", due.clone())],
             Rule::AssessmentIncomplete { missing } => vec![("missing", missing.clone())],
@@ -242,6 +321,18 @@ impl Rule {
                 ("to", to.clone()),
                 ("cleaning", cleaning.to_string()),
             ],
+            Rule::StageOutOfOrder { stage, expected } => {
+                vec![("stage", named("stage", stage)), ("expected", named("stage", expected))]
+            }
+            Rule::StageBeforePrevious { previous } => vec![("previous", previous.clone())],
+            Rule::BatchUnknown { code } => vec![("code", code.clone())],
+            Rule::BatchExpired { on } => vec![("on", on.clone())],
+            Rule::QcMissing { test } | Rule::QcFailed { test } => vec![("test", test.clone())],
+            Rule::PermitTransition { from, to } => {
+                vec![("from", named("permit_status", from)), ("to", named("permit_event", to))]
+            }
+            Rule::ApplicationStep { step } => vec![("step", named("application_step", step))],
+            Rule::ApplicationStepBefore { previous } => vec![("previous", previous.clone())],
             _ => vec![],
         }
     }
@@ -357,7 +448,7 @@ impl Error {
                 let action = tr(lang, &format!("action.{action}"), &[]);
                 tr(lang, "error.forbidden", &[("action", action)])
             }
-            Error::Refused(rule) => tr(lang, &format!("rule.{}", rule.code()), &rule.args()),
+            Error::Refused(rule) => tr(lang, &format!("rule.{}", rule.code()), &rule.args(lang)),
             Error::NotFound { entity, id } => {
                 let entity = tr(lang, &format!("entity.{entity}"), &[]);
                 tr(lang, "error.not_found", &[("entity", entity), ("id", id.clone())])

@@ -197,3 +197,73 @@ fn write_archive(
     file.sync_all()?;
     Ok(())
 }
+
+/// The columns of a table export: the sheet's name, the header and each column's width (in characters).
+pub struct Sheet {
+    pub name: String,
+    pub header: Vec<String>,
+    pub widths: Vec<u16>,
+}
+
+fn io(e: impl std::fmt::Display) -> Error {
+    Error::Storage(Storage::Io(std::io::Error::other(e.to_string())))
+}
+
+/// Writes a table as CSV, UTF-8 with a BOM so Excel reads the Cyrillic.
+pub fn write_csv<R: IntoIterator<Item = String>>(
+    sheet: &Sheet,
+    rows: impl IntoIterator<Item = R>,
+    path: &Path,
+) -> Result<()> {
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    file.write_all(&[0xEF, 0xBB, 0xBF])?;
+    let mut w = csv::Writer::from_writer(file);
+    w.write_record(&sheet.header).map_err(io)?;
+    for r in rows {
+        w.write_record(r).map_err(io)?;
+    }
+    let file = w.into_inner().map_err(io)?;
+    file.into_inner().map_err(io)?.sync_all()?;
+    Ok(())
+}
+
+/// Writes a table as XLSX: a bold, frozen header with a filter. Rows go to a temporary file as they are
+/// written, so a year of a large clinic's journal stays small in memory.
+pub fn write_xlsx<R: IntoIterator<Item = String>>(
+    sheet: &Sheet,
+    rows: impl IntoIterator<Item = R>,
+    path: &Path,
+) -> Result<()> {
+    use rust_xlsxwriter::{Format as Style, Workbook};
+    let mut book = Workbook::new();
+    let bold = Style::new().set_bold().set_text_wrap();
+    let ws = book.add_worksheet_with_constant_memory().map_err(io)?;
+    ws.set_name(&sheet.name).map_err(io)?;
+    for (c, (title, width)) in sheet.header.iter().zip(&sheet.widths).enumerate() {
+        ws.write_string_with_format(0, c as u16, title, &bold).map_err(io)?;
+        ws.set_column_width(c as u16, *width).map_err(io)?;
+    }
+    let mut n = 0u32;
+    for r in rows {
+        n += 1;
+        for (c, text) in r.into_iter().enumerate() {
+            ws.write_string(n, c as u16, text).map_err(io)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0).map_err(io)?;
+    ws.autofilter(0, 0, n, sheet.header.len().max(1) as u16 - 1).map_err(io)?;
+    book.save(path).map_err(io)?;
+    Ok(())
+}
+
+/// A period for a title: `ДД.ММ.ГГГГ — ДД.ММ.ГГГГ`, `…` for an open end, or "all time".
+pub fn show_open_period(from: Option<NaiveDate>, to: Option<NaiveDate>, lang: crate::Lang) -> String {
+    match (from, to) {
+        (None, None) => crate::i18n::tr(lang, "journal.all_time", &[]),
+        (f, t) => format!(
+            "{} — {}",
+            f.map(validate::show_date).unwrap_or_else(|| "…".into()),
+            t.map(validate::show_date).unwrap_or_else(|| "…".into())
+        ),
+    }
+}

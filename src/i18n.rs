@@ -130,7 +130,9 @@ mod tests {
                 missing.push(format!("check.{c}"));
             }
         }
-        for marker in ["invalid(\"", "text(\"", "optional_text(\"", "::date(\"", "one_of(\""] {
+        for marker in
+            ["invalid(\"", "text(\"", "optional_text(\"", "::date(\"", "one_of(\"", "instant(\"", "past(db, \""]
+        {
             for f in quoted_after(marker) {
                 if !has(&format!("field.{f}")) && !has(&format!("check.{f}")) {
                     missing.push(format!("field.{f} ({marker})"));

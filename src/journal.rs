@@ -5,7 +5,7 @@
 use crate::audit;
 use crate::db::Db;
 use crate::documents;
-use crate::error::{Check, Error, Result, Storage};
+use crate::error::{Check, Error, Result};
 use crate::i18n::{tr, Lang};
 use crate::people::{Actor, Role};
 use crate::validate::{self, show_date, show_snils};
@@ -125,8 +125,19 @@ pub(crate) fn cells(r: &Row, lang: Lang) -> [String; 17] {
     ]
 }
 
-fn header(lang: Lang) -> Vec<String> {
-    COLUMNS.iter().map(|c| tr(lang, &format!("journal.col.{c}"), &[])).collect()
+fn sheet(lang: Lang) -> exports::Sheet {
+    exports::Sheet {
+        name: tr(lang, "journal.sheet", &[]),
+        header: COLUMNS.iter().map(|c| tr(lang, &format!("journal.col.{c}"), &[])).collect(),
+        widths: COLUMNS
+            .iter()
+            .map(|c| match *c {
+                "patient_name" | "indication" | "product_name" | "department" => 30,
+                "window" | "administered_at" => 22,
+                _ => 13,
+            })
+            .collect(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -164,56 +175,12 @@ pub fn export(
     let rows = rows(db.conn(), from, to)?;
     let org = org::get(db.conn())?;
     let write = |_: &Db, tmp: &Path| match format {
-        Format::Csv => write_csv(&rows, lang, tmp),
-        Format::Xlsx => write_xlsx(&rows, lang, tmp),
+        Format::Csv => exports::write_csv(&sheet(lang), rows.iter().map(|r| cells(r, lang)), tmp),
+        Format::Xlsx => exports::write_xlsx(&sheet(lang), rows.iter().map(|r| cells(r, lang)), tmp),
         Format::Pdf => Ok(std::fs::write(tmp, documents::render_journal(&rows, &org, from, to, lang)?)?),
     };
     let audit =
         |tx: &crate::db::Tx| audit::record(tx, actor, "export.journal", "decision", "*", &(from, to, rows.len()));
     exports::write_then_rename(db, out, write, audit)?;
     Ok(rows.len())
-}
-
-fn io(e: impl std::fmt::Display) -> Error {
-    Error::Storage(Storage::Io(std::io::Error::other(e.to_string())))
-}
-
-fn write_csv(rows: &[Row], lang: Lang, path: &Path) -> Result<()> {
-    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
-    std::io::Write::write_all(&mut file, &[0xEF, 0xBB, 0xBF])?;
-    let mut w = csv::Writer::from_writer(file);
-    w.write_record(header(lang)).map_err(io)?;
-    for r in rows {
-        w.write_record(cells(r, lang)).map_err(io)?;
-    }
-    let file = w.into_inner().map_err(io)?;
-    file.into_inner().map_err(io)?.sync_all()?;
-    Ok(())
-}
-
-fn write_xlsx(rows: &[Row], lang: Lang, path: &Path) -> Result<()> {
-    use rust_xlsxwriter::{Format as Style, Workbook};
-    let mut book = Workbook::new();
-    let bold = Style::new().set_bold().set_text_wrap();
-    // Rows go to a temporary file as they are written: a year of a large clinic's journal stays small in memory.
-    let sheet = book.add_worksheet_with_constant_memory().map_err(io)?;
-    sheet.set_name(tr(lang, "journal.sheet", &[])).map_err(io)?;
-    for (c, title) in header(lang).into_iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, title, &bold).map_err(io)?;
-        let width = match COLUMNS[c] {
-            "patient_name" | "indication" | "product_name" | "department" => 30,
-            "window" | "administered_at" => 22,
-            _ => 13,
-        };
-        sheet.set_column_width(c as u16, width).map_err(io)?;
-    }
-    for (i, r) in rows.iter().enumerate() {
-        for (c, text) in cells(r, lang).into_iter().enumerate() {
-            sheet.write_string(i as u32 + 1, c as u16, text).map_err(io)?;
-        }
-    }
-    sheet.set_freeze_panes(1, 0).map_err(io)?;
-    sheet.autofilter(0, 0, rows.len() as u32, COLUMNS.len() as u16 - 1).map_err(io)?;
-    book.save(path).map_err(io)?;
-    Ok(())
 }

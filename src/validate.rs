@@ -29,6 +29,15 @@ pub fn date(field: &'static str, value: &str) -> Result<NaiveDate> {
         .map_err(|_| Error::invalid(field, Check::NotADate))
 }
 
+/// Reads a moment written `ДД.ММ.ГГГГ ЧЧ:ММ` or `ГГГГ-ММ-ДД ЧЧ:ММ` (also with a `T` and seconds, as HTML inputs send).
+pub fn instant(field: &'static str, value: &str) -> Result<chrono::NaiveDateTime> {
+    let v = value.trim();
+    ["%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(v, f).ok())
+        .ok_or(Error::invalid(field, Check::NotADate))
+}
+
 /// A period given as two dates (`from`, `to`), either left empty for "open"; the end may not precede the start.
 pub fn period(from: &str, to: &str) -> Result<(Option<NaiveDate>, Option<NaiveDate>)> {
     let from = Some(from.trim()).filter(|s| !s.is_empty()).map(|s| date("from", s)).transpose()?;

@@ -1,6 +1,7 @@
 //! Recording that the product was given. The core refuses unless every rule holds, and names the one that
 //! failed: the permit in force (rule 1), an approved, current and unused decision (rule 5), the date inside
-//! its window and the setting it names (never outpatient, rule 2), and consent in force on the day (rule 6).
+//! its window and the setting it names (never outpatient, rule 2), consent in force on the day (rule 6), and
+//! the label of a released, unexpired batch made for this patient and case (rule 7).
 use crate::audit;
 use crate::cases::Setting;
 use crate::commission::{self, decision::usable};
@@ -41,18 +42,10 @@ pub struct Administration {
     pub staff: String,
 }
 
-fn parse_instant(value: &str) -> Result<NaiveDateTime> {
-    let v = value.trim();
-    ["%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
-        .ok_or(Error::invalid("administered_at", Check::NotADate))
-}
-
 /// Records an administration. Physicians only.
 pub fn record(db: &mut Db, actor: &Actor, a: &NewAdministration) -> Result<Uuid> {
     actor.require("administration_record", &[Role::Physician])?;
-    let at = parse_instant(&a.administered_at)?;
+    let at = validate::instant("administered_at", &a.administered_at)?;
     if at > db.clock().now().naive_local() {
         return Err(Error::invalid("administered_at", Check::NotInFuture));
     }
@@ -60,7 +53,7 @@ pub fn record(db: &mut Db, actor: &Actor, a: &NewAdministration) -> Result<Uuid>
     let department = validate::text("department", &a.department, 200)?;
     let dose = validate::text("dose", &a.dose, 300)?;
     let route = validate::text("route", &a.route, 200)?;
-    let batch = validate::text("batch", &a.batch, 100)?;
+    validate::text("batch", &a.batch, 100)?;
     let staff = validate::text("staff", &a.staff, 1000)?;
     db.tx(|tx| {
         org::check_permit(tx)?;
@@ -78,6 +71,8 @@ pub fn record(db: &mut Db, actor: &Actor, a: &NewAdministration) -> Result<Uuid>
             return Err(Error::Refused(Rule::SettingMismatch { decided: d.setting.code().to_string() }));
         }
         consent::in_force(tx, d.case_id, day)?;
+        // Rule 7: the label's code names a released, unexpired batch made for this patient and case.
+        let batch = crate::production::administer(tx, actor, &a.batch, d.case_id, at, &department)?;
         let id = Uuid::now_v7();
         tx.execute(
             "INSERT INTO administrations (id, decision_id, case_id, administered_at, setting, department, dose,

@@ -14,6 +14,8 @@ use btlp_commission::{
 use btlp_commission::{Error, Lang, Result, Session};
 use clap::{Parser, Subcommand};
 
+#[path = "btlp/production.rs"]
+mod production;
 #[path = "btlp/reporting.rs"]
 mod reporting;
 use std::io::{BufRead, IsTerminal, Write};
@@ -168,7 +170,22 @@ enum Command {
     /// Production rooms and their bookings.
     Room {
         #[command(subcommand)]
-        command: reporting::RoomCommand,
+        command: production::RoomCommand,
+    },
+    /// Batches: stages, labels, disposal.
+    Batch {
+        #[command(subcommand)]
+        command: production::BatchCommand,
+    },
+    /// Quality control: tests, results, release, the journal.
+    Qc {
+        #[command(subcommand)]
+        command: production::QcCommand,
+    },
+    /// The Ministry permit: history, applications, the requirements checklist.
+    Permit {
+        #[command(subcommand)]
+        command: production::PermitCommand,
     },
     /// Build a large clinic for benchmarks (the demo clinic plus 100,000 cases, 300,000 decisions and
     /// administrations, 30,000 adverse reactions, 10,000 signed decisions by default); deterministic rows.
@@ -488,7 +505,10 @@ fn run(command: Command, lang: Lang) -> Result<()> {
         }
         Command::Report { command } => reporting::report(command, lang),
         Command::Due { db } => reporting::due(db, lang),
-        Command::Room { command } => reporting::room(command, lang),
+        Command::Room { command } => production::room(command, lang),
+        Command::Batch { command } => production::batch(command, lang),
+        Command::Qc { command } => production::qc(command, lang),
+        Command::Permit { command } => production::permit(command, lang),
         Command::Journal { db, from, to, format, out } => reporting::journal(db, from, to, format, out, lang),
         Command::Export { db, out, from, to, patient } => {
             let patient = patient.as_deref().map(|p| btlp_commission::validate::id("patient", p)).transpose()?;

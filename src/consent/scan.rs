@@ -1,4 +1,4 @@
-//! A scanned consent form: PDF, JPEG or PNG, recognised by its first bytes (not by a file name), at most
+//! A scanned document (a consent form, a requirement's evidence): PDF, JPEG or PNG, recognised by its first bytes (not by a file name), at most
 //! 20 MB, stored in the database with its SHA-256.
 use crate::error::{Check, Error, Result};
 use sha2::{Digest, Sha256};
@@ -14,6 +14,11 @@ pub struct Scan<'a> {
 
 impl<'a> Scan<'a> {
     pub fn check(bytes: &'a [u8]) -> Result<Scan<'a>> {
+        Scan::check_as("scan", bytes)
+    }
+
+    /// The same check for a file given in another field (the evidence of a requirement).
+    pub fn check_as(field: &'static str, bytes: &'a [u8]) -> Result<Scan<'a>> {
         let mime = if bytes.starts_with(b"%PDF-") {
             "application/pdf"
         } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -21,10 +26,10 @@ impl<'a> Scan<'a> {
         } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
             "image/png"
         } else {
-            return Err(Error::invalid("scan", Check::ScanType));
+            return Err(Error::invalid(field, Check::ScanType));
         };
         if bytes.len() > MAX_MB * 1024 * 1024 {
-            return Err(Error::invalid("scan", Check::ScanTooLarge { max_mb: MAX_MB }));
+            return Err(Error::invalid(field, Check::ScanTooLarge { max_mb: MAX_MB }));
         }
         Ok(Scan { bytes, mime, sha256: hex::encode(Sha256::digest(bytes)) })
     }

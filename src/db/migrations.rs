@@ -10,6 +10,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/20261124000000_read_indexes.sql"),
     include_str!("../../migrations/20261125000000_reports.sql"),
     include_str!("../../migrations/20261126000000_rooms.sql"),
+    include_str!("../../migrations/20261127000000_batches_permit.sql"),
 ];
 
 /// Reports arrived with migration 4: administrations and reactions recorded before it get theirs opened.

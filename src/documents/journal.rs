@@ -4,7 +4,6 @@ use super::layout::{Layout, Weight};
 use super::{save, Meta};
 use crate::error::Result;
 use crate::i18n::{tr, Lang};
-use crate::validate::show_date;
 use crate::{journal, org};
 use chrono::NaiveDate;
 
@@ -17,14 +16,7 @@ pub fn render_journal(
     lang: Lang,
 ) -> Result<Vec<u8>> {
     let t = |key: &str| tr(lang, &format!("journal.{key}"), &[]);
-    let period = match (from, to) {
-        (None, None) => t("all_time"),
-        (f, t2) => format!(
-            "{} — {}",
-            f.map(show_date).unwrap_or_else(|| "…".into()),
-            t2.map(show_date).unwrap_or_else(|| "…".into())
-        ),
-    };
+    let period = crate::exports::show_open_period(from, to, lang);
     let title = format!("{} ({period})", t("title"));
     let meta = Meta {
         title: title.clone(),
@@ -64,6 +56,38 @@ pub fn render_journal(
             l.paragraph(&t("empty"), 9.0, Weight::Regular, false);
         }
         l.finish(&format!("{} · {}", org.name, t("title")), |n, m| {
+            tr(lang, "doc.page", &[("n", n.to_string()), ("total", m.to_string())])
+        })
+    })
+}
+
+/// Any table of text on A4 pages (the quality-control journal): `widths` are fractions of the page width.
+pub fn render_table(
+    header: &[String],
+    rows: &[Vec<String>],
+    widths: &[f32],
+    org: &org::Organization,
+    title: &str,
+    lang: Lang,
+) -> Result<Vec<u8>> {
+    let meta = Meta {
+        title: title.to_string(),
+        author: org.name.clone(),
+        subject: title.to_string(),
+        created: chrono::Local::now().fixed_offset(),
+    };
+    let head: Vec<&str> = header.iter().map(String::as_str).collect();
+    save(&meta, |regular, bold| {
+        let mut l = Layout::new(regular, bold);
+        l.paragraph(&org.name, 10.0, Weight::Bold, true);
+        l.space(6.0);
+        l.paragraph(title, 12.0, Weight::Bold, true);
+        l.space(8.0);
+        l.table(widths, Some(&head), rows, 7.5);
+        if rows.is_empty() {
+            l.paragraph(&tr(lang, "journal.empty", &[]), 9.0, Weight::Regular, false);
+        }
+        l.finish(&format!("{} · {title}", org.name), |n, m| {
             tr(lang, "doc.page", &[("n", n.to_string()), ("total", m.to_string())])
         })
     })

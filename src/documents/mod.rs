@@ -6,11 +6,13 @@
 //! "content digest"), which is stored with the decision; the document is then rendered again with the code.
 mod decision;
 mod journal;
+mod label;
 mod layout;
 mod records;
 
 pub use decision::{decision_sheet, render_decision, DecisionSheet};
-pub use journal::render_journal;
+pub use journal::{render_journal, render_table};
+pub use label::render_label;
 pub use layout::Placed;
 pub use records::{administration_sheet, consent_sheet, render_record, RecordSheet};
 

@@ -3,6 +3,9 @@
 //!
 //! The permit is in force only while it is active and its 5-year confirmation is not overdue; decisions and
 //! administrations check this (rule 1).
+pub mod applications;
+pub mod checklist;
+pub mod permit;
 pub(crate) mod settings;
 
 pub use settings::{rules, set_rules, VotingRules};
@@ -10,7 +13,6 @@ pub use settings::{rules, set_rules, VotingRules};
 use crate::audit;
 use crate::db::{Db, Tx};
 use crate::error::{Check, Error, Result, Rule};
-use crate::people::{Actor, Role};
 use crate::validate;
 use chrono::{Months, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -153,25 +155,6 @@ pub fn get(conn: &Connection) -> Result<Organization> {
 /// Checks rule 1 inside a transaction: the permit is in force today.
 pub(crate) fn check_permit(tx: &Tx) -> Result<()> {
     get(tx)?.check_permit(tx.today())
-}
-
-/// Records a change of the permit's status (suspension, revocation, reinstatement) and, when given, the
-/// date of its latest 5-year confirmation. Admins only.
-pub fn update_permit(db: &mut Db, actor: &Actor, status: PermitStatus, last_confirmed: Option<&str>) -> Result<()> {
-    actor.require("permit_update", &[Role::Admin])?;
-    let confirmed = last_confirmed.map(|d| validate::date("last_confirmed", d)).transpose()?;
-    if confirmed.is_some_and(|d| d > db.today()) {
-        return Err(Error::invalid("last_confirmed", Check::NotInFuture));
-    }
-    db.tx(|tx| {
-        let org = get(tx)?;
-        let confirmed = confirmed.or(org.last_confirmed);
-        tx.execute(
-            "UPDATE organization SET permit_status = ?1, last_confirmed = ?2 WHERE id = 1",
-            params![status.code(), confirmed],
-        )?;
-        audit::record(tx, actor, "org.permit", "organization", "1", &(status, confirmed))
-    })
 }
 
 #[cfg(test)]

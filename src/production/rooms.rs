@@ -67,21 +67,13 @@ pub struct Booking {
     pub purpose: String,
 }
 
-fn instant(field: &'static str, value: &str) -> Result<NaiveDateTime> {
-    let v = value.trim();
-    ["%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
-        .ok_or(Error::invalid(field, Check::NotADate))
-}
-
 /// Books a room for making `product_name` over `[starts_at, ends_at)`. Production staff only.
 pub fn book(db: &mut Db, actor: &Actor, b: &NewBooking) -> Result<Uuid> {
     actor.require("room_book", &[Role::Production])?;
     let product = validate::text("product_name", &b.product_name, 300)?;
     let purpose = validate::text("purpose", &b.purpose, 500)?;
-    let starts = instant("starts_at", &b.starts_at)?;
-    let ends = instant("ends_at", &b.ends_at)?;
+    let starts = validate::instant("starts_at", &b.starts_at)?;
+    let ends = validate::instant("ends_at", &b.ends_at)?;
     if ends <= starts {
         return Err(Error::invalid("ends_at", Check::EndBeforeStart));
     }

@@ -8,6 +8,7 @@ use btlp_commission::consent::{self, NewConsent};
 use btlp_commission::org::{self, NewOrganization};
 use btlp_commission::patients::{self, NewPatient};
 use btlp_commission::people::{self, NewUser};
+use btlp_commission::production::{self, qc, qc::NewTest, qc::Release, NewStage, Stage};
 use btlp_commission::signing::ca;
 use btlp_commission::{pki, signatures};
 use btlp_commission::{Actor, Clock, Db, Lang, Role};
@@ -57,6 +58,7 @@ impl Clinic {
             ("doc", Role::Physician),
             ("outsider", Role::Member),
             ("prod", Role::Production),
+            ("qc", Role::Qc),
         ];
         for (login, role) in people {
             let name = format!("Тестов {login} Тестович");
@@ -200,10 +202,69 @@ impl Clinic {
         )
     }
 
-    /// The physician records giving the product under `decision` at `at` (ДД.ММ.ГГГГ ЧЧ:ММ).
+    /// The physician records giving the product under `decision` at `at` (ДД.ММ.ГГГГ ЧЧ:ММ), with the label of
+    /// the case's released batch.
     pub fn give(&mut self, decision: Uuid, at: &str) -> btlp_commission::Result<Uuid> {
+        let a = given(decision, at);
+        self.record_given(a)
+    }
+
+    /// Records `a` as the physician, filling in the case's released batch when `a.batch` is empty.
+    pub fn record_given(&mut self, mut a: NewAdministration) -> btlp_commission::Result<Uuid> {
+        if a.batch.is_empty() {
+            a.batch = self.batch_code(a.decision_id);
+        }
         let doc = self.as_("doc");
-        administrations::record(&mut self.db, &doc, &given(decision, at))
+        administrations::record(&mut self.db, &doc, &a)
+    }
+
+    /// The label code of a released batch made for the case `decision` is about (made and released here,
+    /// through every stage and a passed QC test, the first time).
+    pub fn batch_code(&mut self, decision: Uuid) -> String {
+        let case = commission::decision(self.db.conn(), decision).unwrap().case_id;
+        let released = production::batches(self.db.conn(), Some(case))
+            .unwrap()
+            .into_iter()
+            .find(|b| b.expires_on.is_some() && b.last_stage != Some(Stage::Disposal));
+        match released {
+            Some(b) => b.code,
+            None => {
+                let b = self.batch_at(case, Stage::QualityControl);
+                self.release(b).unwrap();
+                production::batch(self.db.conn(), b).unwrap().code
+            }
+        }
+    }
+
+    /// A batch for `case` taken through every stage up to and including `upto` (in May 2026).
+    pub fn batch_at(&mut self, case: Uuid, upto: Stage) -> Uuid {
+        let prod = self.as_("prod");
+        let b = production::create_batch(&mut self.db, &prod, case, "CART19").unwrap().id;
+        let days = [
+            (Stage::Collection, "10.05.2026 09:00"),
+            (Stage::GeneticStudy, "12.05.2026 09:00"),
+            (Stage::Manufacture, "15.05.2026 09:00"),
+            (Stage::QualityControl, "20.05.2026 09:00"),
+        ];
+        for (stage, at) in days.into_iter().filter(|(s, _)| *s <= upto) {
+            let who = if stage == Stage::QualityControl { self.as_("qc") } else { prod.clone() };
+            let s = NewStage {
+                stage: stage.code().into(),
+                done_at: at.into(),
+                place: "Чистое помещение № 1".into(),
+                result: "Выполнено по регламенту".into(),
+            };
+            production::record_stage(&mut self.db, &who, b, &s).unwrap();
+        }
+        b
+    }
+
+    /// QC tests sterility and it passes; then QC releases the batch (expiry 31.12.2026).
+    pub fn release(&mut self, batch: Uuid) -> btlp_commission::Result<()> {
+        let qc = self.as_("qc");
+        let t = qc::plan(&mut self.db, &qc, batch, &sterility(true)).unwrap();
+        qc::record_result(&mut self.db, &qc, t, "Роста нет", true, "25.05.2026").unwrap();
+        qc::release(&mut self.db, &qc, batch, &release_terms())
     }
 
     /// A signed, approved decision given to its patient at `at` (inside June 2026); returns (case, decision,
@@ -234,8 +295,27 @@ pub fn given(decision: Uuid, at: &str) -> NewAdministration {
         department: "Гематология".into(),
         dose: "1 × 10⁸ клеток".into(),
         route: "внутривенно".into(),
-        batch: "Б-1".into(),
+        // Filled in with the case's released batch by `Clinic::record_given`.
+        batch: String::new(),
         staff: "Врачев В. В.".into(),
+    }
+}
+
+pub fn sterility(required: bool) -> NewTest {
+    NewTest {
+        name: "Стерильность".into(),
+        specification: "Стерильно".into(),
+        method: "ОФС.1.2.4.0003".into(),
+        required,
+    }
+}
+
+pub fn release_terms() -> Release {
+    Release {
+        done_at: "28.05.2026 10:00".into(),
+        place: "ОКК".into(),
+        expires_on: "31.12.2026".into(),
+        storage: "В парах жидкого азота, не выше −150 °C".into(),
     }
 }
 

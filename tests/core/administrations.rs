@@ -3,14 +3,13 @@ use crate::common::{given, Clinic};
 use btlp_commission::administrations::{self, NewAdministration};
 use btlp_commission::commission::{self, Choice};
 use btlp_commission::error::Rule;
-use btlp_commission::org::{self, PermitStatus};
+use btlp_commission::org;
 use btlp_commission::safety::{self, NewReaction};
 use btlp_commission::{consent, Error};
 use uuid::Uuid;
 
 fn record(c: &mut Clinic, a: &NewAdministration) -> btlp_commission::Result<Uuid> {
-    let doc = c.as_("doc");
-    administrations::record(&mut c.db, &doc, a)
+    c.record_given(a.clone())
 }
 
 #[test]
@@ -108,7 +107,7 @@ fn a_suspended_permit_blocks_administration() {
     let (case, d) = c.signed();
     c.consent(case, "25.05.2026").unwrap();
     let admin = c.as_("admin");
-    org::update_permit(&mut c.db, &admin, PermitStatus::Revoked, None).unwrap();
+    org::permit::record(&mut c.db, &admin, "revoked", "01.06.2026", "Приказ Минздрава № 10", "").unwrap();
     assert!(
         matches!(record(&mut c, &given(d, "01.06.2026 10:00")), Err(Error::Refused(Rule::PermitNotInForce { .. }))),
         "no administration while the permit is revoked"

@@ -48,7 +48,14 @@ fn demo_builds_a_clinic_with_no_plain_text_and_lists_it() {
     let id = cases.lines().find(|l| l.contains("Иванов")).and_then(|l| l.split_whitespace().next()).unwrap();
     let out = btlp(&["case", "show", id, "--db", db], "doctor", "doctor-demo");
     let shown = String::from_utf8(out.stdout).unwrap();
-    assert!(shown.contains("189-662-245 27") && shown.contains("ИБТЛП-2026-0001"), "case show prints the record");
+    assert!(shown.contains("189-662-245 27") && shown.contains("-CART19-001"), "case show prints the record");
+
+    let out = btlp(&["batch", "list", "--db", db], "production", "production-demo");
+    let batches = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        batches.contains("Введение пациенту") && batches.contains("Контроль качества"),
+        "the demo has a batch given and one in quality control: {batches}"
+    );
 
     let out = btlp(&["audit", "verify", "--db", db], "admin", "admin-demo");
     assert!(out.status.success(), "the demo's audit chain is intact");

@@ -2,7 +2,7 @@
 use crate::common::{choice, Clinic, VOTERS};
 use btlp_commission::commission::{self, Choice, Outcome};
 use btlp_commission::error::Rule;
-use btlp_commission::org::{self, PermitStatus};
+use btlp_commission::org;
 use btlp_commission::Error;
 
 const ALL_PRESENT: [&str; 6] = ["chair", "deputy", "m1", "m2", "m3", "secretary"];
@@ -214,7 +214,7 @@ fn a_suspended_permit_blocks_decisions() {
         c.vote(m, case, who, Choice::For).unwrap();
     }
     let admin = c.as_("admin");
-    org::update_permit(&mut c.db, &admin, PermitStatus::Suspended, None).unwrap();
+    org::permit::record(&mut c.db, &admin, "suspended", "01.06.2026", "Приказ Минздрава № 9", "").unwrap();
     let chair = c.as_("chair");
     assert!(
         matches!(commission::adopt(&mut c.db, &chair, m, case), Err(Error::Refused(Rule::PermitNotInForce { .. }))),

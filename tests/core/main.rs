@@ -4,6 +4,7 @@
 mod common;
 
 mod administrations;
+mod batches;
 mod cases;
 mod cli;
 mod commission;
@@ -12,6 +13,7 @@ mod exports;
 mod journal;
 mod patients;
 mod people;
+mod permit;
 mod production;
 mod reports;
 mod signing;

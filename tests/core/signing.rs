@@ -200,6 +200,7 @@ fn consent_and_administration_records_are_signed_by_their_physician() {
     let (case, d) = c.signed();
     let consent = c.consent(case, "25.05.2026").unwrap();
     let doc = c.as_("doc");
+    let batch = c.batch_code(d);
     let given = administrations::record(
         &mut c.db,
         &doc,
@@ -210,7 +211,7 @@ fn consent_and_administration_records_are_signed_by_their_physician() {
             department: "Гематология".into(),
             dose: "1 доза".into(),
             route: "внутривенно".into(),
-            batch: "Б-7".into(),
+            batch,
             staff: "Врачев В. В.".into(),
         },
     )

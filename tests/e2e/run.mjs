@@ -229,8 +229,17 @@ try {
   await shot(d, '11-decisions-batch-signed');
   await d.click('tr.link td');
   for (const login of ['deputy', 'member1', 'chair']) {
-    const row = await d.find(`tr.signer[data-login="${login}"] button.sign`);
-    await row.click();
+    // The signers' table re-renders once the previous signature is verified; a click on the row it replaced
+    // opens nothing, so click again until the password field shows.
+    for (let attempt = 1; ; attempt++) {
+      await (await d.find(`tr.signer[data-login="${login}"] button.sign`)).click();
+      try {
+        await d.find('#sign-password', 5000);
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
     await d.fill('sign-password', pw[login]);
     await d.click('#sign-submit');
     await d.find(`tr.signer[data-login="${login}"] .verify.ok`, 30000);

@@ -1,5 +1,5 @@
-//! The reporting and production commands: reports to Roszdravnadzor, the deadline board, the commission's journal,
-//! the decisions archive and production rooms.
+//! The reporting commands: reports to Roszdravnadzor, the deadline board, the commission's journal and the
+//! decisions archive.
 use super::{password, sign_in, DbArg};
 use btlp_commission::deadlines;
 use btlp_commission::error::Check;
@@ -235,72 +235,4 @@ pub fn export(db: DbArg, selection: Selection, out: PathBuf, lang: Lang) -> Resu
         )
     );
     Ok(())
-}
-
-#[derive(Subcommand)]
-pub enum RoomCommand {
-    /// Production rooms with their cleaning time.
-    List {
-        #[command(flatten)]
-        db: DbArg,
-    },
-    /// Add a production room (admins, production staff).
-    Add {
-        name: String,
-        #[command(flatten)]
-        db: DbArg,
-        /// Minutes of cleaning after each use before another drug may enter.
-        #[arg(long, default_value_t = 0)]
-        cleaning: u32,
-    },
-    /// Book a room for making a drug (production staff); refused if another drug is there then.
-    Book {
-        /// The room's name.
-        room: String,
-        #[command(flatten)]
-        db: DbArg,
-        #[arg(long)]
-        product: String,
-        /// ДД.ММ.ГГГГ ЧЧ:ММ
-        #[arg(long)]
-        from: String,
-        #[arg(long)]
-        to: String,
-        #[arg(long, default_value = "Производство")]
-        purpose: String,
-    },
-}
-
-pub fn room(command: RoomCommand, lang: Lang) -> Result<()> {
-    use btlp_commission::production::{self, NewBooking};
-    match command {
-        RoomCommand::List { db } => {
-            let s = sign_in(&db.db, lang)?;
-            for r in production::rooms(s.db.conn())? {
-                println!("{:<40} {}", r.name, tr(lang, "cli.cleaning", &[("n", r.cleaning_minutes.to_string())]));
-                for b in production::bookings(s.db.conn(), r.id)? {
-                    let (from, to) = (b.starts_at.format("%d.%m.%Y %H:%M"), b.ends_at.format("%d.%m.%Y %H:%M"));
-                    println!("    {from} — {to}  {}  ({})", b.product_name, b.purpose);
-                }
-            }
-            Ok(())
-        }
-        RoomCommand::Add { name, db, cleaning } => {
-            let mut s = sign_in(&db.db, lang)?;
-            let actor = s.actor.clone();
-            production::add_room(&mut s.db, &actor, &name, cleaning)?;
-            println!("{}", tr(lang, "cli.done", &[]));
-            Ok(())
-        }
-        RoomCommand::Book { room, db, product, from, to, purpose } => {
-            let mut s = sign_in(&db.db, lang)?;
-            let actor = s.actor.clone();
-            let found = production::rooms(s.db.conn())?.into_iter().find(|r| r.name == room.trim());
-            let room = found.ok_or(Error::NotFound { entity: "room", id: room })?;
-            let b = NewBooking { room_id: room.id, product_name: product, starts_at: from, ends_at: to, purpose };
-            production::book(&mut s.db, &actor, &b)?;
-            println!("{}", tr(lang, "cli.done", &[]));
-            Ok(())
-        }
-    }
 }
