@@ -8,7 +8,7 @@ mod commands;
 mod error;
 mod state;
 
-use commands::{admin, cases, commission, decisions, patients, reporting, session};
+use commands::{admin, cases, commission, decisions, patients, permit, production, reporting, session};
 use state::AppState;
 use std::path::PathBuf;
 use tauri::Manager;
@@ -78,6 +78,24 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             reporting::journal_export,
             reporting::deadline_rules_get,
             reporting::deadline_rules_set,
+            production::batches_list,
+            production::batches_create,
+            production::batches_get,
+            production::batches_record_stage,
+            production::batches_dispose,
+            production::batches_label,
+            production::qc_plan,
+            production::qc_record_result,
+            production::qc_release,
+            production::qc_journal_export,
+            production::rooms_list,
+            production::rooms_add,
+            production::rooms_book,
+            permit::permit_overview,
+            permit::permit_record_event,
+            permit::applications_open,
+            permit::applications_add_step,
+            permit::checklist_attach,
         ],
     )
 }

@@ -26,6 +26,17 @@ pub enum State {
     Missing,
 }
 
+impl State {
+    pub fn code(self) -> &'static str {
+        match self {
+            State::Met => "met",
+            State::Expiring => "expiring",
+            State::Expired => "expired",
+            State::Missing => "missing",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
     pub id: Uuid,

@@ -75,7 +75,7 @@ impl Stage {
 /// What may come next after the stages recorded so far (their latest is `last`): the fixed chain from
 /// collection to release, then storage and transport as often as needed, then administration (again, for a
 /// split dose); disposal at any point after collection. Nothing follows a disposal.
-pub(crate) fn check_order(last: Option<Stage>, next: Stage) -> Result<()> {
+pub fn check_order(last: Option<Stage>, next: Stage) -> Result<()> {
     use Stage::*;
     if last == Some(Disposal) {
         return Err(Error::Refused(Rule::BatchDisposed));

@@ -1,13 +1,12 @@
 //! Cases: the list, the new-case wizard's steps (case, assessment findings, setting, consent), the case
 //! page with its timeline, and the МКБ-10 search behind the diagnosis field.
-use crate::commands::dto::{day, moment, parse_id, Page};
+use crate::commands::dto::{day, moment, parse_id, read_upload, Page};
 use crate::commands::patients::PatientRow;
 use crate::error::IpcError;
 use crate::state::AppState;
 use btlp_commission::cases::{self, CaseState, FindingKind, NewCase};
 use btlp_commission::consent::{self, NewConsent};
-use btlp_commission::error::Check;
-use btlp_commission::{administrations, commission, icd, patients, safety, Error};
+use btlp_commission::{administrations, commission, icd, patients, safety};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
@@ -315,17 +314,7 @@ pub async fn cases_complete_assessment(state: State<'_, AppState>, case_id: Stri
 #[specta::specta]
 pub async fn consent_record(state: State<'_, AppState>, form: ConsentForm) -> Result<String, IpcError> {
     state.with_session(|s, _| {
-        let scan = match form.scan_path.as_deref().filter(|p| !p.is_empty()) {
-            Some(path) => {
-                // Refused before reading, so a huge file is never loaded while the session is held.
-                let max = consent::SCAN_MAX_MB;
-                if std::fs::metadata(path).map_err(Error::from)?.len() > (max * 1024 * 1024) as u64 {
-                    return Err(Error::invalid("scan", Check::ScanTooLarge { max_mb: max }));
-                }
-                Some(std::fs::read(path).map_err(Error::from)?)
-            }
-            None => None,
-        };
+        let scan = form.scan_path.as_deref().filter(|p| !p.is_empty()).map(|p| read_upload("scan", p)).transpose()?;
         let c = NewConsent {
             case_id: parse_id("case_id", &form.case_id)?,
             form_version: form.form_version,

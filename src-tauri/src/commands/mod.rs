@@ -6,5 +6,7 @@ pub mod commission;
 pub mod decisions;
 pub mod dto;
 pub mod patients;
+pub mod permit;
+pub mod production;
 pub mod reporting;
 pub mod session;

@@ -410,7 +410,7 @@ pub fn permit(command: PermitCommand, lang: Lang) -> Result<()> {
             }
             println!();
             for r in checklist::checklist(s.db.conn(), s.db.today())? {
-                let state = format!("{:?}", r.state).to_lowercase();
+                let state = named(lang, "checklist", r.state.code());
                 let until = r.valid_until.map(show_date).unwrap_or_default();
                 println!("{:<9} {} {until}", state, named(lang, "requirement", r.code));
             }

@@ -104,6 +104,35 @@ export const commands = {
 	deadlineRulesGet: () => __TAURI_INVOKE<DeadlineSettings>("deadline_rules_get"),
 	/**  Changes the deadline settings (admins); reports already open keep their deadlines. */
 	deadlineRulesSet: (rules: DeadlineSettings) => __TAURI_INVOKE<null>("deadline_rules_set", { rules }),
+	/**  Every batch, newest first, or one case's. */
+	batchesList: (caseId: string | null) => __TAURI_INVOKE<BatchRow[]>("batches_list", { caseId }),
+	/**  Starts a batch of a case's product (production staff). */
+	batchesCreate: (caseId: string, productCode: string) => __TAURI_INVOKE<BatchRow>("batches_create", { caseId, productCode }),
+	/**  A batch with its stages and tests. */
+	batchesGet: (id: string) => __TAURI_INVOKE<BatchDetail>("batches_get", { id }),
+	batchesRecordStage: (id: string, form: StageForm) => __TAURI_INVOKE<null>("batches_record_stage", { id, form }),
+	batchesDispose: (id: string, form: DisposalForm) => __TAURI_INVOKE<null>("batches_dispose", { id, form }),
+	/**  The batch's label PDF (QR code of its chain-of-identity code). */
+	batchesLabel: (id: string) => __TAURI_INVOKE<number[]>("batches_label", { id }),
+	qcPlan: (batchId: string, form: TestForm) => __TAURI_INVOKE<string>("qc_plan", { batchId, form }),
+	/**  Records a test's result once; `tested_on` is ДД.ММ.ГГГГ. */
+	qcRecordResult: (testId: string, result: string, passed: boolean, testedOn: string) => __TAURI_INVOKE<null>("qc_record_result", { testId, result, passed, testedOn }),
+	qcRelease: (batchId: string, form: ReleaseForm) => __TAURI_INVOKE<null>("qc_release", { batchId, form }),
+	/**  Writes the QC journal (xlsx, csv or pdf) of tests made in a period to `folder` or the export folder. */
+	qcJournalExport: (from: string, to: string, format: string, folder: string | null) => __TAURI_INVOKE<ExportedFile>("qc_journal_export", { from, to, format, folder }),
+	roomsList: () => __TAURI_INVOKE<RoomRow[]>("rooms_list"),
+	roomsAdd: (name: string, cleaningMinutes: number) => __TAURI_INVOKE<string>("rooms_add", { name, cleaningMinutes }),
+	roomsBook: (form: BookingForm) => __TAURI_INVOKE<null>("rooms_book", { form }),
+	/**  Everything the permit screen shows. */
+	permitOverview: () => __TAURI_INVOKE<PermitOverview>("permit_overview"),
+	/**  Records a permit event (confirmed, suspended, reinstated, revoked); admins. */
+	permitRecordEvent: (kind: string, onDate: string, reference: string, note: string) => __TAURI_INVOKE<null>("permit_record_event", { kind, onDate, reference, note }),
+	/**  Opens an application (permit, confirmation, change) submitted on `on_date`; admins. */
+	applicationsOpen: (kind: string, reference: string, onDate: string) => __TAURI_INVOKE<string>("applications_open", { kind, reference, onDate }),
+	/**  Records an application's next step; admins. */
+	applicationsAddStep: (id: string, step: string, onDate: string, note: string) => __TAURI_INVOKE<null>("applications_add_step", { id, step, onDate, note }),
+	/**  Attaches an evidence document chosen in the native dialog to a requirement; admins. */
+	checklistAttach: (requirement: string, title: string, path: string, validUntil: string) => __TAURI_INVOKE<null>("checklist_attach", { requirement, title, path, validUntil }),
 };
 
 /* Types */
@@ -149,6 +178,56 @@ export type AppStatus = {
 	db_path: string,
 	db_exists: boolean,
 	user: UserInfo | null,
+};
+
+export type ApplicationRow = {
+	id: string,
+	kind: string,
+	title: string,
+	reference: string,
+	decided: boolean,
+	steps: StepRow[],
+	deadlines: DeadlineRow[],
+};
+
+export type BatchDetail = {
+	batch: BatchRow,
+	stages: StageRow[],
+	tests: TestRow[],
+	/**  The stages that may be recorded next by hand (codes), in order. */
+	next_stages: string[],
+};
+
+export type BatchRow = {
+	id: string,
+	/**  The chain-of-identity code on the label. */
+	code: string,
+	case_id: string,
+	patient_name: string,
+	birth_date: string,
+	product_name: string,
+	number: number,
+	expires_on: string | null,
+	storage: string | null,
+	/**  The latest stage's code (collection … disposal), if any. */
+	last_stage: string | null,
+	/**  The latest stage in the user's language. */
+	last_stage_title: string,
+};
+
+export type BookingForm = {
+	room_id: string,
+	product_name: string,
+	starts_at: string,
+	ends_at: string,
+	purpose: string,
+};
+
+export type BookingRow = {
+	product_name: string,
+	starts_at: string,
+	ends_at: string,
+	purpose: string,
 };
 
 export type CaseDetail = {
@@ -248,6 +327,18 @@ export type ConsentRow = {
 	withdrawn_on: string | null,
 };
 
+export type DeadlineRow = {
+	/**  The step awaited (decision, clinic_answer, expert_conclusion). */
+	awaits: string,
+	title: string,
+	from: string,
+	due: string,
+	/**  `working_days:3`, `calendar_days:90` */
+	rule: string,
+	met_on: string | null,
+	overdue: boolean,
+};
+
 export type DeadlineSettings = {
 	use_working_days: number,
 	urgent_reaction_working_days: number,
@@ -291,6 +382,14 @@ export type DecisionRow = {
 	superseded: boolean,
 };
 
+export type DisposalForm = {
+	done_at: string,
+	place: string,
+	quantity: string,
+	method: string,
+	reason: string,
+};
+
 export type DueRow = {
 	/**  report, benefit_risk_missing, permit_confirmation or decision_window */
 	kind: string,
@@ -323,10 +422,23 @@ export type ErrorKind =
 /**  The database, the key file or a document could not be read or written. */
 "storage";
 
+export type EvidenceRow = {
+	id: string,
+	title: string,
+	file_name: string,
+	sha256: string,
+	valid_until: string | null,
+};
+
 export type ExportResult = {
 	path: string,
 	decisions: number,
 	bytes: number,
+};
+
+export type ExportedFile = {
+	path: string,
+	rows: number,
 };
 
 export type FieldRow = {
@@ -420,6 +532,26 @@ export type PatientRow = {
 	representative: string | null,
 };
 
+export type PermitEventRow = {
+	kind: string,
+	title: string,
+	on_date: string,
+	reference: string,
+	note: string,
+};
+
+export type PermitOverview = {
+	number: string,
+	/**  active, suspended or revoked */
+	status: string,
+	status_title: string,
+	confirmation_due: string,
+	in_force: boolean,
+	history: PermitEventRow[],
+	applications: ApplicationRow[],
+	requirements: RequirementRow[],
+};
+
 export type PlanForm = {
 	window_from: string,
 	window_to: string,
@@ -447,6 +579,13 @@ export type RecusalRow = {
 	login: string,
 	full_name: string,
 	reason: string,
+};
+
+export type ReleaseForm = {
+	done_at: string,
+	place: string,
+	expires_on: string,
+	storage: string,
 };
 
 export type ReportDetail = {
@@ -479,7 +618,23 @@ export type ReportRow = {
 	outgoing_ref: string | null,
 };
 
+export type RequirementRow = {
+	code: string,
+	title: string,
+	/**  met, expiring, expired or missing */
+	state: string,
+	valid_until: string | null,
+	evidence: EvidenceRow[],
+};
+
 export type Role = "admin" | "chair" | "deputy_chair" | "secretary" | "member" | "physician" | "production" | "qc";
+
+export type RoomRow = {
+	id: string,
+	name: string,
+	cleaning_minutes: number,
+	bookings: BookingRow[],
+};
 
 export type SeatForm = {
 	login: string,
@@ -521,6 +676,32 @@ export type SignerRow = {
 	signed_at: string | null,
 };
 
+export type StageForm = {
+	stage: string,
+	/**  ДД.ММ.ГГГГ ЧЧ:ММ */
+	done_at: string,
+	place: string,
+	result: string,
+};
+
+export type StageRow = {
+	stage: string,
+	title: string,
+	done_at: string,
+	place: string,
+	result: string,
+	quantity: string | null,
+	method: string | null,
+	done_by: string,
+};
+
+export type StepRow = {
+	step: string,
+	title: string,
+	on_date: string,
+	note: string,
+};
+
 export type TallyRow = {
 	composition_size: number,
 	present: number,
@@ -530,6 +711,25 @@ export type TallyRow = {
 	votes_abstain: number,
 	quorum_needed: number,
 	votes_needed: number,
+};
+
+export type TestForm = {
+	name: string,
+	specification: string,
+	method: string,
+	required: boolean,
+};
+
+export type TestRow = {
+	id: string,
+	name: string,
+	specification: string,
+	method: string,
+	required: boolean,
+	result: string | null,
+	passed: boolean | null,
+	analyst: string | null,
+	tested_on: string | null,
 };
 
 export type TimelineEntry = {
