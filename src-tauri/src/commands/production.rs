@@ -1,16 +1,14 @@
 //! Production and quality control: rooms and bookings, batches with their stages and label, QC tests,
 //! release and the QC journal export.
-use crate::commands::admin::export_dir;
 use crate::commands::dto::{day, parse_id};
+use crate::commands::reporting::export_table;
 use crate::error::IpcError;
 use crate::state::AppState;
 use btlp_commission::i18n::tr;
-use btlp_commission::journal::Format;
 use btlp_commission::production::{self, qc, Batch, Disposal, NewBooking, NewStage, Stage};
 use btlp_commission::{documents, org};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use std::path::PathBuf;
 use tauri::State;
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -277,19 +275,11 @@ pub async fn qc_journal_export(
     format: String,
     folder: Option<String>,
 ) -> Result<ExportedFile, IpcError> {
-    let dir = folder.filter(|f| !f.is_empty()).map(PathBuf::from).unwrap_or_else(|| export_dir(&app));
-    crate::state::blocking(app, move |state| {
-        state.with_session(|s, lang| {
-            let format_ = Format::parse(&format)?;
-            std::fs::create_dir_all(&dir)?;
-            let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-            let out = dir.join(format!("btlp-qc-journal-{stamp}.{}", format.trim().to_ascii_lowercase()));
-            let actor = s.actor.clone();
-            let n = qc::export(&mut s.db, &actor, &from, &to, format_, lang, &out)?;
-            Ok(ExportedFile { path: out.display().to_string(), rows: n as u32 })
-        })
+    let (path, rows) = export_table(app, folder, "qc-journal", format, move |s, actor, lang, format, out| {
+        qc::export(&mut s.db, actor, &from, &to, format, lang, out)
     })
-    .await
+    .await?;
+    Ok(ExportedFile { path, rows })
 }
 
 #[derive(Debug, Clone, Serialize, Type)]

@@ -7,9 +7,10 @@ use crate::state::AppState;
 use btlp_commission::deadlines;
 use btlp_commission::journal::{self, Format};
 use btlp_commission::reports::{self, DeadlineRules, Filter, Kind, Report, Status};
+use btlp_commission::{Actor, Lang, Session};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use tauri::State;
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -246,16 +247,32 @@ pub async fn journal_export(
     format: String,
     folder: Option<String>,
 ) -> Result<JournalResult, IpcError> {
+    let (path, n) = export_table(app, folder, "journal", format, move |s, actor, lang, format, out| {
+        journal::export(&mut s.db, actor, &from, &to, format, lang, out)
+    })
+    .await?;
+    Ok(JournalResult { path, decisions: n })
+}
+
+/// Writes a table export (`btlp-{stem}-{time}.{format}`) into `folder` or the default export folder, off the
+/// window's thread; returns the path and how many rows it holds.
+pub(crate) async fn export_table(
+    app: tauri::AppHandle,
+    folder: Option<String>,
+    stem: &'static str,
+    format: String,
+    write: impl FnOnce(&mut Session, &Actor, Lang, Format, &Path) -> btlp_commission::Result<usize> + Send + 'static,
+) -> Result<(String, u32), IpcError> {
     let dir = folder.filter(|f| !f.is_empty()).map(PathBuf::from).unwrap_or_else(|| export_dir(&app));
     crate::state::blocking(app, move |state| {
         state.with_session(|s, lang| {
-            let format_ = Format::parse(&format)?;
+            let parsed = Format::parse(&format)?;
             std::fs::create_dir_all(&dir)?;
             let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-            let out = dir.join(format!("btlp-journal-{stamp}.{}", format.trim().to_ascii_lowercase()));
+            let out = dir.join(format!("btlp-{stem}-{stamp}.{}", format.trim().to_ascii_lowercase()));
             let actor = s.actor.clone();
-            let n = journal::export(&mut s.db, &actor, &from, &to, format_, lang, &out)?;
-            Ok(JournalResult { path: out.display().to_string(), decisions: n as u32 })
+            let n = write(s, &actor, lang, parsed, &out)?;
+            Ok((out.display().to_string(), n as u32))
         })
     })
     .await
