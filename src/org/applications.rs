@@ -5,22 +5,22 @@
 //! expert review are not counted, so the clock starts again after the answer or the conclusion); the clinic
 //! answers a request within 90 days; the expert review takes at most 50 working days.
 use crate::audit;
-use crate::calendar;
 use crate::db::Db;
 use crate::error::{Check, Error, Result, Rule};
 use crate::people::{Actor, Role};
+use crate::reports::Period;
 use crate::validate;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
 
-/// The Ministry's working days to decide, from the submission or from the last answer or conclusion.
-pub const MINISTRY_WORKING_DAYS: u32 = 3;
-/// The clinic's calendar days to send the documents the Ministry asked for.
-pub const ANSWER_DAYS: u32 = 90;
-/// The expert institution's working days for its review.
-pub const EXPERT_WORKING_DAYS: u32 = 50;
+/// The Ministry's time to decide, from the submission or from the last answer or conclusion.
+pub const MINISTRY: Period = Period::WorkingDays(3);
+/// The clinic's time to send the documents the Ministry asked for.
+pub const ANSWER: Period = Period::CalendarDays(90);
+/// The expert institution's time for its review.
+pub const EXPERT: Period = Period::WorkingDays(50);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -104,8 +104,8 @@ pub struct Deadline {
     pub awaits: Step,
     pub from: NaiveDate,
     pub due: NaiveDate,
-    /// How it is counted: `working_days:3`, `calendar_days:90`.
-    pub rule: String,
+    /// How it is counted.
+    pub rule: Period,
     pub met_on: Option<NaiveDate>,
 }
 
@@ -145,27 +145,19 @@ pub fn deadlines(steps: &[StepRecord]) -> Vec<Deadline> {
     let mut out = Vec::new();
     for (i, s) in steps.iter().enumerate() {
         let later = &steps[i + 1..];
-        let (awaits, due, rule, met) = match s.step {
+        let (awaits, rule, met) = match s.step {
             Step::Submitted | Step::ClinicAnswer | Step::ExpertConclusion => (
                 Step::Decision,
-                calendar::add_working_days(s.on_date, MINISTRY_WORKING_DAYS),
-                format!("working_days:{MINISTRY_WORKING_DAYS}"),
+                MINISTRY,
                 later.iter().find(|l| matches!(l.step, Step::MinistryRequest | Step::ExpertReferral | Step::Decision)),
             ),
-            Step::MinistryRequest => (
-                Step::ClinicAnswer,
-                calendar::add_calendar_days(s.on_date, ANSWER_DAYS),
-                format!("calendar_days:{ANSWER_DAYS}"),
-                later.iter().find(|l| l.step == Step::ClinicAnswer),
-            ),
-            Step::ExpertReferral => (
-                Step::ExpertConclusion,
-                calendar::add_working_days(s.on_date, EXPERT_WORKING_DAYS),
-                format!("working_days:{EXPERT_WORKING_DAYS}"),
-                later.iter().find(|l| l.step == Step::ExpertConclusion),
-            ),
+            Step::MinistryRequest => (Step::ClinicAnswer, ANSWER, later.iter().find(|l| l.step == Step::ClinicAnswer)),
+            Step::ExpertReferral => {
+                (Step::ExpertConclusion, EXPERT, later.iter().find(|l| l.step == Step::ExpertConclusion))
+            }
             Step::Decision => continue,
         };
+        let due = rule.due(s.on_date);
         out.push(Deadline { awaits, from: s.on_date, due, rule, met_on: met.map(|m| m.on_date) });
     }
     out

@@ -36,6 +36,15 @@ impl Period {
             Period::CalendarDays(n) => format!("calendar_days:{n}"),
         }
     }
+
+    /// The period in words: "5 рабочих дн.", "15 календарных дн.".
+    pub fn text(self, lang: crate::Lang) -> String {
+        let (key, n) = match self {
+            Period::WorkingDays(n) => ("period.working_days", n),
+            Period::CalendarDays(n) => ("period.calendar_days", n),
+        };
+        crate::i18n::tr(lang, key, &[("n", n.to_string())])
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

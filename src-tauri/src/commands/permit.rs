@@ -27,6 +27,8 @@ pub struct DeadlineRow {
     pub due: String,
     /// `working_days:3`, `calendar_days:90`
     pub rule: String,
+    /// The rule in words: "3 рабочих дн.".
+    pub rule_text: String,
     pub met_on: Option<String>,
     pub overdue: bool,
 }
@@ -127,7 +129,8 @@ pub async fn permit_overview(state: State<'_, AppState>) -> Result<PermitOvervie
                         title: t("application_step", d.awaits.code()),
                         from: day(d.from),
                         due: day(d.due),
-                        rule: d.rule.clone(),
+                        rule: d.rule.code(),
+                        rule_text: d.rule.text(lang),
                         met_on: d.met_on.map(day),
                         overdue: d.met_on.is_none() && !a.decided && d.due < today,
                     })

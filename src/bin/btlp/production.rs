@@ -405,7 +405,7 @@ pub fn permit(command: PermitCommand, lang: Lang) -> Result<()> {
                 for d in &a.deadlines {
                     let met = d.met_on.map(show_date).unwrap_or_else(|| "…".into());
                     let what = named(lang, "application_step", d.awaits.code());
-                    println!("  → {} {}  ({}) {met}", show_date(d.due), what, d.rule);
+                    println!("  → {} {}  ({}) {met}", show_date(d.due), what, d.rule.text(lang));
                 }
             }
             println!();

@@ -335,6 +335,8 @@ export type DeadlineRow = {
 	due: string,
 	/**  `working_days:3`, `calendar_days:90` */
 	rule: string,
+	/**  The rule in words: "3 рабочих дн.". */
+	rule_text: string,
 	met_on: string | null,
 	overdue: boolean,
 };
