@@ -54,10 +54,10 @@ pub fn plan(db: &mut Db, actor: &Actor, batch_id: Uuid, t: &NewTest) -> Result<U
     let method = validate::text("method", &t.method, 500)?;
     db.tx(|tx| {
         let b = batches::get(tx, batch_id)?;
-        if !matches!(b.last_stage, Some(Stage::Manufacture | Stage::QualityControl)) {
-            return Err(batches::check_order(b.last_stage, Stage::QualityControl).err().unwrap_or(Error::Refused(
-                Rule::StageOutOfOrder { stage: "quality_control".into(), expected: "administration".into() },
-            )));
+        // Tests are planned once the batch is made and until it is released: the stages at which quality
+        // control may begin (after manufacture) or is under way.
+        if b.last_stage != Some(Stage::QualityControl) {
+            batches::check_order(b.last_stage, Stage::QualityControl)?;
         }
         let id = Uuid::now_v7();
         tx.execute(

@@ -154,8 +154,14 @@ fn stages_out_of_order_or_back_in_time_are_refused() {
 fn release_needs_every_required_test_passed_and_the_qc_role() {
     let mut c = Clinic::new();
     let (case, _) = c.approved();
-    let b = c.batch_at(case, Stage::QualityControl);
     let qc_user = c.as_("qc");
+    let early = c.batch_at(case, Stage::GeneticStudy);
+    let r = qc::plan(&mut c.db, &qc_user, early, &sterility(true));
+    assert!(
+        matches!(r, Err(Error::Refused(Rule::StageOutOfOrder { .. }))),
+        "nothing to test before manufacture: {r:?}"
+    );
+    let b = c.batch_at(case, Stage::QualityControl);
     let r = qc::release(&mut c.db, &qc_user, b, &release_terms());
     assert!(matches!(r, Err(Error::Refused(Rule::QcNoTests))), "no tests, no release: {r:?}");
 
