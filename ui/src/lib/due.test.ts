@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysWording, ddmmyyyy, dueClass, pluralForm, statusClass } from './due';
+import { dayTime, daysWording, ddmmyyyy, dueClass, pluralForm, statusClass } from './due';
 import ru from '../i18n/ru.json';
 import en from '../i18n/en.json';
 
@@ -55,5 +55,10 @@ describe('statusClass and ddmmyyyy', () => {
   it('writes a day as ДД.ММ.ГГГГ with leading zeros', () => {
     expect(ddmmyyyy(new Date(2026, 2, 5))).toBe('05.03.2026');
     expect(ddmmyyyy(new Date(2026, 11, 31))).toBe('31.12.2026');
+  });
+
+  it('writes a moment as ДД.ММ.ГГГГ ЧЧ:ММ with leading zeros', () => {
+    expect(dayTime(new Date(2026, 2, 5, 7, 4))).toBe('05.03.2026 07:04');
+    expect(dayTime(new Date(2026, 11, 31, 23, 59))).toBe('31.12.2026 23:59');
   });
 });

@@ -35,8 +35,14 @@ export function statusClass(status: string): 'warn' | 'info' | 'ok' {
   return status === 'sent' ? 'ok' : status === 'signed' ? 'info' : 'warn';
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+
 /** A calendar day as ДД.ММ.ГГГГ, in local time. */
 export function ddmmyyyy(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(d.getDate())}.${pad(d.getMonth() + 1)}.${d.getFullYear()}`;
+}
+
+/** A moment as ДД.ММ.ГГГГ ЧЧ:ММ, in local time (a stage's or a release's default time: now). */
+export function dayTime(d: Date): string {
+  return `${ddmmyyyy(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
