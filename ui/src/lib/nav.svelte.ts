@@ -18,7 +18,10 @@ export type View =
   | { name: 'composition' }
   | { name: 'organization' }
   | { name: 'exports' }
-  | { name: 'certificates' };
+  | { name: 'certificates' }
+  | { name: 'production' }
+  | { name: 'batch'; id: string }
+  | { name: 'qcJournal' };
 
 export const nav = $state<{ view: View }>({ view: { name: 'home' } });
 
