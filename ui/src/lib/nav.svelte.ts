@@ -21,7 +21,8 @@ export type View =
   | { name: 'certificates' }
   | { name: 'production' }
   | { name: 'batch'; id: string }
-  | { name: 'qcJournal' };
+  | { name: 'qcJournal' }
+  | { name: 'permit' };
 
 export const nav = $state<{ view: View }>({ view: { name: 'home' } });
 
