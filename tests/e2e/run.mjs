@@ -1,10 +1,14 @@
 // End-to-end test of the desktop app through its real window: tauri-driver + WebKitWebDriver under Xvfb,
 // on a fresh database. It walks the whole path a clinic takes: first-start set-up; the admin adding users
-// and the commission; a physician registering a patient and a case (assessment, setting, consent); the
-// secretary holding a meeting where three members vote with their own passwords; every signer signing the
-// decision; the physician recording the administration and being refused a second one on the same
-// decision, then signing the notice of use from the deadline board and recording it as sent; the admin
-// exporting the decision archive and the commission's journal. Screenshots of the main screens go to
+// (the commission, production and quality control) and the commission; a physician registering a patient
+// and a case (assessment, setting, consent); the secretary holding a meeting where three members vote with
+// their own passwords; every signer signing the decision; production staff making the patient's batch
+// (collection, genetic study, manufacture) and booking a room, a second drug's overlapping booking refused;
+// QC staff testing and releasing the batch, showing its label and exporting the QC journal; the physician
+// refused a wrong batch code, then recording the administration with the label's code and being refused a
+// second one on the same decision, then signing the notice of use from the deadline board and recording it
+// as sent; the admin exporting the decision archive and the commission's journal, and opening an
+// application to the Ministry with its 3-working-day deadline. Screenshots of the main screens go to
 // docs/screenshots/. Started by scripts/e2e.sh, which provides the display, the driver and the app.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
@@ -22,6 +26,12 @@ const pad = (n) => String(n).padStart(2, '0');
 const fmt = (d) => `${pad(d.getDate())}.${pad(d.getMonth() + 1)}.${d.getFullYear()}`;
 const today = new Date();
 const inDays = (n) => fmt(new Date(today.getTime() + n * 86400000));
+const hhmm = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+/** ДД.ММ.ГГГГ ЧЧ:ММ `minutes` before now: stage times, in order and never in the future. */
+const minutesAgo = (minutes) => {
+  const d = new Date(Date.now() - minutes * 60000);
+  return `${fmt(d)} ${hhmm(d)}`;
+};
 
 let step = 0;
 function log(text) {
@@ -61,6 +71,34 @@ async function nav(d, view) {
   await d.click(`#nav-${view}`);
 }
 
+/** Chooses `value` in the select with this id once the option is there (the options load with the page). */
+async function choose(d, id, value) {
+  for (let i = 0; ; i++) {
+    const ok = await d.execute(
+      `const s = document.getElementById(arguments[0]);
+       if (!s || ![...s.options].some((o) => o.value === arguments[1])) return false;
+       s.value = arguments[1]; s.dispatchEvent(new Event('change')); return true;`,
+      [id, value],
+    );
+    if (ok) return;
+    if (i === 100) throw new Error(`#${id} never offered ${value}`);
+    await sleep(100);
+  }
+}
+
+/** Clicks `css` and waits for `then` to show; the list it is in may re-render after a reload and swallow the
+ * first click (the row it landed on replaced), so it clicks again. */
+async function clickUntil(d, css, then) {
+  for (let attempt = 1; ; attempt++) {
+    await (await d.find(css)).click();
+    try {
+      return await d.find(then, 5000);
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
+}
+
 async function addUser(d, u) {
   await d.click('#user-add');
   await d.fill('user-full_name', u.name);
@@ -78,6 +116,8 @@ const users = [
   { login: 'deputy', name: 'Белова Ирина Сергеевна', position: 'Заведующая отделением', roles: ['deputy_chair'], password: 'deputy-pass-1' },
   { login: 'secretary', name: 'Смирнова Ольга Игоревна', position: 'Секретарь ВК', roles: ['secretary'], password: 'secretary-pass-1' },
   { login: 'member1', name: 'Лебедев Павел Олегович', position: 'Врач-онколог', roles: ['member'], password: 'member1-pass-1' },
+  { login: 'production', name: 'Фёдоров Игорь Семёнович', position: 'Технолог производства БТЛП', roles: ['production'], password: 'production-pass-1' },
+  { login: 'qc', name: 'Васильева Ольга Романовна', position: 'Начальник отдела контроля качества', roles: ['qc'], password: 'qc-pass-1' },
 ];
 const pw = Object.fromEntries(users.map((u) => [u.login, u.password]));
 const lastName = 'Григорьев';
@@ -251,26 +291,126 @@ try {
   await shot(d, '12-decision-signed');
   await signOut(d);
 
-  // 6. The physician records the administration; a second one on the same decision is refused.
+  // 5b. Production staff make the patient's batch for the case: its chain-of-identity code comes from the
+  // core; collection, genetic study and manufacture are recorded in order, hours ago. A room is booked for
+  // the drug, and another drug's overlapping booking is refused, naming the first.
+  log('production makes the batch and books a room; an overlapping booking is refused');
+  await signIn(d, 'production', pw.production);
+  await nav(d, 'production');
+  await d.click('#batch-new');
+  await d.fill('batch-case-search', lastName);
+  await d.click('#batch-cases button');
+  await d.waitText('#batch-case', lastName);
+  await d.fill('batch-product', 'CART19');
+  await d.click('#batch-create');
+  await d.waitText('#batch-code', '-CART19-001');
+  const made = [
+    ['collection', 300, 'Отделение трансфузиологии, процедурная № 2', 'Лейкаферез: 1,2 × 10⁹ мононуклеаров'],
+    ['genetic_study', 240, 'Лаборатория молекулярной генетики', 'Экспрессия CD19 подтверждена'],
+    ['manufacture', 180, 'Чистое помещение класса B № 1', 'Трансдукция и экспансия завершены'],
+  ];
+  for (const [stage, ago, place, result] of made) {
+    await choose(d, 'stage-stage', stage);
+    await d.fill('stage-done_at', minutesAgo(ago));
+    await d.fill('stage-place', place);
+    await d.fill('stage-result', result);
+    await d.click('#stage-save');
+    await d.find(`#stages tr[data-stage="${stage}"]`);
+  }
+  await d.waitText('#batch-stage', 'Изготовление');
+  await shot(d, '12b-batch-manufactured');
+  await nav(d, 'production');
+  await d.fill('room-name', 'Чистое помещение класса B № 1');
+  await d.fill('room-cleaning', '60');
+  await d.click('#room-add');
+  await d.waitText('.room h3', 'Чистое помещение класса B № 1');
+  const tomorrow = inDays(1);
+  const book = async (product, from, to) => {
+    await d.fill('booking-product', product);
+    await d.fill('booking-starts_at', `${tomorrow} ${from}`);
+    await d.fill('booking-ends_at', `${tomorrow} ${to}`);
+    await d.fill('booking-purpose', 'Изготовление серии');
+    await d.click('#booking-save');
+  };
+  await book('CAR-T анти-CD19 (Григорьев А. Н.)', '09:00', '13:00');
+  await d.waitText('.bookings td', 'CAR-T анти-CD19 (Григорьев А. Н.)');
+  await book('Аутологичные NK-клетки', '12:00', '15:00');
+  await d.waitText('#booking-starts_at-error', 'CAR-T анти-CD19 (Григорьев А. Н.)');
+  await shot(d, '12c-room-refused', '#booking-starts_at');
+  await signOut(d);
+
+  // 5c. QC staff: the quality-control stage, a test planned and passed, the release with its expiry a month
+  // ahead and storage conditions; the label shown; the QC journal exported as XLSX.
+  log('QC tests and releases the batch, shows its label and exports the QC journal');
+  await signIn(d, 'qc', pw.qc);
+  await nav(d, 'production');
+  await clickUntil(d, '#batches tr.link td', '#batch-code');
+  await choose(d, 'stage-stage', 'quality_control');
+  await d.fill('stage-done_at', minutesAgo(120));
+  await d.fill('stage-place', 'Отдел контроля качества');
+  await d.fill('stage-result', 'Образцы получены');
+  await d.click('#stage-save');
+  await d.find('#stages tr[data-stage="quality_control"]');
+  await d.fill('test-name', 'Стерильность');
+  await d.fill('test-spec', 'Стерильно');
+  await d.fill('test-method', 'Прямой посев, ОФС.1.2.4.0003.15');
+  await d.click('#test-plan');
+  await d.find('#tests tr.test[data-verdict="pending"]');
+  await clickUntil(d, '#tests button.record-result', '#result-text');
+  await d.fill('result-text', 'Роста нет');
+  await d.click('#result-passed');
+  await d.fill('result-tested_on', fmt(today));
+  await d.click('#result-save');
+  await d.waitText('#tests tr.test[data-verdict="passed"]', 'соответствует');
+  const expires = inDays(30);
+  await d.fill('release-done_at', minutesAgo(60));
+  await d.fill('release-place', 'Отдел контроля качества');
+  await d.fill('release-expires_on', expires);
+  await d.fill('release-storage', 'В парах жидкого азота, не выше −150 °C');
+  await d.click('#release-save');
+  await d.waitText('#batch-expires', expires);
+  await d.waitText('#batch-stage', 'Выпуск');
+  await d.click('#batch-label');
+  await d.find('.preview canvas', 20000);
+  await shot(d, '12d-batch-label', '.preview');
+  const code = (await (await d.find('#batch-code')).text()).trim();
+  assert(/^P[0-9A-F]{10}-CART19-001$/.test(code), `the batch code reads as patient-product-number: ${code}`);
+  console.log(`e2e     the batch code is ${code}`);
+  await nav(d, 'qc-journal');
+  await d.click('#qc-journal-run');
+  await d.waitText('#qc-journal-result', 'Выгружено испытаний: 1', 30000);
+  await shot(d, '12e-qc-journal');
+  const qcBooks = readdirSync(exportDir).filter((f) => f.startsWith('btlp-qc-journal-') && f.endsWith('.xlsx'));
+  assert(qcBooks.length === 1, `one QC journal workbook must be written, found ${qcBooks.join(', ')}`);
+  await signOut(d);
+
+  // 6. The physician records the administration: a wrong batch code is refused, then the label's code is
+  // scanned (typed with the scanner's Enter); a second administration on the same decision is refused.
   log('physician records the administration; a second is refused');
   await signIn(d, 'doctor', pw.doctor);
   await nav(d, 'cases');
   await d.click('tr.link td');
-  const administer = async () => {
+  const administer = async (batch) => {
     await d.click('button.record-administration');
     // Ten minutes ago (the core refuses a time in the future), but not before today, when the window opens.
     const midnight = new Date(today.getFullYear(), today.getMonth(), today.getDate());
     const given = new Date(Math.max(Date.now() - 10 * 60000, midnight.getTime()));
-    await d.fill('administered_at', `${fmt(given)} ${pad(given.getHours())}:${pad(given.getMinutes())}`);
+    await d.fill('administered_at', `${fmt(given)} ${hhmm(given)}`);
     await d.fill('dose', '2×10⁶ CAR-T-клеток/кг');
     await d.fill('route', 'внутривенно капельно');
-    await d.fill('batch', 'И-2026-017');
     await d.fill('staff', 'Кузнецова А. П., врач-гематолог; Петрова Е. В., медсестра');
+    await d.fill('batch', batch);
     await d.click('#administration-save');
   };
-  await administer();
+  await administer('P0000000000-CART19-001');
+  await d.waitText('#batch-error', 'P0000000000-CART19-001');
+  await shot(d, '13a-administration-wrong-batch', '#batch');
+  await d.fill('batch', `${code}\uE007`); // the scanner ends with Enter: it moves on instead of sending the form
+  const focused = await d.execute('return document.activeElement?.id ?? null;');
+  assert(focused === 'staff', `Enter after the scanned code moves to the next field, focus is on ${focused}`);
+  await d.click('#administration-save');
   await d.waitText('.banner.ok', 'Введение записано');
-  await administer();
+  await administer(code);
   await d.waitText('#administration-error', 'уже');
   await shot(d, '13-administration-refused', '#administration-error');
 
@@ -342,7 +482,7 @@ try {
   await d.click('#journal-run');
   await d.waitText('#journal-result', 'Выгружено решений: 1', 30000);
   await shot(d, '14b-journal');
-  const books = readdirSync(exportDir).filter((f) => f.endsWith('.xlsx'));
+  const books = readdirSync(exportDir).filter((f) => f.startsWith('btlp-journal-') && f.endsWith('.xlsx'));
   assert(books.length === 1, `one journal workbook must be written, found ${books.join(', ')}`);
   // The text cells: xl/sharedStrings.xml, and the worksheets too, since a constant-memory worksheet
   // (rust_xlsxwriter) writes its strings inline instead of into the shared table.
@@ -356,6 +496,20 @@ try {
   const naming = Object.keys(parts).filter((n) => parts[n].includes(lastName));
   assert(naming.length > 0, `the journal names the patient; its parts: ${Object.keys(parts).join(', ')}`);
   console.log(`e2e     the journal names ${lastName} in ${naming.join(', ')}`);
+
+  // 8b. The permit: an application to confirm it, submitted today, awaits the Ministry's decision within 3
+  // working days.
+  log('admin opens an application to the Ministry and sees its 3-working-day deadline');
+  await nav(d, 'permit');
+  await d.waitText('#permit-status', 'действует');
+  await choose(d, 'app-kind', 'confirmation');
+  await d.fill('app-reference', 'исх-12/2026');
+  await d.fill('app-on_date', fmt(today));
+  await d.click('#app-open');
+  const deadline = await d.waitText('.application .deadlines tr[data-awaits="decision"]', '3 рабочих дня');
+  const row = await deadline.text();
+  assert(row.includes('Решение Минздрава') && row.includes(fmt(today)), `the deadline row names the decision and the day: ${row}`);
+  await shot(d, '14c-permit', '.application');
 
   // 9. English: the interface and the core's messages switch together.
   log('the language switches to English, messages from the core too');
