@@ -25,10 +25,8 @@ pub struct DeadlineRow {
     pub title: String,
     pub from: String,
     pub due: String,
-    /// `working_days:3`, `calendar_days:90`
+    /// `working_days:3`, `calendar_days:90` (the UI words it with the language's plural forms)
     pub rule: String,
-    /// The rule in words: "3 рабочих дн.".
-    pub rule_text: String,
     pub met_on: Option<String>,
     pub overdue: bool,
 }
@@ -130,7 +128,6 @@ pub async fn permit_overview(state: State<'_, AppState>) -> Result<PermitOvervie
                         from: day(d.from),
                         due: day(d.due),
                         rule: d.rule.code(),
-                        rule_text: d.rule.text(lang),
                         met_on: d.met_on.map(day),
                         overdue: d.met_on.is_none() && !a.decided && d.due < today,
                     })

@@ -333,10 +333,8 @@ export type DeadlineRow = {
 	title: string,
 	from: string,
 	due: string,
-	/**  `working_days:3`, `calendar_days:90` */
+	/**  `working_days:3`, `calendar_days:90` (the UI words it with the language's plural forms) */
 	rule: string,
-	/**  The rule in words: "3 рабочих дн.". */
-	rule_text: string,
 	met_on: string | null,
 	overdue: boolean,
 };
