@@ -84,6 +84,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             production::batches_record_stage,
             production::batches_dispose,
             production::batches_label,
+            production::batches_save_label,
             production::qc_plan,
             production::qc_record_result,
             production::qc_release,

@@ -376,6 +376,9 @@ try {
   const code = (await (await d.find('#batch-code')).text()).trim();
   assert(/^P[0-9A-F]{10}-CART19-001$/.test(code), `the batch code reads as patient-product-number: ${code}`);
   console.log(`e2e     the batch code is ${code}`);
+  await d.click('#label-save');
+  await d.waitText('#label-saved', code);
+  assert(readdirSync(exportDir).includes(`btlp-label-${code}.pdf`), 'the label PDF is saved for printing');
   await nav(d, 'qc-journal');
   await d.click('#qc-journal-run');
   await d.waitText('#qc-journal-result', 'Выгружено испытаний: 1', 30000);

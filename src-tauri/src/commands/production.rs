@@ -1,6 +1,7 @@
 //! Production and quality control: rooms and bookings, batches with their stages and label, QC tests,
 //! release and the QC journal export.
 use crate::commands::dto::{day, parse_id};
+use crate::commands::admin::export_dir;
 use crate::commands::reporting::export_table;
 use crate::error::IpcError;
 use crate::state::AppState;
@@ -197,6 +198,27 @@ pub async fn batches_label(state: State<'_, AppState>, id: String) -> Result<Vec
         let b = production::batch(s.db.conn(), parse_id("batch_id", &id)?)?;
         let org = org::get(s.db.conn())?;
         documents::render_label(&b, &org.name, lang)
+    })
+}
+
+/// Saves the batch's label PDF as `btlp-label-{code}.pdf` in `folder` (or the default export folder), for
+/// printing; returns its path.
+#[tauri::command]
+#[specta::specta]
+pub async fn batches_save_label(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    folder: Option<String>,
+) -> Result<String, IpcError> {
+    let dir = folder.filter(|f| !f.is_empty()).map(std::path::PathBuf::from).unwrap_or_else(|| export_dir(&app));
+    state.with_session(|s, lang| {
+        let b = production::batch(s.db.conn(), parse_id("batch_id", &id)?)?;
+        let org = org::get(s.db.conn())?;
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("btlp-label-{}.pdf", b.code));
+        std::fs::write(&path, documents::render_label(&b, &org.name, lang)?)?;
+        Ok(path.display().to_string())
     })
 }
 

@@ -114,6 +114,11 @@ export const commands = {
 	batchesDispose: (id: string, form: DisposalForm) => __TAURI_INVOKE<null>("batches_dispose", { id, form }),
 	/**  The batch's label PDF (QR code of its chain-of-identity code). */
 	batchesLabel: (id: string) => __TAURI_INVOKE<number[]>("batches_label", { id }),
+	/**
+	 *  Saves the batch's label PDF as `btlp-label-{code}.pdf` in `folder` (or the default export folder), for
+	 *  printing; returns its path.
+	 */
+	batchesSaveLabel: (id: string, folder: string | null) => __TAURI_INVOKE<string>("batches_save_label", { id, folder }),
 	qcPlan: (batchId: string, form: TestForm) => __TAURI_INVOKE<string>("qc_plan", { batchId, form }),
 	/**  Records a test's result once; `tested_on` is ДД.ММ.ГГГГ. */
 	qcRecordResult: (testId: string, result: string, passed: boolean, testedOn: string) => __TAURI_INVOKE<null>("qc_record_result", { testId, result, passed, testedOn }),
