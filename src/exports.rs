@@ -7,7 +7,7 @@ use crate::audit;
 use crate::db::{Db, Tx};
 use crate::documents::sha256_hex;
 use crate::error::{Error, Result, Storage};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::pki;
 use crate::signing::ca;
 use crate::validate;
@@ -68,7 +68,7 @@ pub fn decisions_archive(
     mut progress: impl FnMut(usize, usize),
     cancel: &AtomicBool,
 ) -> Result<Exported> {
-    actor.require("export", &[Role::Admin])?;
+    actor.require(Operation::Export)?;
     let (from, to) = validate::period(&selection.from, &selection.to)?;
     let rows = decisions_in(db, from, to, selection.patient)?;
     let bytes = write_then_rename(

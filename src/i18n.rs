@@ -139,7 +139,8 @@ mod tests {
                 }
             }
         }
-        for a in quoted_after("require(\"").into_iter().chain(quoted_after("action: \"")) {
+        let authz = include_str!("people/authz.rs");
+        for a in codes(authz).into_iter().chain(quoted_after("action: \"")) {
             if !has(&format!("action.{a}")) {
                 missing.push(format!("action.{a}"));
             }

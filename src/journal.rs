@@ -7,7 +7,7 @@ use crate::db::Db;
 use crate::documents;
 use crate::error::{Check, Error, Result};
 use crate::i18n::{tr, Lang};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::validate::{self, show_date, show_snils};
 use crate::{exports, org};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -170,7 +170,7 @@ pub fn export(
     lang: Lang,
     out: &Path,
 ) -> Result<usize> {
-    actor.require("journal_export", &[Role::Admin, Role::Chair, Role::Secretary])?;
+    actor.require(Operation::JournalExport)?;
     let (from, to) = validate::period(from, to)?;
     let rows = rows(db.conn(), from, to)?;
     let org = org::get(db.conn())?;

@@ -7,7 +7,7 @@ use crate::cases::Setting;
 use crate::commission::{self, decision::usable};
 use crate::db::Db;
 use crate::error::{Check, Error, Result, Rule};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::{consent, org, validate};
 use chrono::NaiveDateTime;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -44,7 +44,7 @@ pub struct Administration {
 
 /// Records an administration. Physicians only.
 pub fn record(db: &mut Db, actor: &Actor, a: &NewAdministration) -> Result<Uuid> {
-    actor.require("administration_record", &[Role::Physician])?;
+    actor.require(Operation::AdministrationRecord)?;
     let at = validate::instant("administered_at", &a.administered_at)?;
     if at > db.clock().now().naive_local() {
         return Err(Error::invalid("administered_at", Check::NotInFuture));

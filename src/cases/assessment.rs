@@ -4,7 +4,7 @@ use super::{get, require_state, set_state, CaseState};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Check, Error, Result, Rule};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::validate;
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -72,7 +72,7 @@ pub fn record_finding(
     finding: &str,
     justification: &str,
 ) -> Result<()> {
-    actor.require("assessment_record", &[Role::Physician, Role::Secretary, Role::Chair])?;
+    actor.require(Operation::AssessmentRecord)?;
     let finding = validate::text("finding", finding, 5000)?;
     let justification = validate::text("justification", justification, 5000)?;
     db.tx(|tx| {
@@ -118,7 +118,7 @@ pub(crate) fn check_complete(conn: &Connection, case_id: Uuid) -> Result<()> {
 
 /// Marks the assessment complete: the case becomes `assessed` and may be scheduled for a meeting.
 pub fn complete_assessment(db: &mut Db, actor: &Actor, case_id: Uuid) -> Result<()> {
-    actor.require("assessment_complete", &[Role::Physician, Role::Secretary, Role::Chair])?;
+    actor.require(Operation::AssessmentComplete)?;
     db.tx(|tx| {
         let case = get(tx, case_id)?;
         require_state(&case, &[CaseState::Submitted])?;

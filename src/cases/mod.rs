@@ -15,7 +15,7 @@ use crate::audit;
 use crate::db::{Db, Tx};
 use crate::error::{Check, Error, Result, Rule};
 use crate::icd;
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::validate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -85,7 +85,7 @@ pub struct Case {
 
 /// Opens a case in `draft` for a registered patient. Physicians only; the actor is the submitting physician.
 pub fn create(db: &mut Db, actor: &Actor, c: &NewCase) -> Result<Uuid> {
-    actor.require("case_create", &[Role::Physician])?;
+    actor.require(Operation::CaseCreate)?;
     let product = validate::text("product_name", &c.product_name, 300)?;
     let study = validate::text("genetic_study", &c.genetic_study, 2000)?;
     let indication = validate::text("indication", &c.indication, 2000)?;
@@ -107,7 +107,7 @@ pub fn create(db: &mut Db, actor: &Actor, c: &NewCase) -> Result<Uuid> {
 
 /// Sends a draft case to the commission. Physicians only.
 pub fn submit(db: &mut Db, actor: &Actor, case_id: Uuid) -> Result<()> {
-    actor.require("case_submit", &[Role::Physician])?;
+    actor.require(Operation::CaseSubmit)?;
     db.tx(|tx| {
         let case = get(tx, case_id)?;
         require_state(&case, &[CaseState::Draft])?;

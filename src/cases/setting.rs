@@ -4,7 +4,7 @@ use super::{get, require_state, CaseState};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Check, Error, Result, Rule};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::validate;
 use rusqlite::params;
 use serde::Serialize;
@@ -48,7 +48,7 @@ pub fn set_setting(
     department: &str,
     icu_access: bool,
 ) -> Result<()> {
-    actor.require("case_setting", &[Role::Physician])?;
+    actor.require(Operation::CaseSetting)?;
     let setting = Setting::parse(setting)?;
     let department = validate::text("department", department, 200)?;
     db.tx(|tx| {

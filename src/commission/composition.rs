@@ -4,7 +4,7 @@
 use crate::audit;
 use crate::db::{Db, Tx};
 use crate::error::{Check, Error, Result, Rule};
-use crate::people::{roles_from_text, Actor, Role};
+use crate::people::{roles_from_text, Actor, Operation, Role};
 use crate::validate;
 use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -95,7 +95,7 @@ pub struct NewComposition {
 
 /// Sets a new composition from its effective date (rule 3). Admins only.
 pub fn compose(db: &mut Db, actor: &Actor, c: &NewComposition) -> Result<Uuid> {
-    actor.require("composition_create", &[Role::Admin])?;
+    actor.require(Operation::CompositionCreate)?;
     let order_ref = validate::text("order_ref", &c.order_ref, 200)?;
     let from = validate::date("effective_from", &c.effective_from)?;
     let count = |r: SeatRole| c.seats.iter().filter(|(_, s)| *s == r).count();

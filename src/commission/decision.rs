@@ -9,7 +9,7 @@ use crate::cases::{self, CaseState, Setting};
 use crate::db::{Db, Tx};
 use crate::error::{Check, Error, Result, Rule};
 use crate::org;
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::validate;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -72,7 +72,7 @@ pub struct Decision {
 /// Adopts the commission's decision on an agenda item once every eligible member has voted. Chair or
 /// secretary. Refused while the permit is not in force (rule 1).
 pub fn adopt(db: &mut Db, actor: &Actor, meeting_id: Uuid, case_id: Uuid) -> Result<Uuid> {
-    actor.require("decision_adopt", &[Role::Chair, Role::Secretary])?;
+    actor.require(Operation::DecisionAdopt)?;
     db.tx(|tx| {
         org::check_permit(tx)?;
         let m = open_meeting(tx, meeting_id)?;
@@ -130,7 +130,7 @@ pub struct Correction {
 }
 
 pub fn correct(db: &mut Db, actor: &Actor, decision_id: Uuid, c: &Correction) -> Result<Uuid> {
-    actor.require("decision_correct", &[Role::Chair])?;
+    actor.require(Operation::DecisionCorrect)?;
     let from = validate::date("window_from", &c.window_from)?;
     let to = validate::date("window_to", &c.window_to)?;
     if to < from {

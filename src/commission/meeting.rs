@@ -5,7 +5,7 @@ use crate::audit;
 use crate::cases::{self, CaseState};
 use crate::db::{Db, Tx};
 use crate::error::{Check, Error, Result, Rule};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::validate;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -31,11 +31,9 @@ pub struct Plan {
     pub route: String,
 }
 
-const ORGANISERS: &[Role] = &[Role::Secretary, Role::Chair];
-
 /// Opens a meeting on `date` with the composition in force that day. Secretary or chair.
 pub fn create_meeting(db: &mut Db, actor: &Actor, date: &str) -> Result<Uuid> {
-    actor.require("meeting_create", ORGANISERS)?;
+    actor.require(Operation::MeetingCreate)?;
     let date = validate::date("meeting_date", date)?;
     db.tx(|tx| {
         let composition = effective_on(tx, date)?
@@ -73,7 +71,7 @@ pub(crate) fn open_meeting(tx: &Tx, id: Uuid) -> Result<Meeting> {
 
 /// Records who is present: every login must sit on the meeting's composition. Secretary or chair.
 pub fn set_attendance(db: &mut Db, actor: &Actor, meeting_id: Uuid, logins: &[&str]) -> Result<()> {
-    actor.require("meeting_attendance", ORGANISERS)?;
+    actor.require(Operation::MeetingAttendance)?;
     db.tx(|tx| {
         let m = open_meeting(tx, meeting_id)?;
         let mut ids = Vec::new();
@@ -96,7 +94,7 @@ pub fn set_attendance(db: &mut Db, actor: &Actor, meeting_id: Uuid, logins: &[&s
 /// Puts an assessed case on the agenda with the administration it would authorise (rule 2: only a case
 /// whose assessment is complete and setting chosen). Secretary or chair.
 pub fn add_to_agenda(db: &mut Db, actor: &Actor, meeting_id: Uuid, case_id: Uuid, plan: &Plan) -> Result<()> {
-    actor.require("agenda_add", ORGANISERS)?;
+    actor.require(Operation::AgendaAdd)?;
     let from = validate::date("window_from", &plan.window_from)?;
     let to = validate::date("window_to", &plan.window_to)?;
     if to < from {
@@ -151,7 +149,7 @@ pub fn declare_conflict(
 ) -> Result<()> {
     let login = login.trim().to_lowercase();
     if login != actor.login {
-        actor.require("conflict_declare", ORGANISERS)?;
+        actor.require(Operation::ConflictDeclare)?;
     }
     let reason = validate::text("reason", reason, 2000)?;
     db.tx(|tx| {
@@ -187,7 +185,7 @@ pub(crate) fn on_agenda(conn: &Connection, meeting_id: Uuid, case_id: Uuid) -> R
 
 /// Closes a meeting once every case on its agenda has a decision. Secretary or chair.
 pub fn close_meeting(db: &mut Db, actor: &Actor, meeting_id: Uuid) -> Result<()> {
-    actor.require("meeting_close", ORGANISERS)?;
+    actor.require(Operation::MeetingClose)?;
     db.tx(|tx| {
         open_meeting(tx, meeting_id)?;
         let undecided: usize = tx.query_row(

@@ -7,7 +7,7 @@ use crate::cases;
 use crate::db::Db;
 use crate::error::{Check, Error, Result, Rule};
 use crate::org::{self, VotingRules};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::validate;
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -121,7 +121,7 @@ pub fn tally(conn: &Connection, meeting: &Meeting, case_id: Uuid) -> Result<Tall
 
 /// The actor casts their own vote on a case on the meeting's agenda (rules 2 and 3).
 pub fn cast(db: &mut Db, actor: &Actor, meeting_id: Uuid, case_id: Uuid, choice: Choice, reason: &str) -> Result<()> {
-    actor.require("vote", &[Role::Chair, Role::DeputyChair, Role::Member])?;
+    actor.require(Operation::Vote)?;
     let reason = validate::optional_text("reason", reason, 5000)?;
     if choice == Choice::Against && reason.is_none() {
         return Err(Error::Refused(Rule::AgainstNeedsReason));

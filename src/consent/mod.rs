@@ -9,7 +9,7 @@ pub use scan::{Scan, MAX_MB as SCAN_MAX_MB};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Check, Error, Result, Rule};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::{cases, patients, validate};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -74,7 +74,7 @@ pub struct Consent {
 
 /// Records a signed consent. The informing physician is the actor.
 pub fn record(db: &mut Db, actor: &Actor, c: &NewConsent) -> Result<Uuid> {
-    actor.require("consent_record", &[Role::Physician])?;
+    actor.require(Operation::ConsentRecord)?;
     let form = validate::text("form_version", &c.form_version, 100)?;
     let sheet = validate::text("info_sheet_version", &c.info_sheet_version, 100)?;
     let signer_kind = SignerKind::parse(&c.signer_kind)?;
@@ -127,7 +127,7 @@ pub fn record(db: &mut Db, actor: &Actor, c: &NewConsent) -> Result<Uuid> {
 
 /// Records the patient's withdrawal of consent on `on`. Physicians only; final for the case.
 pub fn withdraw(db: &mut Db, actor: &Actor, consent_id: Uuid, on: &str, note: &str) -> Result<()> {
-    actor.require("consent_withdraw", &[Role::Physician])?;
+    actor.require(Operation::ConsentWithdraw)?;
     let on = validate::date("withdrawn_on", on)?;
     if on > db.today() {
         return Err(Error::invalid("withdrawn_on", Check::NotInFuture));

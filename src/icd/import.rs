@@ -5,12 +5,12 @@
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Check, Error, Result};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use rusqlite::params;
 
 /// Imports the file's rows; returns how many codes and blocks were loaded. Admins only.
 pub fn import_file(db: &mut Db, actor: &Actor, bytes: &[u8]) -> Result<usize> {
-    actor.require("icd_import", &[Role::Admin])?;
+    actor.require(Operation::IcdImport)?;
     let bad = || Error::invalid("file", Check::OneOf { allowed: "CSV (UTF-8): MKB_CODE, MKB_NAME[, ACTUAL]".into() });
     let text = std::str::from_utf8(bytes).map_err(|_| bad())?;
     let text = text.trim_start_matches('\u{feff}');

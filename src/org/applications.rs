@@ -7,7 +7,7 @@
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Check, Error, Result, Rule};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::reports::Period;
 use crate::validate;
 use chrono::NaiveDate;
@@ -165,7 +165,7 @@ pub fn deadlines(steps: &[StepRecord]) -> Vec<Deadline> {
 
 /// Opens an application submitted on `submitted_on`. Admins only.
 pub fn open(db: &mut Db, actor: &Actor, kind: &str, reference: &str, submitted_on: &str) -> Result<Uuid> {
-    actor.require("application_manage", &[Role::Admin])?;
+    actor.require(Operation::ApplicationManage)?;
     let kind = Kind::parse(kind)?;
     let reference = validate::text("reference", reference, 200)?;
     let on = validate::date("on_date", submitted_on)?;
@@ -195,7 +195,7 @@ fn insert_step(tx: &crate::db::Tx, actor: &Actor, app: Uuid, step: Step, on: Nai
 /// Records the next step of an application, dated `on` (not in the future, not before the latest step).
 /// Admins only.
 pub fn add_step(db: &mut Db, actor: &Actor, app: Uuid, step: &str, on: &str, note: &str) -> Result<()> {
-    actor.require("application_manage", &[Role::Admin])?;
+    actor.require(Operation::ApplicationManage)?;
     let step = Step::parse(step)?;
     let on = validate::date("on_date", on)?;
     if on > db.today() {

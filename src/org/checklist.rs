@@ -6,7 +6,7 @@ use crate::audit;
 use crate::consent::Scan;
 use crate::db::Db;
 use crate::error::{Check, Error, Result};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::validate;
 use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection};
@@ -66,7 +66,7 @@ pub fn attach(
     bytes: &[u8],
     valid_until: &str,
 ) -> Result<Uuid> {
-    actor.require("checklist_manage", &[Role::Admin])?;
+    actor.require(Operation::ChecklistManage)?;
     let requirement = REQUIREMENTS
         .into_iter()
         .find(|r| *r == requirement.trim())

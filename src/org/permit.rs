@@ -5,7 +5,7 @@ use super::{get, PermitStatus};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Check, Error, Result, Rule};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::validate;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
@@ -71,7 +71,7 @@ pub struct HistoryEntry {
 /// Records a permit event dated `on` (not in the future, not before the latest one) with the document that
 /// ordered it. Admins only.
 pub fn record(db: &mut Db, actor: &Actor, kind: &str, on: &str, reference: &str, note: &str) -> Result<()> {
-    actor.require("permit_update", &[Role::Admin])?;
+    actor.require(Operation::PermitUpdate)?;
     let kind = PermitEvent::parse(kind)?;
     let on = validate::date("on_date", on)?;
     if on > db.today() {

@@ -4,7 +4,7 @@
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Check, Error, Result};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -56,7 +56,7 @@ pub fn rules(conn: &Connection) -> Result<VotingRules> {
 
 /// Changes the rules. Admins only; fractions must lie in (0, 1].
 pub fn set_rules(db: &mut Db, actor: &Actor, r: VotingRules) -> Result<()> {
-    actor.require("settings_update", &[Role::Admin])?;
+    actor.require(Operation::SettingsUpdate)?;
     if r.quorum_den == 0 || r.quorum_num >= r.quorum_den {
         return Err(Error::invalid("quorum", Check::OneOf { allowed: "0 < n/d < 1".into() }));
     }

@@ -3,7 +3,7 @@
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Check, Error, Result, Rule};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::validate;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -90,7 +90,7 @@ fn age(birth: NaiveDate, day: NaiveDate) -> u32 {
 
 /// Registers a patient. Physicians and the secretary.
 pub fn register(db: &mut Db, actor: &Actor, p: &NewPatient) -> Result<Uuid> {
-    actor.require("patient_register", &[Role::Physician, Role::Secretary])?;
+    actor.require(Operation::PatientRegister)?;
     let last_name = validate::text("last_name", &p.last_name, 100)?;
     let first_name = validate::text("first_name", &p.first_name, 100)?;
     let patronymic = validate::optional_text("patronymic", &p.patronymic, 100)?;

@@ -3,8 +3,10 @@
 //! An `Actor` can only be obtained by signing in (or by the set-up that creates the first admin), so a
 //! caller cannot claim roles it was not given. Each operation names the roles it needs and gets a typed
 //! `Forbidden` error otherwise.
+mod authz;
 mod users;
 
+pub use authz::Operation;
 pub use users::{bootstrap_admin, change_password, create, deactivate, list, sign_in, NewUser, User, MIN_PASSWORD};
 
 use crate::error::{Check, Error, Result};
@@ -98,12 +100,17 @@ impl Actor {
         self.roles.contains(&role)
     }
 
-    /// Refuses with `Forbidden { action }` unless the actor holds one of `roles`.
-    pub fn require(&self, action: &'static str, roles: &[Role]) -> Result<()> {
-        if roles.iter().any(|r| self.has(*r)) {
+    /// Whether the matrix lets any of the actor's roles do `op`.
+    pub fn may(&self, op: Operation) -> bool {
+        op.roles().iter().any(|r| self.has(*r))
+    }
+
+    /// Refuses with `Forbidden { action }` unless the matrix lets one of the actor's roles do `op`.
+    pub fn require(&self, op: Operation) -> Result<()> {
+        if self.may(op) {
             Ok(())
         } else {
-            Err(Error::Forbidden { action })
+            Err(Error::Forbidden { action: op.code() })
         }
     }
 }

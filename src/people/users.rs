@@ -4,6 +4,7 @@ use super::{roles_from_text, roles_to_text, Actor, Role};
 use crate::audit;
 use crate::db::{Db, Tx};
 use crate::error::{AuthFailure, Check, Error, Result, Rule};
+use crate::people::Operation;
 use crate::validate;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -104,7 +105,7 @@ pub fn bootstrap_admin(db: &mut Db, u: &NewUser) -> Result<Actor> {
 /// Creates a user. Admins only. `then` runs in the same transaction with the new id (the session uses it to
 /// issue the user's signing certificate), so the user exists with everything or not at all.
 pub fn create(db: &mut Db, actor: &Actor, u: &NewUser, then: impl FnOnce(&Tx, Uuid) -> Result<()>) -> Result<Uuid> {
-    actor.require("user_create", &[Role::Admin])?;
+    actor.require(Operation::UserCreate)?;
     db.tx(|tx| {
         let id = insert(tx, &actor.login, u)?;
         then(tx, id)?;
@@ -153,7 +154,7 @@ pub fn change_password(
 ) -> Result<()> {
     let login = login.trim().to_lowercase();
     if login != actor.login {
-        actor.require("user_change_password", &[Role::Admin])?;
+        actor.require(Operation::UserChangePassword)?;
     }
     check_password(new_password)?;
     db.tx(|tx| {
@@ -166,7 +167,7 @@ pub fn change_password(
 
 /// Deactivates a user: they can no longer sign in. The last active admin cannot be deactivated.
 pub fn deactivate(db: &mut Db, actor: &Actor, login: &str, then: impl FnOnce() -> Result<()>) -> Result<()> {
-    actor.require("user_deactivate", &[Role::Admin])?;
+    actor.require(Operation::UserDeactivate)?;
     let login = login.trim().to_lowercase();
     db.tx(|tx| {
         let id = user_id(tx, &login)?;

@@ -8,7 +8,7 @@
 use crate::audit;
 use crate::db::{Db, Tx};
 use crate::error::{AuthFailure, Error, Result, Rule, Storage};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation, Role};
 use crate::signing::{ca, sealed, SigningError};
 use chrono::{DateTime, Utc};
 use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey};
@@ -188,7 +188,7 @@ pub(crate) fn unlock_signing_key(
 
 /// Revokes a certificate; it can no longer sign and verifiers report signatures made with it. Admins only.
 pub fn revoke(db: &mut Db, actor: &Actor, serial: &str) -> Result<()> {
-    actor.require("certificate_revoke", &[Role::Admin])?;
+    actor.require(Operation::CertificateRevoke)?;
     db.tx(|tx| {
         let n = tx.execute(
             "UPDATE certificates SET revoked_at = ?1, revoked_by = ?2 WHERE serial = ?3 AND revoked_at IS NULL",

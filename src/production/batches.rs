@@ -5,7 +5,7 @@
 use crate::audit;
 use crate::db::{Db, Tx};
 use crate::error::{Check, Error, Result, Rule};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::validate;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -177,7 +177,7 @@ fn product_code(value: &str) -> Result<String> {
 /// Starts a batch of the case's product for its patient, numbered after the patient's earlier batches of the
 /// same product. Production staff only.
 pub fn create(db: &mut Db, actor: &Actor, case_id: Uuid, product: &str) -> Result<Batch> {
-    actor.require("batch_create", &[Role::Production])?;
+    actor.require(Operation::BatchCreate)?;
     let product = product_code(product)?;
     let id = db.tx(|tx| {
         let patient: Uuid = tx
@@ -341,11 +341,7 @@ pub fn record_stage(db: &mut Db, actor: &Actor, batch_id: Uuid, s: &NewStage) ->
         let allowed = Stage::RECORDED.map(Stage::code).join(", ");
         return Err(Error::invalid("stage", Check::OneOf { allowed }));
     }
-    if stage == Stage::QualityControl {
-        actor.require("batch_stage", &[Role::Production, Role::Qc])?;
-    } else {
-        actor.require("batch_stage", &[Role::Production])?;
-    }
+    actor.require(if stage == Stage::QualityControl { Operation::QcStage } else { Operation::BatchStage })?;
     let at = past(db, "done_at", &s.done_at)?;
     let place = validate::text("place", &s.place, 300)?;
     let result = validate::text("result", &s.result, 2000)?;
@@ -357,7 +353,7 @@ pub fn record_stage(db: &mut Db, actor: &Actor, batch_id: Uuid, s: &NewStage) ->
 
 /// Records the disposal of a batch (quantity, method, reason). Nothing can follow it. Production or QC staff.
 pub fn dispose(db: &mut Db, actor: &Actor, batch_id: Uuid, d: &Disposal) -> Result<()> {
-    actor.require("batch_dispose", &[Role::Production, Role::Qc])?;
+    actor.require(Operation::BatchDispose)?;
     let at = past(db, "done_at", &d.done_at)?;
     let place = validate::text("place", &d.place, 300)?;
     let quantity = validate::text("quantity", &d.quantity, 200)?;

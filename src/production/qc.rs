@@ -6,7 +6,7 @@ use crate::db::Db;
 use crate::error::{Check, Error, Result, Rule};
 use crate::exports;
 use crate::i18n::{tr, Lang};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::{audit, documents, journal::Format, org, validate};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -48,7 +48,7 @@ pub struct Release {
 
 /// Plans a test of a manufactured, not yet released batch. QC staff only.
 pub fn plan(db: &mut Db, actor: &Actor, batch_id: Uuid, t: &NewTest) -> Result<Uuid> {
-    actor.require("qc_plan", &[Role::Qc])?;
+    actor.require(Operation::QcPlan)?;
     let name = validate::text("test_name", &t.name, 200)?;
     let spec = validate::text("specification", &t.specification, 500)?;
     let method = validate::text("method", &t.method, 500)?;
@@ -72,7 +72,7 @@ pub fn plan(db: &mut Db, actor: &Actor, batch_id: Uuid, t: &NewTest) -> Result<U
 
 /// Records a test's result once; the analyst is the user. QC staff only.
 pub fn record_result(db: &mut Db, actor: &Actor, test_id: Uuid, result: &str, passed: bool, on: &str) -> Result<()> {
-    actor.require("qc_result", &[Role::Qc])?;
+    actor.require(Operation::QcResult)?;
     let result = validate::text("test_result", result, 1000)?;
     let on = validate::date("tested_on", on)?;
     if on > db.today() {
@@ -99,7 +99,7 @@ pub fn record_result(db: &mut Db, actor: &Actor, test_id: Uuid, result: &str, pa
 /// Releases a batch: after its quality-control stage, with at least one test and every required test passed;
 /// records its expiry date and storage conditions. QC staff only.
 pub fn release(db: &mut Db, actor: &Actor, batch_id: Uuid, r: &Release) -> Result<()> {
-    actor.require("batch_release", &[Role::Qc])?;
+    actor.require(Operation::BatchRelease)?;
     let at = batches::past(db, "done_at", &r.done_at)?;
     let place = validate::text("place", &r.place, 300)?;
     let expires = validate::date("expires_on", &r.expires_on)?;
@@ -206,7 +206,7 @@ pub fn export(
     lang: Lang,
     out: &Path,
 ) -> Result<usize> {
-    actor.require("qc_export", &[Role::Qc, Role::Admin])?;
+    actor.require(Operation::QcExport)?;
     let (from, to) = validate::period(from, to)?;
     let rows = tests(db.conn(), None, from, to)?;
     let org = org::get(db.conn())?;

@@ -5,7 +5,7 @@
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Check, Error, Result, Rule};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::validate;
 use chrono::{Duration, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -21,7 +21,7 @@ pub struct Room {
 
 /// Adds a production room. Admins and production staff.
 pub fn add_room(db: &mut Db, actor: &Actor, name: &str, cleaning_minutes: u32) -> Result<Uuid> {
-    actor.require("room_add", &[Role::Admin, Role::Production])?;
+    actor.require(Operation::RoomAdd)?;
     let name = validate::text("room_name", name, 200)?;
     if cleaning_minutes > 24 * 60 {
         return Err(Error::invalid("cleaning_minutes", Check::OneOf { allowed: "0–1440".into() }));
@@ -69,7 +69,7 @@ pub struct Booking {
 
 /// Books a room for making `product_name` over `[starts_at, ends_at)`. Production staff only.
 pub fn book(db: &mut Db, actor: &Actor, b: &NewBooking) -> Result<Uuid> {
-    actor.require("room_book", &[Role::Production])?;
+    actor.require(Operation::RoomBook)?;
     let product = validate::text("product_name", &b.product_name, 300)?;
     let purpose = validate::text("purpose", &b.purpose, 500)?;
     let starts = validate::instant("starts_at", &b.starts_at)?;

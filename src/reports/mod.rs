@@ -15,16 +15,13 @@ use crate::db::{Db, Tx};
 use crate::documents::{self, RecordSheet};
 use crate::error::{Check, Error, Result, Rule};
 use crate::i18n::{tr, Lang};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation, Role};
 use crate::{administrations, cases, org, safety, signatures, validate};
 use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
-
-/// Who may sign and send reports: the physicians and the clinic's responsible person (an admin).
-const REPORTERS: &[Role] = &[Role::Physician, Role::Admin];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -284,7 +281,7 @@ pub fn period_of(day: NaiveDate, months: u32) -> (NaiveDate, NaiveDate) {
 /// have ended and the product must have been used in the clinic; one report per product and period.
 /// Physicians and admins.
 pub fn open_benefit_risk(db: &mut Db, actor: &Actor, product: &str, day: &str, conclusion: &str) -> Result<Uuid> {
-    actor.require("report_open", REPORTERS)?;
+    actor.require(Operation::ReportOpen)?;
     let product = validate::text("product_name", product, 300)?;
     let day = validate::date("period", day)?;
     let conclusion = validate::optional_text("conclusion", conclusion, 10_000)?;
@@ -324,7 +321,7 @@ pub fn open_benefit_risk(db: &mut Db, actor: &Actor, product: &str, day: &str, c
 
 /// Changes a draft benefit–risk report's conclusion. Physicians and admins.
 pub fn set_conclusion(db: &mut Db, actor: &Actor, id: Uuid, conclusion: &str) -> Result<()> {
-    actor.require("report_open", REPORTERS)?;
+    actor.require(Operation::ReportOpen)?;
     let conclusion = validate::text("conclusion", conclusion, 10_000)?;
     db.tx(|tx| {
         let r = get(tx, id)?;
@@ -353,7 +350,7 @@ fn title(kind: Kind, lang: Lang) -> String {
 /// Freezes the report's data with the signer as reporter, renders it and signs it. Physicians and admins;
 /// a benefit–risk report needs its conclusion first.
 pub fn sign(db: &mut Db, actor: &Actor, id: Uuid, password: &str, lang: Lang) -> Result<()> {
-    actor.require("report_sign", REPORTERS)?;
+    actor.require(Operation::ReportSign)?;
     db.tx(|tx| {
         let r = get(tx, id)?;
         if r.status != Status::Draft {
@@ -389,7 +386,7 @@ pub fn sign(db: &mut Db, actor: &Actor, id: Uuid, password: &str, lang: Lang) ->
 /// Records that a signed report was sent on `sent_on` (ДД.ММ.ГГГГ, not before signing, not in the future)
 /// under the clinic's outgoing reference. Physicians and admins.
 pub fn mark_sent(db: &mut Db, actor: &Actor, id: Uuid, sent_on: &str, outgoing_ref: &str) -> Result<()> {
-    actor.require("report_send", REPORTERS)?;
+    actor.require(Operation::ReportSend)?;
     let sent_on = validate::date("sent_on", sent_on)?;
     let reference = validate::text("outgoing_ref", outgoing_ref, 100)?;
     if sent_on > db.today() {

@@ -8,7 +8,7 @@ use crate::calendar;
 use crate::db::Db;
 use crate::error::{Check, Error, Result};
 use crate::org::settings::read;
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -119,7 +119,7 @@ pub fn deadline_rules(conn: &Connection) -> Result<DeadlineRules> {
 /// Changes the rules for reports opened from now on (open reports keep the deadline they were given). Admins
 /// only; each period must lie in 1..=365 days, and benefit–risk periods in 1..=12 months (dividing a year).
 pub fn set_deadline_rules(db: &mut Db, actor: &Actor, r: DeadlineRules) -> Result<()> {
-    actor.require("settings_update", &[Role::Admin])?;
+    actor.require(Operation::SettingsUpdate)?;
     for (field, value) in r.fields() {
         let ok = if field == "benefit_risk_months" {
             [1, 2, 3, 4, 6, 12].contains(&value)

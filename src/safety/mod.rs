@@ -5,7 +5,7 @@ use crate::administrations;
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Check, Error, Result, Rule};
-use crate::people::{Actor, Role};
+use crate::people::{Actor, Operation};
 use crate::reports;
 use crate::validate;
 use chrono::NaiveDate;
@@ -64,7 +64,7 @@ fn one_of(field: &'static str, value: &str, allowed: &[&str]) -> Result<String> 
 
 /// Records an adverse reaction. Physicians only.
 pub fn record(db: &mut Db, actor: &Actor, r: &NewReaction) -> Result<Uuid> {
-    actor.require("reaction_record", &[Role::Physician])?;
+    actor.require(Operation::ReactionRecord)?;
     let description = validate::text("description", &r.description, 5000)?;
     let onset = validate::date("onset_on", &r.onset_on)?;
     if onset > db.today() {

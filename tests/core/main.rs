@@ -4,6 +4,7 @@
 mod common;
 
 mod administrations;
+mod authz;
 mod batches;
 mod cases;
 mod cli;
