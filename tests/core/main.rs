@@ -11,6 +11,7 @@ mod cli;
 mod commission;
 mod consent;
 mod exports;
+mod fuzz;
 mod journal;
 mod patients;
 mod people;
