@@ -130,10 +130,14 @@ impl Db {
         &self.conn
     }
 
-    /// Runs `f` in one transaction: committed if it returns `Ok`, rolled back otherwise.
+    /// Runs `f` in one transaction: committed if it returns `Ok`, rolled back otherwise. The transaction takes
+    /// the write lock when it begins (IMMEDIATE), waiting up to the busy timeout for another instance's write
+    /// to end: a deferred one that reads and then writes would fail at once with "database is locked" when
+    /// another instance wrote in between (WAL cannot upgrade a stale read snapshot).
     pub fn tx<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
         let now = self.clock.now();
-        let tx = Tx { tx: self.conn.transaction()?, now };
+        let behavior = rusqlite::TransactionBehavior::Immediate;
+        let tx = Tx { tx: self.conn.transaction_with_behavior(behavior)?, now };
         let value = f(&tx)?;
         tx.tx.commit()?;
         Ok(value)
