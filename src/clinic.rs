@@ -86,6 +86,11 @@ impl Session {
     /// their own password keep their key (re-sealed); an admin resetting someone else's issues them a new
     /// key and certificate and revokes the old ones, since the old key cannot be opened without the old
     /// password.
+    /// Backs the clinic up into a new folder under `out_dir`, keeping the newest `keep` there (admins).
+    pub fn backup(&mut self, out_dir: &Path, keep: usize) -> Result<PathBuf> {
+        crate::backup::create(&mut self.db, &self.actor, &self.path, &self.key, out_dir, keep)
+    }
+
     pub fn change_password(&mut self, login: &str, new_password: &str) -> Result<()> {
         let login = login.trim().to_lowercase();
         let own = login == self.actor.login;

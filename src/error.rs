@@ -375,6 +375,8 @@ pub enum Storage {
     Crypto,
     #[error("document: {0}")]
     Document(String),
+    #[error("backup damaged: {0}")]
+    BackupDamaged(String),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -475,6 +477,7 @@ fn storage_code(s: &Storage) -> &'static str {
         Storage::Io(_) => "io",
         Storage::Crypto => "crypto",
         Storage::Document(_) => "document",
+        Storage::BackupDamaged(_) => "backup_damaged",
     }
 }
 
@@ -493,7 +496,7 @@ fn storage_message(s: &Storage, lang: Lang) -> String {
         Storage::Sqlite(e) => vec![("detail", e.to_string())],
         Storage::Migration(e) => vec![("detail", e.to_string())],
         Storage::Io(e) => vec![("detail", e.to_string())],
-        Storage::Document(d) => vec![("detail", d.clone())],
+        Storage::Document(d) | Storage::BackupDamaged(d) => vec![("detail", d.clone())],
         Storage::Crypto => vec![],
     };
     tr(lang, &key, &args)

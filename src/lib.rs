@@ -5,6 +5,7 @@ rust_i18n::i18n!("locales", fallback = "ru");
 
 pub mod administrations;
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod cases;
 pub mod clinic;

@@ -121,6 +121,26 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Back the database up (admins): a new folder under --out with the database (SQLite online backup,
+    /// consistent while the app writes), its key file and a manifest with SHA-256; keeps the newest --keep.
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        out: PathBuf,
+        /// How many backups to keep in --out (0 keeps all).
+        #[arg(long, default_value_t = 10)]
+        keep: usize,
+    },
+    /// Verify a backup and restore it into a new database file (never over an existing one); checks it opens
+    /// with BTLP_USER's password, its integrity and its audit chain.
+    Restore {
+        /// The backup's folder.
+        backup: PathBuf,
+        /// The new database file.
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// Signing certificates.
     Cert {
         #[command(subcommand)]
@@ -451,6 +471,22 @@ fn run(command: Command, lang: Lang) -> Result<()> {
             Ok(())
         }
         Command::Verify { file, db, root } => verify(lang, &file, db.as_deref(), root.as_deref()),
+        Command::Backup { db, out, keep } => {
+            let mut s = sign_in(&db.db, lang)?;
+            let done = s.backup(&out, keep)?;
+            println!("{}", tr(lang, "cli.written", &[("path", done.display().to_string())]));
+            Ok(())
+        }
+        Command::Restore { backup, to } => {
+            let login = match std::env::var("BTLP_USER") {
+                Ok(u) => u,
+                Err(_) => prompt(lang, "cli.prompt_login")?,
+            };
+            let password = password(lang, "BTLP_PASSWORD", "cli.prompt_password")?;
+            btlp_commission::backup::restore(&backup, &to, &login, &password)?;
+            println!("{}", tr(lang, "cli.written", &[("path", to.display().to_string())]));
+            Ok(())
+        }
         Command::ExportRoot { db, out } => {
             let s = sign_in(&db.db, lang)?;
             std::fs::write(&out, ca::to_pem(&pki::root_cert(s.db.conn())?))?;

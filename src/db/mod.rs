@@ -93,6 +93,22 @@ impl Db {
         Db::prepare(conn)
     }
 
+    /// Copies the whole database into a new file at `dest`, encrypted with the same `key`, through SQLite's
+    /// online backup API: a consistent snapshot even while another connection writes.
+    pub fn backup_to(&self, key: &DbKey, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(Storage::AlreadyExists(dest.to_path_buf()).into());
+        }
+        let mut out = Connection::open(dest)?;
+        apply_key(&out, key)?;
+        rusqlite::backup::Backup::new(&self.conn, &mut out)?.run_to_completion(
+            1024,
+            std::time::Duration::ZERO,
+            None,
+        )?;
+        Ok(())
+    }
+
     /// A fresh database in memory, for tests and tools.
     pub fn in_memory() -> Result<Db> {
         Db::prepare(Connection::open_in_memory()?)

@@ -55,10 +55,11 @@ pub enum Operation {
     Export,
     JournalExport,
     QcExport,
+    Backup,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 43] = [
+    pub const ALL: [Operation; 44] = [
         Operation::PatientRegister,
         Operation::CaseCreate,
         Operation::CaseSubmit,
@@ -102,6 +103,7 @@ impl Operation {
         Operation::Export,
         Operation::JournalExport,
         Operation::QcExport,
+        Operation::Backup,
     ];
 
     /// The action's key in the catalogue (`action.*`), as a refusal names it.
@@ -150,6 +152,7 @@ impl Operation {
             Operation::Export => "export",
             Operation::JournalExport => "journal_export",
             Operation::QcExport => "qc_export",
+            Operation::Backup => "backup",
         }
     }
 
@@ -199,6 +202,7 @@ impl Operation {
             Operation::Export => &[Admin],
             Operation::JournalExport => &[Admin, Chair, Secretary],
             Operation::QcExport => &[Qc, Admin],
+            Operation::Backup => &[Admin],
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Production and quality control: rooms and bookings, batches with their stages and label, QC tests,
 //! release and the QC journal export.
-use crate::commands::dto::{day, parse_id};
 use crate::commands::admin::export_dir;
+use crate::commands::dto::{day, parse_id};
 use crate::commands::reporting::export_table;
 use crate::error::IpcError;
 use crate::state::AppState;
