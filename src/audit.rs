@@ -111,6 +111,41 @@ pub fn verify(conn: &Connection) -> Result<Verdict> {
     Ok(Verdict::Intact { entries: expected_seq - 1 })
 }
 
+/// A signed document whose stored bytes no longer match the SHA-256 recorded when it was signed: someone
+/// changed it behind the app's back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedDocument {
+    /// `decision`, `consent`, `administration` or `report`.
+    pub kind: String,
+    pub id: String,
+}
+
+/// Recomputes the SHA-256 of every signed PDF (decisions, consent and administration records, reports) and
+/// returns those that differ from the digest stored when they were signed, with how many were checked.
+pub fn changed_documents(conn: &Connection) -> Result<(usize, Vec<ChangedDocument>)> {
+    use sha2::{Digest, Sha256};
+    let mut stmt = conn.prepare(
+        "SELECT 'decision', decision_id, pdf, signed_sha256 FROM decision_documents WHERE signed_sha256 IS NOT NULL
+         UNION ALL SELECT kind, subject_id, pdf, signed_sha256 FROM record_documents
+         UNION ALL SELECT 'report', id, pdf, signed_sha256 FROM reports WHERE signed_sha256 IS NOT NULL",
+    )?;
+    let mut rows = stmt.query([])?;
+    let (mut checked, mut changed) = (0, Vec::new());
+    while let Some(r) = rows.next()? {
+        checked += 1;
+        // Read as stored, whatever its type: an edit made with sqlite3 may have turned the blob into text.
+        let pdf: &[u8] = match r.get_ref(2)? {
+            rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => b,
+            _ => &[],
+        };
+        let stored: String = r.get(3)?;
+        if hex::encode(Sha256::digest(pdf)) != stored {
+            changed.push(ChangedDocument { kind: r.get(0)?, id: r.get::<_, uuid::Uuid>(1)?.to_string() });
+        }
+    }
+    Ok((checked, changed))
+}
+
 /// The newest entries first.
 pub fn recent(conn: &Connection, limit: i64) -> Result<Vec<Entry>> {
     let mut stmt =

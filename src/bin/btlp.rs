@@ -510,17 +510,29 @@ fn run(command: Command, lang: Lang) -> Result<()> {
         }
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let s = sign_in(&db.db, lang)?;
+            let mut found = false;
             match audit::verify(s.db.conn())? {
                 audit::Verdict::Intact { entries } => {
                     println!("{}", tr(lang, "cli.audit_intact", &[("n", entries.to_string())]));
-                    Ok(())
                 }
                 audit::Verdict::BrokenAt { seq } => {
                     println!("{}", tr(lang, "cli.audit_broken", &[("seq", seq.to_string())]));
-                    // A broken chain is a finding, not a failure to run: exit code 2 lets scripts tell them apart.
-                    std::process::exit(2);
+                    found = true;
                 }
             }
+            let (checked, changed) = audit::changed_documents(s.db.conn())?;
+            println!("{}", tr(lang, "cli.documents_checked", &[("n", checked.to_string())]));
+            for d in &changed {
+                let kind = tr(lang, &format!("cli.document_kind.{}", d.kind), &[]);
+                println!("{}", tr(lang, "cli.document_changed", &[("kind", kind), ("id", d.id.clone())]));
+                found = true;
+            }
+            if found {
+                // A broken chain or a changed document is a finding, not a failure to run: exit code 2 lets
+                // scripts tell them apart.
+                std::process::exit(2);
+            }
+            Ok(())
         }
         Command::User { command: UserCommand::Add { db, login, name, position, roles } } => {
             let mut s = sign_in(&db.db, lang)?;

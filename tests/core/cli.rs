@@ -59,6 +59,25 @@ fn demo_builds_a_clinic_with_no_plain_text_and_lists_it() {
 
     let out = btlp(&["audit", "verify", "--db", db], "admin", "admin-demo");
     assert!(out.status.success(), "the demo's audit chain is intact");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Подписанных документов проверено"), "the signed documents are checked too: {text}");
+
+    // Someone with the key edits a signed decision's PDF behind the app's back (dropping the trigger first).
+    let path = std::path::Path::new(db);
+    let key = btlp_commission::db::Keyring::load(path).unwrap().unlock("admin", "admin-demo").unwrap();
+    let raw = btlp_commission::Db::open(path, &key).unwrap();
+    raw.conn()
+        .execute_batch(
+            "DROP TRIGGER decision_documents_final;
+             UPDATE decision_documents SET pdf = pdf || x'20'
+             WHERE decision_id = (SELECT decision_id FROM decision_documents WHERE signed_sha256 IS NOT NULL LIMIT 1);",
+        )
+        .unwrap();
+    drop(raw);
+    let out = btlp(&["audit", "verify", "--db", db], "admin", "admin-demo");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "a signed PDF changed after signing is a finding (exit 2): {err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ИЗМЕНЁН после подписания: решение"), "and is named");
 }
 
 #[test]
