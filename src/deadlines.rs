@@ -71,6 +71,8 @@ pub struct Item {
     pub period_from: Option<NaiveDate>,
     pub period_to: Option<NaiveDate>,
     pub application_id: Option<Uuid>,
+    /// The application's reference (its outgoing number).
+    pub reference: Option<String>,
     /// The step awaited (an application) or the requirement (evidence), as a code.
     pub subject: Option<String>,
 }
@@ -93,6 +95,7 @@ impl Item {
     pub fn about(&self) -> String {
         [
             self.decision_number.clone().map(|n| format!("№ {n}")),
+            self.reference.clone(),
             self.patient_name.clone(),
             self.product_name.clone(),
             self.period_from.map(|_| reports::show_period(self.period_from, self.period_to)),
@@ -122,6 +125,7 @@ impl Item {
             period_from: None,
             period_to: None,
             application_id: None,
+            reference: None,
             subject: None,
         }
     }
@@ -155,7 +159,7 @@ pub fn board(conn: &Connection, today: NaiveDate) -> Result<Vec<Item>> {
             let mut i = Item::new(ItemKind::Application, d.due, today);
             i.application_id = Some(a.id);
             i.subject = Some(d.awaits.code().to_string());
-            i.decision_number = Some(a.reference.clone());
+            i.reference = Some(a.reference.clone());
             items.push(i);
         }
     }

@@ -256,6 +256,26 @@ pub fn write_xlsx<R: IntoIterator<Item = String>>(
     Ok(())
 }
 
+/// Writes a table export in `format` to `out` through `write_then_rename` (temporary file, audit, rename):
+/// CSV and XLSX from `sheet` and `rows`, PDF from `pdf`.
+pub(crate) fn write_table<R: IntoIterator<Item = String>>(
+    db: &mut Db,
+    out: &Path,
+    format: crate::journal::Format,
+    sheet: &Sheet,
+    rows: impl IntoIterator<Item = R>,
+    pdf: impl FnOnce() -> Result<Vec<u8>>,
+    audit: impl FnOnce(&Tx) -> Result<()>,
+) -> Result<()> {
+    use crate::journal::Format;
+    let write = move |_: &Db, tmp: &Path| match format {
+        Format::Csv => write_csv(sheet, rows, tmp),
+        Format::Xlsx => write_xlsx(sheet, rows, tmp),
+        Format::Pdf => Ok(std::fs::write(tmp, pdf()?)?),
+    };
+    write_then_rename(db, out, write, audit).map(drop)
+}
+
 /// A period for a title: `ДД.ММ.ГГГГ — ДД.ММ.ГГГГ`, `…` for an open end, or "all time".
 pub fn show_open_period(from: Option<NaiveDate>, to: Option<NaiveDate>, lang: crate::Lang) -> String {
     match (from, to) {

@@ -174,13 +174,10 @@ pub fn export(
     let (from, to) = validate::period(from, to)?;
     let rows = rows(db.conn(), from, to)?;
     let org = org::get(db.conn())?;
-    let write = |_: &Db, tmp: &Path| match format {
-        Format::Csv => exports::write_csv(&sheet(lang), rows.iter().map(|r| cells(r, lang)), tmp),
-        Format::Xlsx => exports::write_xlsx(&sheet(lang), rows.iter().map(|r| cells(r, lang)), tmp),
-        Format::Pdf => Ok(std::fs::write(tmp, documents::render_journal(&rows, &org, from, to, lang)?)?),
-    };
+    let pdf = || documents::render_journal(&rows, &org, from, to, lang);
+    let cells = rows.iter().map(|r| cells(r, lang));
     let audit =
         |tx: &crate::db::Tx| audit::record(tx, actor, "export.journal", "decision", "*", &(from, to, rows.len()));
-    exports::write_then_rename(db, out, write, audit)?;
+    exports::write_table(db, out, format, &sheet(lang), cells, pdf, audit)?;
     Ok(rows.len())
 }

@@ -353,12 +353,17 @@ pub(crate) fn password(lang: Lang, var: &str, key: &str) -> Result<String> {
 }
 
 pub(crate) fn sign_in(db: &Path, lang: Lang) -> Result<Session> {
+    let (login, password) = credentials(lang)?;
+    clinic::sign_in(db, &login, &password)
+}
+
+/// The user's login and password: `BTLP_USER` / `BTLP_PASSWORD`, or asked for.
+fn credentials(lang: Lang) -> Result<(String, String)> {
     let login = match std::env::var("BTLP_USER") {
         Ok(u) => u,
         Err(_) => prompt(lang, "cli.prompt_login")?,
     };
-    let password = password(lang, "BTLP_PASSWORD", "cli.prompt_password")?;
-    clinic::sign_in(db, &login, &password)
+    Ok((login, password(lang, "BTLP_PASSWORD", "cli.prompt_password")?))
 }
 
 fn run(command: Command, lang: Lang) -> Result<()> {
@@ -478,11 +483,7 @@ fn run(command: Command, lang: Lang) -> Result<()> {
             Ok(())
         }
         Command::Restore { backup, to } => {
-            let login = match std::env::var("BTLP_USER") {
-                Ok(u) => u,
-                Err(_) => prompt(lang, "cli.prompt_login")?,
-            };
-            let password = password(lang, "BTLP_PASSWORD", "cli.prompt_password")?;
+            let (login, password) = credentials(lang)?;
             btlp_commission::backup::restore(&backup, &to, &login, &password)?;
             println!("{}", tr(lang, "cli.written", &[("path", to.display().to_string())]));
             Ok(())

@@ -211,17 +211,13 @@ pub fn export(
     let rows = tests(db.conn(), None, from, to)?;
     let org = org::get(db.conn())?;
     let sheet = sheet(lang);
-    let cells: Vec<Vec<String>> = rows.iter().map(|x| cells(x, lang)).collect();
     let title = format!("{} ({})", tr(lang, "qc.title", &[]), exports::show_open_period(from, to, lang));
-    let write = |_: &Db, tmp: &Path| match format {
-        Format::Csv => exports::write_csv(&sheet, cells.iter().cloned(), tmp),
-        Format::Xlsx => exports::write_xlsx(&sheet, cells.iter().cloned(), tmp),
-        Format::Pdf => {
-            let widths = [0.16, 0.14, 0.16, 0.13, 0.15, 0.08, 0.11, 0.07];
-            Ok(std::fs::write(tmp, documents::render_table(&sheet.header, &cells, &widths, &org, &title, lang)?)?)
-        }
+    let pdf = || {
+        let cells: Vec<Vec<String>> = rows.iter().map(|x| cells(x, lang)).collect();
+        let widths = [0.16, 0.14, 0.16, 0.13, 0.15, 0.08, 0.11, 0.07];
+        documents::render_table(&sheet.header, &cells, &widths, &org, &title, lang)
     };
     let audit = |tx: &crate::db::Tx| audit::record(tx, actor, "export.qc", "batch", "*", &(from, to, rows.len()));
-    exports::write_then_rename(db, out, write, audit)?;
+    exports::write_table(db, out, format, &sheet, rows.iter().map(|x| cells(x, lang)), pdf, audit)?;
     Ok(rows.len())
 }
