@@ -113,7 +113,7 @@ pub fn verify(conn: &Connection) -> Result<Verdict> {
 
 /// A signed document whose stored bytes no longer match the SHA-256 recorded when it was signed: someone
 /// changed it behind the app's back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChangedDocument {
     /// `decision`, `consent`, `administration` or `report`.
     pub kind: String,

@@ -1,10 +1,12 @@
 //! A clinic database on disk with its key file: set-up, signing in, and the account changes that must
 //! touch both (a user's password wraps the database key in the key file and is hashed in the database).
 use crate::db::{Db, DbKey, Keyring};
-use crate::error::{Error, Result};
+use crate::error::{AuthFailure, Error, Result};
 use crate::org::{self, NewOrganization};
+use crate::people::lockout::Guard;
 use crate::people::{self, Actor, NewUser, Role};
 use crate::pki::{self, RootKey};
+use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 use zeroize::Zeroizing;
@@ -44,7 +46,7 @@ pub fn init(path: &Path, organization: &NewOrganization, admin: &NewUser) -> Res
 
 /// Removes a database and everything that belongs to it (used when set-up fails half-way).
 pub(crate) fn remove_files(path: &Path) {
-    for suffix in ["", "-wal", "-shm", "-journal", ".keys", ".keys.tmp"] {
+    for suffix in ["", "-wal", "-shm", "-journal", ".keys", ".keys.tmp", ".signin", ".signin.tmp"] {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(p));
@@ -53,12 +55,41 @@ pub(crate) fn remove_files(path: &Path) {
 
 /// Unlocks the database with the user's own password and signs them in.
 pub fn sign_in(path: &Path, login: &str, password: &str) -> Result<Session> {
+    sign_in_at(path, login, password, Utc::now())
+}
+
+/// `sign_in` at a given moment (the clock for the failed-sign-in waits; tests move it).
+///
+/// A locked account, or one still waiting after failures, is refused before the password is tried. A wrong
+/// password counts a failure beside the database; the next successful sign-in writes the failures to the
+/// audit trail.
+pub fn sign_in_at(path: &Path, login: &str, password: &str, now: DateTime<Utc>) -> Result<Session> {
     let login = login.trim().to_lowercase();
-    let key = Keyring::load(path)?.unlock(&login, password)?;
-    let mut db = Db::open(path, &key)?;
-    let actor = people::sign_in(&mut db, &login, password)?;
+    let mut guard = Guard::load(path)?;
+    guard.check(&login, now)?;
+    let opened = Keyring::load(path)?.unlock(&login, password).and_then(|key| {
+        let mut db = Db::open(path, &key)?;
+        let actor = people::sign_in(&mut db, &login, password)?;
+        Ok((key, db, actor))
+    });
+    let (key, mut db, actor) = match opened {
+        Err(Error::Auth(AuthFailure::BadCredentials)) => return Err(failed(&mut guard, &login, now)),
+        other => other?,
+    };
+    guard.clear(&login);
+    people::record_sign_in_events(&mut db, &guard.take_pending())?;
+    guard.save()?;
     let root = if actor.has(Role::Admin) { pki::unlock_root(db.conn(), &actor, password)? } else { None };
     Ok(Session { db, actor, path: path.to_path_buf(), key, root, password: Zeroizing::new(password.to_string()) })
+}
+
+/// Counts a failed sign-in; the error to give (the account may have just been locked).
+fn failed(guard: &mut Guard, login: &str, now: DateTime<Utc>) -> Error {
+    match guard.fail(login, now) {
+        Ok(true) => Error::Auth(AuthFailure::Locked),
+        Ok(false) => Error::Auth(AuthFailure::BadCredentials),
+        Err(e) => e,
+    }
 }
 
 impl Session {
@@ -82,15 +113,15 @@ impl Session {
         Ok(id)
     }
 
-    /// Changes a password: the database hash, the key file and the signing key together. Users changing
-    /// their own password keep their key (re-sealed); an admin resetting someone else's issues them a new
-    /// key and certificate and revokes the old ones, since the old key cannot be opened without the old
-    /// password.
     /// Backs the clinic up into a new folder under `out_dir`, keeping the newest `keep` there (admins).
     pub fn backup(&mut self, out_dir: &Path, keep: usize) -> Result<PathBuf> {
         crate::backup::create(&mut self.db, &self.actor, &self.path, &self.key, out_dir, keep)
     }
 
+    /// Changes a password: the database hash, the key file and the signing key together. Users changing
+    /// their own password keep their key (re-sealed); an admin resetting someone else's issues them a new
+    /// key and certificate and revokes the old ones, since the old key cannot be opened without the old
+    /// password, and lifts any lock from failed sign-ins.
     pub fn change_password(&mut self, login: &str, new_password: &str) -> Result<()> {
         let login = login.trim().to_lowercase();
         let own = login == self.actor.login;
@@ -109,6 +140,9 @@ impl Session {
             }
             Keyring::load(&path)?.add(&login, new_password, &key)
         })?;
+        if !own {
+            self.forget_failures(&login)?;
+        }
         if own {
             self.password = Zeroizing::new(new_password.to_string());
         }
@@ -123,9 +157,36 @@ impl Session {
     }
 
     /// Signs in another user on the same open database (e.g. each member casting their own vote on a shared
-    /// workstation): the password is checked against that user's stored hash.
+    /// workstation): the password is checked against that user's stored hash, with the same waits and lock
+    /// after failures as signing in.
     pub fn act_as(&mut self, login: &str, password: &str) -> Result<Actor> {
-        people::sign_in(&mut self.db, login, password)
+        let login = login.trim().to_lowercase();
+        let now = Utc::now();
+        let mut guard = Guard::load(&self.path)?;
+        guard.check(&login, now)?;
+        let result = match people::sign_in(&mut self.db, &login, password) {
+            Err(Error::Auth(AuthFailure::BadCredentials)) => Err(failed(&mut guard, &login, now)),
+            Ok(actor) => {
+                guard.clear(&login);
+                Ok(actor)
+            }
+            Err(e) => Err(e),
+        };
+        people::record_sign_in_events(&mut self.db, &guard.take_pending())?;
+        guard.save()?;
+        result
+    }
+
+    /// Unlocks an account locked after failed sign-ins (admins).
+    pub fn unlock(&mut self, login: &str) -> Result<()> {
+        people::unlock(&mut self.db, &self.actor, login)?;
+        self.forget_failures(&login.trim().to_lowercase())
+    }
+
+    fn forget_failures(&mut self, login: &str) -> Result<()> {
+        let mut guard = Guard::load(&self.path)?;
+        guard.clear(login);
+        guard.save()
     }
 }
 

@@ -19,6 +19,7 @@ pub mod error;
 pub mod exports;
 pub mod i18n;
 pub mod icd;
+pub mod integrity;
 pub mod journal;
 pub mod org;
 pub mod patients;

@@ -261,6 +261,7 @@ fn rows(db: &mut Db, plan: &Plan) -> Result<Seeded> {
     })();
     match result {
         Ok(reactions) => {
+            db.seal_changes()?;
             conn.execute_batch("COMMIT")?;
             Ok(Seeded { decisions: total, reactions, ..Seeded::default() })
         }

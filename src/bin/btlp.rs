@@ -8,9 +8,7 @@ use btlp_commission::people::{NewUser, Role};
 use btlp_commission::signatures::RecordKind;
 use btlp_commission::signing::ca;
 use btlp_commission::validate::{show_date, show_snils};
-use btlp_commission::{
-    administrations, audit, clinic, commission, consent, demo, icd, patients, pki, safety, signatures,
-};
+use btlp_commission::{administrations, clinic, commission, consent, demo, icd, patients, pki, safety, signatures};
 use btlp_commission::{Error, Lang, Result, Session};
 use clap::{Parser, Subcommand};
 
@@ -511,28 +509,33 @@ fn run(command: Command, lang: Lang) -> Result<()> {
         }
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let s = sign_in(&db.db, lang)?;
-            let mut found = false;
-            match audit::verify(s.db.conn())? {
-                audit::Verdict::Intact { entries } => {
-                    println!("{}", tr(lang, "cli.audit_intact", &[("n", entries.to_string())]));
-                }
-                audit::Verdict::BrokenAt { seq } => {
-                    println!("{}", tr(lang, "cli.audit_broken", &[("seq", seq.to_string())]));
-                    found = true;
-                }
+            let report = btlp_commission::integrity::check(&s.db, &s.actor)?;
+            for line in report.sqlite.iter().filter(|l| *l != "ok") {
+                println!("{}", tr(lang, "cli.sqlite_damaged", &[("detail", line.clone())]));
             }
-            let (checked, changed) = audit::changed_documents(s.db.conn())?;
-            println!("{}", tr(lang, "cli.documents_checked", &[("n", checked.to_string())]));
-            for d in &changed {
+            match report.audit_broken_at {
+                None => println!("{}", tr(lang, "cli.audit_intact", &[("n", report.audit_entries.to_string())])),
+                Some(seq) => println!("{}", tr(lang, "cli.audit_broken", &[("seq", seq.to_string())])),
+            }
+            println!("{}", tr(lang, "cli.documents_checked", &[("n", report.documents_checked.to_string())]));
+            for d in &report.changed_documents {
                 let kind = tr(lang, &format!("cli.document_kind.{}", d.kind), &[]);
                 println!("{}", tr(lang, "cli.document_changed", &[("kind", kind), ("id", d.id.clone())]));
-                found = true;
             }
-            if found {
-                // A broken chain or a changed document is a finding, not a failure to run: exit code 2 lets
-                // scripts tell them apart.
+            println!("{}", tr(lang, "cli.rows_checked", &[("n", report.rows_checked.to_string())]));
+            for r in &report.rows {
+                let args = [("table", r.table.clone()), ("row", r.row.clone())];
+                println!("{}", tr(lang, &format!("cli.row_{}", r.kind.code()), &args));
+            }
+            for f in &report.schema {
+                let args = [("kind", f.kind.clone()), ("name", f.name.clone())];
+                println!("{}", tr(lang, &format!("cli.schema_{}", f.state), &args));
+            }
+            if !report.intact() {
+                // A finding is not a failure to run: exit code 2 lets scripts tell them apart.
                 std::process::exit(2);
             }
+            println!("{}", tr(lang, "cli.integrity_ok", &[]));
             Ok(())
         }
         Command::User { command: UserCommand::Add { db, login, name, position, roles } } => {

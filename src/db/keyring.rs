@@ -25,6 +25,10 @@ impl DbKey {
         DbKey(k)
     }
 
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     pub(crate) fn hex(&self) -> Zeroizing<String> {
         Zeroizing::new(hex::encode(self.0))
     }

@@ -11,6 +11,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/20261125000000_reports.sql"),
     include_str!("../../migrations/20261126000000_rooms.sql"),
     include_str!("../../migrations/20261127000000_batches_permit.sql"),
+    include_str!("../../migrations/20261128000000_row_seals_lockout.sql"),
 ];
 
 /// Reports arrived with migration 4: administrations and reactions recorded before it get theirs opened.
@@ -44,6 +45,44 @@ pub fn count() -> i64 {
 pub fn run(conn: &mut Connection) -> Result<()> {
     migrations().to_latest(conn).map_err(Storage::from)?;
     Ok(())
+}
+
+/// A table, index or trigger that differs from what this program's migrations make.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SchemaFinding {
+    /// `table`, `index` or `trigger`.
+    pub kind: String,
+    pub name: String,
+    /// `missing`, `changed` or `extra`.
+    pub state: &'static str,
+}
+
+type Schema = std::collections::BTreeMap<(String, String), Option<String>>;
+
+fn schema(conn: &Connection) -> Result<Schema> {
+    let mut stmt = conn.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")?;
+    let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Compares the database's schema with a fresh one made by running every migration in memory.
+pub(crate) fn differences(conn: &Connection) -> Result<Vec<SchemaFinding>> {
+    let mut fresh = Connection::open_in_memory()?;
+    run(&mut fresh)?;
+    let (want, have) = (schema(&fresh)?, schema(conn)?);
+    let mut found = Vec::new();
+    for ((kind, name), sql) in &want {
+        let state = match have.get(&(kind.clone(), name.clone())) {
+            None => "missing",
+            Some(s) if s != sql => "changed",
+            Some(_) => continue,
+        };
+        found.push(SchemaFinding { kind: kind.clone(), name: name.clone(), state });
+    }
+    for (kind, name) in have.keys().filter(|k| !want.contains_key(*k)) {
+        found.push(SchemaFinding { kind: kind.clone(), name: name.clone(), state: "extra" });
+    }
+    Ok(found)
 }
 
 #[cfg(test)]

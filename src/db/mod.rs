@@ -5,10 +5,13 @@
 //! back the whole operation.
 mod keyring;
 mod migrations;
+mod seals;
 
 pub use keyring::{DbKey, Keyring};
+pub use migrations::SchemaFinding;
 /// The connection type the read functions take, re-exported so callers need no rusqlite of their own.
 pub use rusqlite::Connection;
+pub use seals::{RowCheck, RowFinding, Tamper};
 
 use crate::error::{Result, Storage};
 use chrono::{DateTime, FixedOffset, Local, NaiveDate};
@@ -34,6 +37,7 @@ impl Clock {
 pub struct Db {
     conn: Connection,
     clock: Clock,
+    sealer: seals::Sealer,
 }
 
 /// A transaction with the clock's instant fixed for its whole duration.
@@ -72,7 +76,7 @@ impl Db {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
         let conn = Connection::open_with_flags(path, flags)?;
         apply_key(&conn, key)?;
-        Db::prepare(conn)
+        Db::prepare(conn, key)
     }
 
     /// Opens an existing encrypted database. A wrong key, a file that is not a database or a schema newer
@@ -90,7 +94,7 @@ impl Db {
             }
             return Err(e.into());
         }
-        Db::prepare(conn)
+        Db::prepare(conn, key)
     }
 
     /// Copies the whole database into a new file at `dest`, encrypted with the same `key`, through SQLite's
@@ -111,10 +115,10 @@ impl Db {
 
     /// A fresh database in memory, for tests and tools.
     pub fn in_memory() -> Result<Db> {
-        Db::prepare(Connection::open_in_memory()?)
+        Db::prepare(Connection::open_in_memory()?, &DbKey::random())
     }
 
-    fn prepare(mut conn: Connection) -> Result<Db> {
+    fn prepare(mut conn: Connection, key: &DbKey) -> Result<Db> {
         let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let supported = migrations::count();
         if found > supported {
@@ -126,7 +130,28 @@ impl Db {
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         migrations::run(&mut conn)?;
         crate::icd::seed_shipped(&conn)?;
-        Ok(Db { conn, clock: Clock::System })
+        // Enough cached statements for one "SELECT * FROM <table>" per table when sealing.
+        conn.set_prepared_statement_cache_capacity(128);
+        let sealer = seals::Sealer::attach(&conn, seals::derive_key(key.bytes()))?;
+        sealer.baseline(&conn, &Clock::System.now().to_rfc3339())?;
+        Ok(Db { conn, clock: Clock::System, sealer })
+    }
+
+    /// Seals the rows changed outside `tx` on this connection (bulk tools that manage their own transaction
+    /// call it before committing).
+    pub(crate) fn seal_changes(&self) -> Result<usize> {
+        self.sealer.flush(&self.conn)
+    }
+
+    /// Recomputes every row's seal: rows changed, added or removed behind the program's back.
+    pub fn verify_rows(&self) -> Result<RowCheck> {
+        self.sealer.verify(&self.conn)
+    }
+
+    /// Tables, indexes and triggers that differ from the schema this program's migrations make (a dropped
+    /// append-only trigger, say).
+    pub fn schema_differences(&self) -> Result<Vec<SchemaFinding>> {
+        migrations::differences(&self.conn)
     }
 
     pub fn set_clock(&mut self, clock: Clock) {
@@ -153,8 +178,15 @@ impl Db {
     pub fn tx<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
         let now = self.clock.now();
         let behavior = rusqlite::TransactionBehavior::Immediate;
+        self.sealer.forget();
         let tx = Tx { tx: self.conn.transaction_with_behavior(behavior)?, now };
-        let value = f(&tx)?;
+        let value = match f(&tx).and_then(|v| self.sealer.flush(&tx).map(|_| v)) {
+            Ok(v) => v,
+            Err(e) => {
+                self.sealer.forget();
+                return Err(e);
+            }
+        };
         tx.tx.commit()?;
         Ok(value)
     }

@@ -56,10 +56,12 @@ pub enum Operation {
     JournalExport,
     QcExport,
     Backup,
+    IntegrityCheck,
+    UserUnlock,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 44] = [
+    pub const ALL: [Operation; 46] = [
         Operation::PatientRegister,
         Operation::CaseCreate,
         Operation::CaseSubmit,
@@ -104,6 +106,8 @@ impl Operation {
         Operation::JournalExport,
         Operation::QcExport,
         Operation::Backup,
+        Operation::IntegrityCheck,
+        Operation::UserUnlock,
     ];
 
     /// The action's key in the catalogue (`action.*`), as a refusal names it.
@@ -153,6 +157,8 @@ impl Operation {
             Operation::JournalExport => "journal_export",
             Operation::QcExport => "qc_export",
             Operation::Backup => "backup",
+            Operation::IntegrityCheck => "integrity_check",
+            Operation::UserUnlock => "user_unlock",
         }
     }
 
@@ -203,6 +209,8 @@ impl Operation {
             Operation::JournalExport => &[Admin, Chair, Secretary],
             Operation::QcExport => &[Qc, Admin],
             Operation::Backup => &[Admin],
+            Operation::IntegrityCheck => &[Admin],
+            Operation::UserUnlock => &[Admin],
         }
     }
 }

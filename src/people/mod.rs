@@ -4,10 +4,14 @@
 //! caller cannot claim roles it was not given. Each operation names the roles it needs and gets a typed
 //! `Forbidden` error otherwise.
 mod authz;
+pub mod lockout;
 mod users;
 
 pub use authz::Operation;
-pub use users::{bootstrap_admin, change_password, create, deactivate, list, sign_in, NewUser, User, MIN_PASSWORD};
+pub(crate) use users::record_sign_in_events;
+pub use users::{
+    bootstrap_admin, change_password, create, deactivate, list, sign_in, unlock, NewUser, User, MIN_PASSWORD,
+};
 
 use crate::error::{Check, Error, Result};
 use serde::{Deserialize, Serialize};

@@ -31,6 +31,8 @@ pub struct User {
     pub position: String,
     pub roles: Vec<Role>,
     pub active: bool,
+    /// Locked after too many failed sign-ins, until an admin unlocks it.
+    pub locked: bool,
 }
 
 #[derive(Serialize)]
@@ -118,17 +120,22 @@ pub fn sign_in(db: &mut Db, login: &str, password: &str) -> Result<Actor> {
     let login = login.trim().to_lowercase();
     let row = db
         .conn()
-        .query_row("SELECT id, full_name, roles, password_hash, active FROM users WHERE login = ?1", [&login], |r| {
-            Ok((
-                r.get::<_, Uuid>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, bool>(4)?,
-            ))
-        })
+        .query_row(
+            "SELECT id, full_name, roles, password_hash, active, locked_at IS NOT NULL FROM users WHERE login = ?1",
+            [&login],
+            |r| {
+                Ok((
+                    r.get::<_, Uuid>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, bool>(5)?,
+                ))
+            },
+        )
         .optional()?;
-    let Some((id, full_name, roles, stored, active)) = row else {
+    let Some((id, full_name, roles, stored, active, locked)) = row else {
         return Err(Error::Auth(AuthFailure::BadCredentials));
     };
     let parsed = PasswordHash::new(&stored).map_err(|_| Error::Auth(AuthFailure::BadCredentials))?;
@@ -137,6 +144,9 @@ pub fn sign_in(db: &mut Db, login: &str, password: &str) -> Result<Actor> {
         .map_err(|_| Error::Auth(AuthFailure::BadCredentials))?;
     if !active {
         return Err(Error::Auth(AuthFailure::Inactive));
+    }
+    if locked {
+        return Err(Error::Auth(AuthFailure::Locked));
     }
     let actor = Actor::new(id, login, full_name, roles_from_text(&roles));
     db.tx(|tx| audit::record(tx, &actor, "user.sign_in", "user", &id.to_string(), &()))?;
@@ -159,7 +169,11 @@ pub fn change_password(
     check_password(new_password)?;
     db.tx(|tx| {
         let id = user_id(tx, &login)?;
-        tx.execute("UPDATE users SET password_hash = ?1 WHERE id = ?2", params![hash(new_password)?, id])?;
+        // A password an admin resets also lifts a lock from failed sign-ins.
+        tx.execute(
+            "UPDATE users SET password_hash = ?1, locked_at = NULL WHERE id = ?2",
+            params![hash(new_password)?, id],
+        )?;
         audit::record(tx, actor, "user.change_password", "user", &id.to_string(), &login)?;
         then(tx, id)
     })
@@ -185,6 +199,39 @@ pub fn deactivate(db: &mut Db, actor: &Actor, login: &str, then: impl FnOnce() -
     })
 }
 
+/// Lifts a lock set after too many failed sign-ins (admins). `then` runs in the same transaction (the session
+/// clears the counters beside the database).
+pub fn unlock(db: &mut Db, actor: &Actor, login: &str) -> Result<()> {
+    actor.require(Operation::UserUnlock)?;
+    let login = login.trim().to_lowercase();
+    db.tx(|tx| {
+        let id = user_id(tx, &login)?;
+        tx.execute("UPDATE users SET locked_at = NULL WHERE id = ?1", [id])?;
+        audit::record(tx, actor, "user.unlock", "user", &id.to_string(), &login)
+    })
+}
+
+/// Writes failed sign-ins and locks (counted before the database could be opened) to the audit trail, and
+/// marks locked users in the database.
+pub(crate) fn record_sign_in_events(db: &mut Db, events: &[super::lockout::Event]) -> Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    db.tx(|tx| {
+        for e in events {
+            let id = user_id(tx, &e.login).map(|id| id.to_string()).unwrap_or_else(|_| e.login.clone());
+            if e.action == "user.lock" {
+                tx.execute(
+                    "UPDATE users SET locked_at = ?1 WHERE login = ?2 AND locked_at IS NULL",
+                    params![e.at.to_rfc3339(), e.login],
+                )?;
+            }
+            audit::append(tx, &e.login, &e.action, "user", &id, &e.at.to_rfc3339())?;
+        }
+        Ok(())
+    })
+}
+
 pub(crate) fn user_id(tx: &Tx, login: &str) -> Result<Uuid> {
     tx.query_row("SELECT id FROM users WHERE login = ?1", [login], |r| r.get(0))
         .optional()?
@@ -193,8 +240,9 @@ pub(crate) fn user_id(tx: &Tx, login: &str) -> Result<Uuid> {
 
 /// Every user, by login.
 pub fn list(db: &Db) -> Result<Vec<User>> {
-    let mut stmt =
-        db.conn().prepare("SELECT id, login, full_name, position, roles, active FROM users ORDER BY login")?;
+    let mut stmt = db.conn().prepare(
+        "SELECT id, login, full_name, position, roles, active, locked_at IS NOT NULL FROM users ORDER BY login",
+    )?;
     let rows = stmt.query_map([], |r| {
         Ok(User {
             id: r.get(0)?,
@@ -203,6 +251,7 @@ pub fn list(db: &Db) -> Result<Vec<User>> {
             position: r.get(3)?,
             roles: roles_from_text(&r.get::<_, String>(4)?),
             active: r.get(5)?,
+            locked: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

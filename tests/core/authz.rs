@@ -97,6 +97,8 @@ fn call(op: Operation, db: &mut Db, a: &Actor, dir: &Path) -> Result<()> {
         Operation::QcExport => {
             qc::export(db, a, "", "", Format::Csv, Lang::Ru, &dir.join(format!("{id}.csv"))).map(drop)
         }
+        Operation::IntegrityCheck => btlp_commission::integrity::check(db, a).map(drop),
+        Operation::UserUnlock => people::unlock(db, a, "m3"),
         Operation::Backup => {
             let key = btlp_commission::db::DbKey::random();
             btlp_commission::backup::create(db, a, &dir.join("none.db"), &key, &dir.join("backups"), 0).map(drop)

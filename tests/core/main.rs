@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod accounts;
 mod administrations;
 mod authz;
 mod batches;
@@ -12,6 +13,7 @@ mod commission;
 mod consent;
 mod exports;
 mod fuzz;
+mod integrity;
 mod journal;
 mod patients;
 mod people;

@@ -1,0 +1,136 @@
+//! Keys and accounts under trouble: a forgotten password, a lost key file, someone guessing passwords.
+use crate::common::user;
+use btlp_commission::clinic;
+use btlp_commission::error::{AuthFailure, Storage};
+use btlp_commission::org::NewOrganization;
+use btlp_commission::people::lockout::{Guard, LOCK_AFTER};
+use btlp_commission::{pki, Error, Keyring, Lang, Role};
+use chrono::{Duration, Utc};
+use std::path::Path;
+
+fn org() -> NewOrganization {
+    NewOrganization {
+        name: "Клиника".into(),
+        licence: "Л041-1".into(),
+        permit_number: "БТЛП-1".into(),
+        permit_date: "15.03.2025".into(),
+        icu_present: true,
+    }
+}
+
+fn clinic_with_chair(path: &Path) {
+    let mut s = clinic::init(path, &org(), &user("admin", "Админов Админ", vec![Role::Admin])).unwrap();
+    s.add_user(&user("chair", "Председателев Петр", vec![Role::Chair])).unwrap();
+}
+
+fn audited(path: &Path, action: &str) -> i64 {
+    let s = clinic::sign_in(path, "admin", "admin-password").unwrap();
+    s.db.conn().query_row("SELECT count(*) FROM audit_log WHERE action = ?1", [action], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn an_admin_reset_rewraps_the_key_issues_a_new_certificate_and_revokes_the_old() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    clinic_with_chair(&path);
+    let mut admin = clinic::sign_in(&path, "admin", "admin-password").unwrap();
+    let before: Vec<_> = pki::list(admin.db.conn()).unwrap().into_iter().filter(|c| c.login == "chair").collect();
+    assert_eq!(before.len(), 1, "the chair has one certificate");
+    admin.change_password("chair", "forgotten-and-reset").unwrap();
+    let after: Vec<_> = pki::list(admin.db.conn()).unwrap().into_iter().filter(|c| c.login == "chair").collect();
+    drop(admin);
+    let old = after.iter().find(|c| c.serial == before[0].serial).unwrap();
+    assert!(old.revoked_at.is_some(), "the old certificate is revoked: its key needs the forgotten password");
+    assert!(
+        after.iter().any(|c| c.serial != before[0].serial && c.revoked_at.is_none()),
+        "a new certificate is issued for the new key"
+    );
+    assert!(
+        matches!(clinic::sign_in(&path, "chair", "chair-password"), Err(Error::Auth(_))),
+        "the forgotten password no longer opens anything"
+    );
+    let chair = clinic::sign_in(&path, "chair", "forgotten-and-reset");
+    assert!(chair.is_ok(), "the key file was re-wrapped for the new password");
+}
+
+#[test]
+fn a_lost_key_file_is_named_and_a_backups_copy_brings_the_database_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    clinic_with_chair(&path);
+    let mut admin = clinic::sign_in(&path, "admin", "admin-password").unwrap();
+    let backup = admin.backup(&dir.path().join("backups"), 3).unwrap();
+    drop(admin);
+    std::fs::remove_file(Keyring::path_for(&path)).unwrap();
+    let err = clinic::sign_in(&path, "chair", "chair-password").err().expect("no key file, no way in");
+    assert!(matches!(err, Error::Storage(Storage::KeyFileMissing(_))), "the missing key file is the named problem");
+    let told = err.message(Lang::Ru);
+    assert!(told.contains("резервной копии") && told.contains("clinic.db.keys"), "and the way out is said: {told}");
+    std::fs::copy(backup.join("clinic.db.keys"), Keyring::path_for(&path)).unwrap();
+    assert!(
+        clinic::sign_in(&path, "chair", "chair-password").is_ok(),
+        "the key file from a backup opens the live database (the same key wraps both)"
+    );
+}
+
+#[test]
+fn failed_sign_ins_slow_down_then_lock_the_account_until_an_admin_unlocks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    clinic_with_chair(&path);
+    let mut now = Utc::now();
+    let wrong = |now| clinic::sign_in_at(&path, "chair", "guess", now).err().unwrap();
+    assert!(matches!(wrong(now), Error::Auth(AuthFailure::BadCredentials)), "a first wrong password");
+    assert!(matches!(wrong(now), Error::Auth(AuthFailure::BadCredentials)), "a second one, at once");
+    assert!(matches!(wrong(now), Error::Auth(AuthFailure::BadCredentials)), "a third one, at once");
+    let r = clinic::sign_in_at(&path, "chair", "chair-password", now);
+    assert!(
+        matches!(r, Err(Error::Auth(AuthFailure::TooSoon { seconds: 2 }))),
+        "after three failures even the right password must wait 2 s before it is tried"
+    );
+    for _ in 4..LOCK_AFTER {
+        now += Duration::seconds(301);
+        assert!(matches!(wrong(now), Error::Auth(AuthFailure::BadCredentials)), "failures go on being counted");
+    }
+    now += Duration::seconds(301);
+    assert!(matches!(wrong(now), Error::Auth(AuthFailure::Locked)), "the {LOCK_AFTER}th failure locks the account");
+    now += Duration::days(1);
+    let r = clinic::sign_in_at(&path, "chair", "chair-password", now);
+    assert!(matches!(r, Err(Error::Auth(AuthFailure::Locked))), "a locked account stays locked, right password or not");
+
+    // The admin's sign-in writes the failures and the lock to the audit trail and into the database.
+    assert_eq!(audited(&path, "user.sign_in_failed"), LOCK_AFTER as i64, "every failure is audited");
+    assert_eq!(audited(&path, "user.lock"), 1, "and the lock");
+    std::fs::remove_file(Guard::path_for(&path)).unwrap();
+    let r = clinic::sign_in(&path, "chair", "chair-password");
+    assert!(matches!(r, Err(Error::Auth(AuthFailure::Locked))), "deleting the counters file does not unlock");
+
+    let mut admin = clinic::sign_in(&path, "admin", "admin-password").unwrap();
+    let chair = btlp_commission::people::list(&admin.db).unwrap().into_iter().find(|u| u.login == "chair");
+    assert!(chair.unwrap().locked, "the user list shows the lock");
+    let doc = clinic::sign_in(&path, "chair", "chair-password");
+    assert!(doc.is_err(), "still locked while the admin looks");
+    admin.unlock("chair").unwrap();
+    drop(admin);
+    assert!(clinic::sign_in(&path, "chair", "chair-password").is_ok(), "an admin's unlock lets the user in again");
+    assert_eq!(audited(&path, "user.unlock"), 1, "the unlock is audited");
+}
+
+#[test]
+fn a_member_guessing_on_a_shared_workstation_is_counted_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    clinic_with_chair(&path);
+    let mut admin = clinic::sign_in(&path, "admin", "admin-password").unwrap();
+    for _ in 0..3 {
+        assert!(admin.act_as("chair", "guess").is_err());
+    }
+    let r = admin.act_as("chair", "chair-password");
+    assert!(matches!(r, Err(Error::Auth(AuthFailure::TooSoon { .. }))), "the same waits apply when acting as someone");
+    let failures: i64 = admin
+        .db
+        .conn()
+        .query_row("SELECT count(*) FROM audit_log WHERE action = 'user.sign_in_failed'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(failures, 3, "with the database open, failures are audited at once");
+}

@@ -1,0 +1,57 @@
+//! Tamper evidence: rows, documents and the schema changed behind the program's back are named by
+//! `integrity::check`; the program's own writes never are.
+use crate::common::Clinic;
+use btlp_commission::db::Tamper;
+use btlp_commission::integrity;
+
+#[test]
+fn the_programs_own_work_leaves_every_seal_intact() {
+    let mut c = Clinic::new();
+    c.administered("01.06.2026 10:00");
+    let report = integrity::check(&c.db, &c.as_("admin")).unwrap();
+    assert!(report.intact(), "a clinic used only through the program must verify: {report:?}");
+    assert!(report.rows_checked > 200, "every row is checked, the МКБ-10 catalogue included: {report:?}");
+    assert!(report.documents_checked >= 1, "the signed decision is checked too: {report:?}");
+}
+
+#[test]
+fn a_row_edited_added_or_removed_behind_the_programs_back_is_named() {
+    let mut c = Clinic::new();
+    c.administered("01.06.2026 10:00");
+    let patient = c.adult();
+    // A colleague with the key and a SQL shell: none of these goes through the program.
+    c.db.conn().execute("UPDATE patients SET last_name = 'Подменов' WHERE id = ?1", [patient]).unwrap();
+    c.db.conn()
+        .execute("INSERT INTO icd_codes (code, title, kind, source) VALUES ('Z99.9', 'x', 'code', 'shipped')", [])
+        .unwrap();
+    c.db.conn().execute("DELETE FROM icd_codes WHERE code = 'C91.0'", []).unwrap();
+    let report = integrity::check(&c.db, &c.as_("admin")).unwrap();
+    assert!(!report.intact(), "tampering must not pass as intact");
+    let has = |table: &str, kind: Tamper| report.rows.iter().any(|r| r.table == table && r.kind == kind);
+    assert!(
+        report.rows.iter().any(|r| r.table == "patients" && r.row == patient.to_string() && r.kind == Tamper::Changed),
+        "the edited patient is named by its id: {:?}",
+        report.rows
+    );
+    assert!(has("icd_codes", Tamper::Added), "a row inserted by hand is named");
+    assert!(has("icd_codes", Tamper::Removed), "a row deleted by hand is named");
+    assert_eq!(report.rows.len(), 3, "and nothing else is: {:?}", report.rows);
+
+    // The program's next write does not launder the edited row: it seals only what it changes itself.
+    c.adult();
+    let again = integrity::check(&c.db, &c.as_("admin")).unwrap();
+    assert_eq!(again.rows.len(), 3, "a later transaction must not re-seal rows it did not write: {:?}", again.rows);
+}
+
+#[test]
+fn a_dropped_append_only_trigger_is_named() {
+    let c = Clinic::new();
+    c.db.conn().execute_batch("DROP TRIGGER audit_no_update;").unwrap();
+    let report = integrity::check(&c.db, &c.as_("admin")).unwrap();
+    assert!(
+        report.schema.iter().any(|f| f.name == "audit_no_update" && f.state == "missing"),
+        "the missing trigger is named: {:?}",
+        report.schema
+    );
+    assert_eq!(report.audit_broken_at, None, "the chain itself is untouched");
+}
