@@ -383,6 +383,12 @@ pub enum Storage {
     Document(String),
     #[error("backup damaged: {0}")]
     BackupDamaged(String),
+    /// The database file or its disk is write-protected; nothing was changed.
+    #[error("the database is read-only")]
+    ReadOnly,
+    /// The disk is full; the change was not saved, earlier ones are intact.
+    #[error("the disk is full")]
+    DiskFull,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -406,13 +412,21 @@ pub enum Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        Error::Storage(Storage::Sqlite(e))
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ReadOnly) => Error::Storage(Storage::ReadOnly),
+            Some(rusqlite::ErrorCode::DiskFull) => Error::Storage(Storage::DiskFull),
+            _ => Error::Storage(Storage::Sqlite(e)),
+        }
     }
 }
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        Error::Storage(Storage::Io(e))
+        match e.kind() {
+            std::io::ErrorKind::StorageFull => Error::Storage(Storage::DiskFull),
+            std::io::ErrorKind::ReadOnlyFilesystem => Error::Storage(Storage::ReadOnly),
+            _ => Error::Storage(Storage::Io(e)),
+        }
     }
 }
 
@@ -492,6 +506,8 @@ fn storage_code(s: &Storage) -> &'static str {
         Storage::Crypto => "crypto",
         Storage::Document(_) => "document",
         Storage::BackupDamaged(_) => "backup_damaged",
+        Storage::ReadOnly => "read_only",
+        Storage::DiskFull => "disk_full",
     }
 }
 
@@ -511,7 +527,7 @@ fn storage_message(s: &Storage, lang: Lang) -> String {
         Storage::Migration(e) => vec![("detail", e.to_string())],
         Storage::Io(e) => vec![("detail", e.to_string())],
         Storage::Document(d) | Storage::BackupDamaged(d) => vec![("detail", d.clone())],
-        Storage::Crypto => vec![],
+        Storage::Crypto | Storage::ReadOnly | Storage::DiskFull => vec![],
     };
     tr(lang, &key, &args)
 }

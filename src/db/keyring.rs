@@ -221,6 +221,20 @@ mod tests {
         );
     }
 
+    /// The idle lock and sign-out drop the session, and with it the database key: its bytes must be wiped,
+    /// not merely freed. (The session's other secrets are `Zeroizing` strings and p256 keys, wiped on drop
+    /// by those types; SQLCipher wipes its own copy of the key when the connection closes.)
+    #[test]
+    fn a_dropped_database_key_is_wiped_from_memory() {
+        let mut key = std::mem::ManuallyDrop::new(DbKey::random());
+        assert!(key.0.iter().any(|b| *b != 0), "a fresh key is random");
+        let bytes: *const [u8; 32] = &key.0;
+        // SAFETY: `ManuallyDrop` keeps the storage alive after the value's destructor has run.
+        unsafe { std::mem::ManuallyDrop::drop(&mut key) };
+        let after = unsafe { std::ptr::read_volatile(bytes) };
+        assert_eq!(after, [0u8; 32], "dropping the key must overwrite its bytes");
+    }
+
     #[test]
     fn removing_a_user_locks_them_out_and_keeps_others() {
         let dir = tempfile::tempdir().unwrap();

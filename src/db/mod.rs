@@ -85,6 +85,13 @@ impl Db {
         if !path.is_file() {
             return Err(Storage::Missing(path.to_path_buf()).into());
         }
+        // SQLite would quietly open a write-protected file read-only and fail at the first change; say so now.
+        // (The permission bits are checked as well as an open for writing: root may write a 0444 file.)
+        let protected = std::fs::metadata(path)?.permissions().readonly()
+            || std::fs::OpenOptions::new().write(true).open(path).is_err();
+        if protected {
+            return Err(Storage::ReadOnly.into());
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE;
         let conn = Connection::open_with_flags(path, flags)?;
         apply_key(&conn, key)?;
@@ -125,6 +132,8 @@ impl Db {
             return Err(Storage::NewerSchema { found, supported }.into());
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Every commit reaches the disk before it is reported (a power cut loses nothing reported saved).
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // WAL is not available for in-memory databases; SQLite keeps "memory" there, which is fine.
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;

@@ -11,9 +11,10 @@ use btlp_commission::people::{self, NewUser};
 use btlp_commission::production::{self, qc, qc::NewTest, qc::Release, NewStage, Stage};
 use btlp_commission::signing::ca;
 use btlp_commission::{pki, signatures};
-use btlp_commission::{Actor, Clock, Db, Lang, Role};
+use btlp_commission::{Actor, Clock, Db, DbKey, Keyring, Lang, Role};
 use chrono::{DateTime, FixedOffset};
 use std::collections::HashMap;
+use std::path::Path;
 use std::process::Command;
 use uuid::Uuid;
 
@@ -29,9 +30,45 @@ pub fn now() -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(TODAY).unwrap()
 }
 
+/// Everyone but the admin, with their role.
+pub const PEOPLE: [(&str, Role); 10] = [
+    ("chair", Role::Chair),
+    ("deputy", Role::DeputyChair),
+    ("m1", Role::Member),
+    ("m2", Role::Member),
+    ("m3", Role::Member),
+    ("secretary", Role::Secretary),
+    ("doc", Role::Physician),
+    ("outsider", Role::Member),
+    ("prod", Role::Production),
+    ("qc", Role::Qc),
+];
+
 impl Clinic {
     pub fn new() -> Clinic {
-        let mut db = Db::in_memory().unwrap();
+        Clinic::setup(Db::in_memory().unwrap())
+    }
+
+    /// The same clinic in an encrypted file, with a key file that lets the admin open it again (`reopen`).
+    pub fn on_file(path: &Path) -> Clinic {
+        let key = DbKey::random();
+        Keyring::create(path).unwrap().add("admin", &password("admin"), &key).unwrap();
+        Clinic::setup(Db::create(path, &key).unwrap())
+    }
+
+    /// Opens a clinic made by `on_file` again and signs every user in.
+    pub fn reopen(path: &Path) -> Clinic {
+        let key = Keyring::load(path).unwrap().unlock("admin", &password("admin")).unwrap();
+        let mut db = Db::open(path, &key).unwrap();
+        db.set_clock(Clock::Fixed(now()));
+        let mut users = HashMap::new();
+        for login in PEOPLE.map(|(l, _)| l).into_iter().chain(["admin"]) {
+            users.insert(login, people::sign_in(&mut db, login, &password(login)).unwrap());
+        }
+        Clinic { db, users }
+    }
+
+    fn setup(mut db: Db) -> Clinic {
         db.set_clock(Clock::Fixed(now()));
         org::setup(
             &mut db,
@@ -48,19 +85,7 @@ impl Clinic {
             people::bootstrap_admin(&mut db, &user("admin", "Админов Админ Админович", vec![Role::Admin])).unwrap();
         let root = db.tx(|tx| pki::create_root(tx, "Тестовая клиника", admin.id(), &password("admin"))).unwrap();
         let mut users = HashMap::new();
-        let people = [
-            ("chair", Role::Chair),
-            ("deputy", Role::DeputyChair),
-            ("m1", Role::Member),
-            ("m2", Role::Member),
-            ("m3", Role::Member),
-            ("secretary", Role::Secretary),
-            ("doc", Role::Physician),
-            ("outsider", Role::Member),
-            ("prod", Role::Production),
-            ("qc", Role::Qc),
-        ];
-        for (login, role) in people {
+        for (login, role) in PEOPLE {
             let name = format!("Тестов {login} Тестович");
             people::create(&mut db, &admin, &user(login, &name, vec![role]), |tx, id| {
                 pki::issue(tx, &root, id, &password(login)).map(|_| ())

@@ -11,6 +11,7 @@ mod cases;
 mod cli;
 mod commission;
 mod consent;
+mod crash;
 mod exports;
 mod fuzz;
 mod integrity;

@@ -236,3 +236,52 @@ fn a_backup_taken_while_writing_restores_whole_and_a_damaged_one_is_refused() {
     assert!(backup::restore(&third, &target, "admin", "admin-password").is_err(), "a damaged backup is refused");
     assert!(!target.exists(), "and nothing is left behind");
 }
+
+#[test]
+fn a_write_protected_database_is_refused_with_a_clear_message_and_left_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    drop(clinic::init(&path, &org(), &crate::common::user("admin", "Админов Админ", vec![Role::Admin])).unwrap());
+    let before = std::fs::read(&path).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let err = clinic::sign_in(&path, "admin", "admin-password").err().expect("a write-protected file is refused");
+    assert!(matches!(err, Error::Storage(Storage::ReadOnly)), "as read-only, not a raw SQLite error: {err:?}");
+    assert!(err.message(btlp_commission::Lang::Ru).contains("только для чтения"), "in words the user understands");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "and the file is left as it was");
+}
+
+#[test]
+fn a_database_that_turns_read_only_or_fills_its_disk_keeps_everything_committed() {
+    use btlp_commission::integrity;
+    let mut c = crate::common::Clinic::new();
+    let doc = c.as_("doc");
+    let admin = c.as_("admin");
+    // Read-only mid-session (a disk remounted read-only): the change is refused as such.
+    c.db.conn().execute_batch("PRAGMA query_only = 1;").unwrap();
+    let r = btlp_commission::patients::register(&mut c.db, &doc, &crate::common::adult_patient());
+    assert!(matches!(r, Err(Error::Storage(Storage::ReadOnly))), "a read-only database is named as such: {r:?}");
+    c.db.conn().execute_batch("PRAGMA query_only = 0;").unwrap();
+
+    // The disk fills up: SQLite may not grow the file past its current size.
+    let pages: i64 = c.db.conn().query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    c.db.conn().execute_batch(&format!("PRAGMA max_page_count = {};", pages + 2)).unwrap();
+    let mut saved = 0;
+    let err = loop {
+        match btlp_commission::patients::register(&mut c.db, &doc, &crate::common::adult_patient()) {
+            Ok(_) => saved += 1,
+            Err(e) => break e,
+        }
+        assert!(saved < 10_000, "the page limit must stop the writes");
+    };
+    assert!(matches!(err, Error::Storage(Storage::DiskFull)), "a full disk is named as such: {err:?}");
+    assert!(err.message(btlp_commission::Lang::Ru).contains("Диск с базой данных заполнен"), "in words");
+    assert_eq!(c.count("patients"), saved, "every patient saved before the disk filled is there, the failed one not");
+    let report = integrity::check(&c.db, &admin).unwrap();
+    assert!(report.intact(), "the file, the audit chain and every seal are whole after the failed write: {report:?}");
+    c.db.conn().execute_batch("PRAGMA max_page_count = 1073741823;").unwrap();
+    assert!(
+        btlp_commission::patients::register(&mut c.db, &doc, &crate::common::adult_patient()).is_ok(),
+        "once there is room again, work goes on"
+    );
+}
