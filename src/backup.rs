@@ -6,7 +6,7 @@
 //! removing the copy if any check fails.
 use crate::audit;
 use crate::db::{Db, DbKey, Keyring};
-use crate::error::{Error, Result, Storage};
+use crate::error::{Check, Error, Result, Storage};
 use crate::people::{Actor, Operation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -46,6 +46,10 @@ fn damaged(dir: &Path, what: &str) -> Error {
 /// newest `keep` backups there (0 keeps all). Admins only. Returns the backup's folder.
 pub fn create(db: &mut Db, actor: &Actor, db_path: &Path, key: &DbKey, out_dir: &Path, keep: usize) -> Result<PathBuf> {
     actor.require(Operation::Backup)?;
+    write(db, &actor.login, db_path, key, out_dir, keep)
+}
+
+fn write(db: &mut Db, by: &str, db_path: &Path, key: &DbKey, out_dir: &Path, keep: usize) -> Result<PathBuf> {
     let keys = Keyring::path_for(db_path);
     if !keys.is_file() {
         return Err(Storage::KeyFileMissing(keys).into());
@@ -71,9 +75,83 @@ pub fn create(db: &mut Db, actor: &Actor, db_path: &Path, key: &DbKey, out_dir: 
         let _ = std::fs::remove_dir_all(&part);
         return Err(e);
     }
-    db.tx(|tx| audit::record(tx, actor, "backup.create", "organization", "1", &name))?;
+    db.tx(|tx| {
+        tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('backup_last_at', ?1)", [tx.now_text()])?;
+        audit::append(tx, by, "backup.create", "organization", "1", &name)
+    })?;
     rotate(out_dir, keep)?;
     Ok(done)
+}
+
+/// The app's own backups: into `folder` every `every_hours` hours while someone is signed in (the backup needs
+/// the database key, which only a signed-in session holds), keeping the newest `keep`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Schedule {
+    pub folder: String,
+    pub every_hours: u32,
+    pub keep: u32,
+}
+
+/// The schedule an admin set, if any, and when the last backup (scheduled or not) was made.
+pub fn schedule(conn: &rusqlite::Connection) -> Result<(Option<Schedule>, Option<String>)> {
+    use rusqlite::OptionalExtension;
+    let get = |k: &str| -> Result<Option<String>> {
+        Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [k], |r| r.get(0)).optional()?)
+    };
+    let schedule = match (get("backup_folder")?, get("backup_every_hours")?, get("backup_keep")?) {
+        (Some(folder), Some(h), Some(k)) if !folder.is_empty() => {
+            Some(Schedule { folder, every_hours: h.parse().unwrap_or(24), keep: k.parse().unwrap_or(7) })
+        }
+        _ => None,
+    };
+    Ok((schedule, get("backup_last_at")?))
+}
+
+/// Sets (or, with `None`, stops) the scheduled backup. Admins only. The folder must be a full path; the
+/// interval 1–168 hours; 1–365 copies kept.
+pub fn set_schedule(db: &mut Db, actor: &Actor, s: Option<&Schedule>) -> Result<()> {
+    actor.require(Operation::Backup)?;
+    if let Some(s) = s {
+        let folder = s.folder.trim();
+        if folder.is_empty() {
+            return Err(Error::invalid("backup_folder", Check::Required));
+        }
+        if !Path::new(folder).is_absolute() {
+            return Err(Error::invalid("backup_folder", Check::AbsolutePath));
+        }
+        if !(1..=168).contains(&s.every_hours) {
+            return Err(Error::invalid("backup_every_hours", Check::Between { min: 1, max: 168 }));
+        }
+        if !(1..=365).contains(&s.keep) {
+            return Err(Error::invalid("backup_keep", Check::Between { min: 1, max: 365 }));
+        }
+    }
+    db.tx(|tx| {
+        let (folder, hours, keep) = match s {
+            Some(s) => (s.folder.trim().to_string(), s.every_hours.to_string(), s.keep.to_string()),
+            None => (String::new(), String::new(), String::new()),
+        };
+        for (k, v) in [("backup_folder", &folder), ("backup_every_hours", &hours), ("backup_keep", &keep)] {
+            tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", rusqlite::params![k, v])?;
+        }
+        audit::record(tx, actor, "settings.backup_schedule", "settings", "backup", &s)
+    })
+}
+
+/// Makes the scheduled backup if one is set and the last backup is older than its interval at `now`.
+/// Returns the new backup's folder, or `None` when none was due.
+pub fn run_if_due(
+    db: &mut Db,
+    db_path: &Path,
+    key: &DbKey,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Option<PathBuf>> {
+    let (Some(s), last) = schedule(db.conn())? else { return Ok(None) };
+    let last = last.and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok());
+    if last.is_some_and(|t| now - t < chrono::Duration::hours(i64::from(s.every_hours))) {
+        return Ok(None);
+    }
+    write(db, "system", db_path, key, Path::new(&s.folder), s.keep as usize).map(Some)
 }
 
 /// Deletes all but the newest `keep` backups in `dir` (0 keeps all).

@@ -118,6 +118,12 @@ impl Session {
         crate::backup::create(&mut self.db, &self.actor, &self.path, &self.key, out_dir, keep)
     }
 
+    /// Makes the scheduled backup if it is due (the app calls this every minute while someone is signed in).
+    pub fn backup_if_due(&mut self) -> Result<Option<PathBuf>> {
+        let now = self.db.clock().now();
+        crate::backup::run_if_due(&mut self.db, &self.path, &self.key, now)
+    }
+
     /// Changes a password: the database hash, the key file and the signing key together. Users changing
     /// their own password keep their key (re-sealed); an admin resetting someone else's issues them a new
     /// key and certificate and revokes the old ones, since the old key cannot be opened without the old

@@ -41,6 +41,13 @@ pub enum Check {
     NotADate,
     /// A short Latin code: 2–12 capital letters or digits.
     CodeFormat,
+    /// A whole number from `min` to `max`.
+    Between {
+        min: u32,
+        max: u32,
+    },
+    /// A full path to a folder (starting from the root of a disk).
+    AbsolutePath,
 }
 
 impl Check {
@@ -65,6 +72,8 @@ impl Check {
             Check::OneOf { .. } => "one_of",
             Check::NotADate => "not_a_date",
             Check::CodeFormat => "code_format",
+            Check::Between { .. } => "between",
+            Check::AbsolutePath => "absolute_path",
         }
     }
 
@@ -75,6 +84,7 @@ impl Check {
             Check::PasswordTooShort { min } => vec![("min", min.to_string())],
             Check::ScanTooLarge { max_mb } => vec![("max", max_mb.to_string())],
             Check::OneOf { allowed } => vec![("allowed", allowed.clone())],
+            Check::Between { min, max } => vec![("min", min.to_string()), ("max", max.to_string())],
             _ => vec![],
         }
     }

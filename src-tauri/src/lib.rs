@@ -8,7 +8,7 @@ mod commands;
 mod error;
 mod state;
 
-use commands::{admin, cases, commission, decisions, patients, permit, production, reporting, session};
+use commands::{admin, cases, commission, decisions, integrity, patients, permit, production, reporting, session};
 use state::AppState;
 use std::path::PathBuf;
 use tauri::Manager;
@@ -26,6 +26,11 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             session::clinic_setup,
             session::session_sign_in,
             session::session_sign_out,
+            integrity::integrity_check,
+            integrity::backup_status,
+            integrity::backup_set_schedule,
+            integrity::backup_now,
+            admin::users_unlock,
             patients::patients_search,
             patients::patients_register,
             patients::patients_get,
@@ -134,6 +139,7 @@ pub fn run_app(builder: tauri::Builder<tauri::Wry>) {
         .invoke_handler(specta.invoke_handler())
         .setup(|app| {
             app.manage(AppState::new(db_path(app)));
+            integrity::start_scheduler(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!())

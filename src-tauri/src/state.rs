@@ -13,11 +13,19 @@ pub struct AppState {
     pub session: Mutex<Option<Session>>,
     /// Set by the cancel button of long work (an export, batch signing); read between its steps.
     pub cancel_work: AtomicBool,
+    /// Why the last scheduled backup failed, until one succeeds.
+    pub backup_error: Mutex<Option<String>>,
 }
 
 impl AppState {
     pub fn new(db_path: PathBuf) -> Self {
-        AppState { db_path, lang: Mutex::new(Lang::Ru), session: Mutex::new(None), cancel_work: AtomicBool::new(false) }
+        AppState {
+            db_path,
+            lang: Mutex::new(Lang::Ru),
+            session: Mutex::new(None),
+            cancel_work: AtomicBool::new(false),
+            backup_error: Mutex::new(None),
+        }
     }
 
     pub fn lang(&self) -> Lang {

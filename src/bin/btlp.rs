@@ -293,6 +293,12 @@ enum UserCommand {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Unlock an account locked after failed sign-ins (admins).
+    Unlock {
+        #[command(flatten)]
+        db: DbArg,
+        login: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -551,8 +557,15 @@ fn run(command: Command, lang: Lang) -> Result<()> {
             for u in btlp_commission::people::list(&s.db)? {
                 let roles: Vec<String> = u.roles.iter().map(|r| tr(lang, &format!("role.{}", r.code()), &[])).collect();
                 let active = if u.active { "" } else { "×" };
-                println!("{:<12} {:<32} {} {}", u.login, u.full_name, roles.join(", "), active);
+                let locked = if u.locked { tr(lang, "cli.user_locked", &[]) } else { String::new() };
+                println!("{:<12} {:<32} {} {} {}", u.login, u.full_name, roles.join(", "), active, locked);
             }
+            Ok(())
+        }
+        Command::User { command: UserCommand::Unlock { db, login } } => {
+            let mut s = sign_in(&db.db, lang)?;
+            s.unlock(&login)?;
+            println!("{}", tr(lang, "cli.done", &[]));
             Ok(())
         }
         Command::Report { command } => reporting::report(command, lang),

@@ -285,3 +285,41 @@ fn a_database_that_turns_read_only_or_fills_its_disk_keeps_everything_committed(
         "once there is room again, work goes on"
     );
 }
+
+#[test]
+fn the_scheduled_backup_runs_when_due_and_keeps_the_set_number() {
+    use btlp_commission::backup::{self, Schedule};
+    use btlp_commission::Clock;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    let mut s = clinic::init(&path, &org(), &crate::common::user("admin", "Админов Админ", vec![Role::Admin])).unwrap();
+    let out = dir.path().join("backups");
+    let admin = s.actor.clone();
+    let bad = Schedule { folder: "backups".into(), every_hours: 24, keep: 2 };
+    let r = backup::set_schedule(&mut s.db, &admin, Some(&bad));
+    assert!(matches!(r, Err(Error::Invalid { field: "backup_folder", .. })), "a relative folder is refused by name");
+    let bad = Schedule { folder: out.display().to_string(), every_hours: 0, keep: 2 };
+    let r = backup::set_schedule(&mut s.db, &admin, Some(&bad));
+    assert!(matches!(r, Err(Error::Invalid { field: "backup_every_hours", .. })), "so is a zero interval");
+    assert!(s.backup_if_due().unwrap().is_none(), "no schedule, no backup");
+
+    let every_day = Schedule { folder: out.display().to_string(), every_hours: 24, keep: 2 };
+    backup::set_schedule(&mut s.db, &admin, Some(&every_day)).unwrap();
+    let mut at = chrono::DateTime::parse_from_rfc3339("2026-06-01T09:00:00+03:00").unwrap();
+    s.db.set_clock(Clock::Fixed(at));
+    let first = s.backup_if_due().unwrap().expect("the first scheduled backup is due at once");
+    backup::verify(&first).expect("and verifies");
+    at += chrono::Duration::hours(23);
+    s.db.set_clock(Clock::Fixed(at));
+    assert!(s.backup_if_due().unwrap().is_none(), "23 hours later none is due yet");
+    for _ in 0..2 {
+        at += chrono::Duration::hours(25);
+        s.db.set_clock(Clock::Fixed(at));
+        assert!(s.backup_if_due().unwrap().is_some(), "a day later the next is made");
+    }
+    let kept = std::fs::read_dir(&out).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir()).count();
+    assert_eq!(kept, 2, "rotation keeps the newest two of three");
+    assert!(!first.exists(), "the oldest is the one removed");
+    let (_, last) = backup::schedule(s.db.conn()).unwrap();
+    assert_eq!(last.as_deref(), Some(at.to_rfc3339().as_str()), "the last backup's time is kept for the app to show");
+}

@@ -7,11 +7,12 @@
 // QC staff testing and releasing the batch, showing its label and exporting the QC journal; the physician
 // refused a wrong batch code, then recording the administration with the label's code and being refused a
 // second one on the same decision, then signing the notice of use from the deadline board and recording it
-// as sent; the admin exporting the decision archive and the commission's journal, and opening an
-// application to the Ministry with its 3-working-day deadline. Screenshots of the main screens go to
-// docs/screenshots/. Started by scripts/e2e.sh, which provides the display, the driver and the app.
+// as sent; the admin exporting the decision archive and the commission's journal, opening an application to
+// the Ministry with its 3-working-day deadline, checking the database's integrity and making a backup.
+// Screenshots of the main screens go to docs/screenshots/. Started by scripts/e2e.sh, which provides the
+// display, the driver and the app.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Driver, sleep } from './webdriver.mjs';
@@ -513,6 +514,33 @@ try {
   const row = await deadline.text();
   assert(row.includes('Решение Минздрава') && row.includes(fmt(today)), `the deadline row names the decision and the day: ${row}`);
   await shot(d, '14c-permit', '.application');
+
+  // 8c. Integrity and backups: nothing was changed behind the program's back, and a backup made now is a folder
+  // holding the database, its key file and a manifest of their SHA-256 digests.
+  log("admin checks the database's integrity");
+  await nav(d, 'integrity');
+  await d.click('#integrity-run');
+  await d.waitText('#integrity-result', 'Целостность подтверждена', 60000);
+  await shot(d, '14d-integrity', '#integrity-result');
+  log('admin schedules backups and makes one now');
+  const backupDir = join(exportDir, 'backups');
+  await d.fill('backup-folder', backupDir);
+  await d.fill('backup-every_hours', '24');
+  await d.fill('backup-keep', '3');
+  await d.click('#backup-save');
+  await d.waitText('.banner.ok', 'Расписание сохранено');
+  await d.waitText('#backup-schedule', backupDir);
+  await d.click('#backup-now');
+  const backupText = await (await d.waitText('#backup-result', 'btlp-backup-', 60000)).text();
+  const backupName = backupText.match(/btlp-backup-[^\s/\\]+/)?.[0];
+  assert(backupName, `#backup-result names the new backup's folder: ${backupText}`);
+  const backup = join(backupDir, backupName);
+  assert(existsSync(backup), `the backup folder ${backup} exists`);
+  const backupFiles = readdirSync(backup);
+  for (const f of ['manifest.json', 'clinic.db', 'clinic.db.keys']) {
+    assert(backupFiles.includes(f), `the backup holds ${f}; it holds ${backupFiles.join(', ')}`);
+  }
+  await shot(d, '14e-backup', '#backup-result');
 
   // 9. English: the interface and the core's messages switch together.
   log('the language switches to English, messages from the core too');

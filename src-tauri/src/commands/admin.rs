@@ -20,6 +20,8 @@ pub struct UserRow {
     pub position: String,
     pub roles: Vec<Role>,
     pub active: bool,
+    /// Locked after too many failed sign-ins.
+    pub locked: bool,
 }
 
 #[derive(Debug, Deserialize, Type)]
@@ -109,6 +111,7 @@ pub async fn users_list(state: State<'_, AppState>) -> Result<Vec<UserRow>, IpcE
                 position: u.position,
                 roles: u.roles.into_iter().map(Role::from).collect(),
                 active: u.active,
+                locked: u.locked,
             })
             .collect())
     })
@@ -133,6 +136,13 @@ pub async fn users_add(state: State<'_, AppState>, form: UserForm) -> Result<(),
 #[specta::specta]
 pub async fn users_deactivate(state: State<'_, AppState>, login: String) -> Result<(), IpcError> {
     state.with_session(|s, _| s.deactivate(&login))
+}
+
+/// Unlocks an account locked after failed sign-ins (admins).
+#[tauri::command]
+#[specta::specta]
+pub async fn users_unlock(state: State<'_, AppState>, login: String) -> Result<(), IpcError> {
+    state.with_session(|s, _| s.unlock(&login))
 }
 
 #[tauri::command]

@@ -5,6 +5,7 @@ pub mod cases;
 pub mod commission;
 pub mod decisions;
 pub mod dto;
+pub mod integrity;
 pub mod patients;
 pub mod permit;
 pub mod production;

@@ -14,6 +14,15 @@ export const commands = {
 	sessionSignIn: (login: string, password: string) => __TAURI_INVOKE<UserInfo>("session_sign_in", { login, password }),
 	/**  Ends the session (sign-out or the idle lock): the database closes and the keys held for it are dropped. */
 	sessionSignOut: () => __TAURI_INVOKE<null>("session_sign_out"),
+	/**  Runs every check (admins). */
+	integrityCheck: () => __TAURI_INVOKE<IntegrityView>("integrity_check"),
+	backupStatus: () => __TAURI_INVOKE<BackupStatus>("backup_status"),
+	/**  Sets the schedule (admins); `null` stops it. */
+	backupSetSchedule: (schedule: BackupSchedule | null) => __TAURI_INVOKE<null>("backup_set_schedule", { schedule }),
+	/**  Backs up now into the scheduled folder (admins); returns the new backup's folder. */
+	backupNow: () => __TAURI_INVOKE<string>("backup_now"),
+	/**  Unlocks an account locked after failed sign-ins (admins). */
+	usersUnlock: (login: string) => __TAURI_INVOKE<null>("users_unlock", { login }),
 	patientsSearch: (query: string) => __TAURI_INVOKE<PatientRow[]>("patients_search", { query }),
 	patientsRegister: (form: PatientForm) => __TAURI_INVOKE<PatientRow>("patients_register", { form }),
 	patientsGet: (id: string) => __TAURI_INVOKE<PatientRow>("patients_get", { id }),
@@ -193,6 +202,21 @@ export type ApplicationRow = {
 	decided: boolean,
 	steps: StepRow[],
 	deadlines: DeadlineRow[],
+};
+
+export type BackupSchedule = {
+	/**  Empty: no scheduled backup. */
+	folder: string,
+	every_hours: number,
+	keep: number,
+};
+
+export type BackupStatus = {
+	schedule: BackupSchedule | null,
+	/**  ДД.ММ.ГГГГ ЧЧ:ММ of the last backup, if any. */
+	last_at: string | null,
+	/**  Why the last scheduled backup failed (in the user's language), until one succeeds. */
+	last_error: string | null,
 };
 
 export type BatchDetail = {
@@ -451,6 +475,21 @@ export type FieldRow = {
 	value: string,
 };
 
+/**  One thing found changed behind the program's back, in words for the screen. */
+export type Finding = {
+	/**  `sqlite`, `audit`, `document`, `row` or `schema`. */
+	kind: string,
+	/**
+	 *  For rows: `changed`, `added` or `removed`; for the schema: `missing`, `changed` or `extra`; for documents
+	 *  the document's kind (`decision`, `consent`, `administration`, `report`).
+	 */
+	state: string,
+	/**  The table, the schema object's name, the document's id, the audit entry's number or SQLite's words. */
+	subject: string,
+	/**  The row's id (rows only). */
+	row: string,
+};
+
 export type FindingRow = {
 	kind: string,
 	finding: string,
@@ -460,6 +499,14 @@ export type FindingRow = {
 export type IcdRow = {
 	code: string,
 	title: string,
+};
+
+export type IntegrityView = {
+	intact: boolean,
+	audit_entries: number,
+	documents_checked: number,
+	rows_checked: number,
+	findings: Finding[],
 };
 
 export type IpcError = {
@@ -765,6 +812,8 @@ export type UserRow = {
 	position: string,
 	roles: Role[],
 	active: boolean,
+	/**  Locked after too many failed sign-ins. */
+	locked: boolean,
 };
 
 export type VoteRow = {

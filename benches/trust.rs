@@ -1,0 +1,137 @@
+//! Issue 7's figures. On the 100,000-case clinic (`bench/data/scale.db`, seeded by `bench/scale.sh`): the first
+//! open of a file made before row seals (migration + sealing every row), open + unlock, the case list, patient
+//! search, the meeting screen's data for the largest meeting, the whole integrity check, and a write's commit
+//! latency (synchronous=FULL). On a fresh clinic file on the same disk: recording an administration, the real
+//! core call, 30 times. Peak memory of the process at the end. Prints each figure and one JSON line.
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use btlp_commission::{administrations, cases, clinic, commission, integrity, patients};
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn ms(f: impl FnOnce()) -> f64 {
+    let start = Instant::now();
+    f();
+    start.elapsed().as_secs_f64() * 1000.0
+}
+
+/// (median, 95th percentile) of `runs` timings.
+fn spread(runs: usize, mut f: impl FnMut()) -> (f64, f64) {
+    let mut all: Vec<f64> = (0..runs).map(|_| ms(&mut f)).collect();
+    all.sort_by(|a, b| a.total_cmp(b));
+    (all[all.len() / 2], all[(all.len() * 95 / 100).min(all.len() - 1)])
+}
+
+fn peak_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1));
+    kb.and_then(|k| k.parse::<f64>().ok()).unwrap_or(0.0) / 1024.0
+}
+
+fn main() {
+    let path = std::env::var_os("BTLP_SCALE_DB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/data/scale.db")));
+    assert!(
+        path.exists(),
+        "{} is missing: run bench/scale.sh first (it seeds the 100,000-case clinic)",
+        path.display()
+    );
+
+    let first = ms(|| drop(clinic::sign_in(&path, "admin", "admin-demo").unwrap()));
+    println!(
+        "first open of this file: {first:.0} ms (on a file from before row seals: migration 7 + sealing every row)"
+    );
+    let (open, _) = spread(5, || drop(clinic::sign_in(&path, "admin", "admin-demo").unwrap()));
+    println!("open + unlock (key file argon2id, SQLCipher, sign-in argon2id, CA key): {open:.0} ms median of 5");
+
+    let s = clinic::sign_in(&path, "admin", "admin-demo").unwrap();
+    let total: i64 = s.db.conn().query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).unwrap();
+    let (list, _) = spread(20, || {
+        cases::list(s.db.conn(), None, 50, 0).unwrap();
+    });
+    let (search, _) = spread(20, || {
+        patients::search(s.db.conn(), "Петров1234", 25).unwrap();
+    });
+    println!("{total} cases: case list (first 50) {list:.1} ms, patient/case search by name {search:.1} ms (medians)");
+
+    let meeting: uuid::Uuid = s
+        .db
+        .conn()
+        .query_row("SELECT meeting_id FROM agenda_items GROUP BY meeting_id ORDER BY count(*) DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let mut items = 0;
+    let (meeting_ms, _) = spread(10, || {
+        // What the meeting screen's command reads: the meeting, and per agenda item the case, the patient, the
+        // tally and the protocol.
+        let conn = s.db.conn();
+        let m = commission::meeting(conn, meeting).unwrap();
+        let agenda = commission::agenda(conn, m.id).unwrap();
+        items = agenda.len();
+        for item in agenda {
+            let case = cases::get(conn, item.case_id).unwrap();
+            patients::get(conn, case.patient_id).unwrap();
+            commission::tally(conn, &m, item.case_id).unwrap();
+            commission::protocol(conn, m.id, item.case_id).unwrap();
+        }
+    });
+    println!("meeting screen data (largest meeting, {items} agenda items): {meeting_ms:.1} ms median of 10");
+
+    let actor = s.actor.clone();
+    let mut report = None;
+    let check_ms = ms(|| report = Some(integrity::check(&s.db, &actor).unwrap()));
+    let report = report.unwrap();
+    println!(
+        "integrity check: {check_ms:.0} ms ({} rows, {} signed PDFs, {} audit entries; intact: {})",
+        report.rows_checked,
+        report.documents_checked,
+        report.audit_entries,
+        report.intact()
+    );
+    drop(s);
+
+    let mut doc = clinic::sign_in(&path, "doctor", "doctor-demo").unwrap();
+    let who = doc.actor.clone();
+    let (write, write_p95) = spread(30, || {
+        patients::register(&mut doc.db, &who, &common::adult_patient()).unwrap();
+    });
+    println!("a write at scale (register a patient: row, audit entry, seals; synchronous=FULL): {write:.1} ms median, {write_p95:.1} ms p95 of 30");
+    drop(doc);
+
+    // Recording an administration: a fresh clinic file on the same disk, 30 decisions made ready beforehand.
+    let dir = tempfile::tempdir_in(path.parent().unwrap()).unwrap();
+    let mut c = common::Clinic::on_file(&dir.path().join("clinic.db"));
+    let ready: Vec<_> = (0..30)
+        .map(|_| {
+            let (case, decision) = c.signed();
+            c.consent(case, "25.05.2026").unwrap();
+            let mut a = common::given(decision, "01.06.2026 10:00");
+            a.batch = c.batch_code(decision);
+            a
+        })
+        .collect();
+    let doc = c.as_("doc");
+    let mut times: Vec<f64> = ready
+        .iter()
+        .map(|a| {
+            ms(|| {
+                administrations::record(&mut c.db, &doc, a).unwrap();
+            })
+        })
+        .collect();
+    times.sort_by(|a, b| a.total_cmp(b));
+    let (adm, adm_p95) = (times[15], times[28]);
+    println!("recording an administration (checks, batch stage, report opened, audit, seals; commit with synchronous=FULL): {adm:.1} ms median, {adm_p95:.1} ms p95 of 30");
+    let peak = peak_mib();
+    println!("peak memory of this process: {peak:.0} MiB");
+    println!(
+        "{{\"first_open_ms\":{first:.0},\"open_unlock_ms\":{open:.0},\"cases\":{total},\"case_list_ms\":{list:.2},\
+         \"search_ms\":{search:.2},\"meeting_items\":{items},\"meeting_ms\":{meeting_ms:.2},\"integrity_ms\":{check_ms:.0},\
+         \"integrity_rows\":{},\"write_ms\":{write:.2},\"write_p95_ms\":{write_p95:.2},\"administration_ms\":{adm:.2},\
+         \"administration_p95_ms\":{adm_p95:.2},\"peak_mib\":{peak:.0}}}",
+        report.rows_checked
+    );
+}
