@@ -60,6 +60,35 @@ proptest! {
         input.extend(bytes);
         let _ = signatures::verify(&input, b"not a certificate", &[]);
     }
+
+    /// A root certificate given to `btlp verify --root` (PEM text, or DER inside it): a certificate or an error.
+    #[test]
+    fn an_imported_certificate_never_panics(body in "[A-Za-z0-9+/=\\n]{0,600}", der in proptest::collection::vec(any::<u8>(), 0..700)) {
+        let pem = format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n");
+        if let Ok(der) = btlp_commission::signing::ca::from_pem(&pem) {
+            let _ = btlp_commission::signing::ca::info(&der);
+        }
+        let _ = btlp_commission::signing::ca::info(&der);
+        let _ = signatures::verify(b"%PDF-1.7\n", &der, &[]);
+    }
+
+    /// The Ministry's МКБ-10 file as an admin uploads it: imported, or refused with a typed error.
+    #[test]
+    fn an_icd_file_is_imported_or_refused(bytes in proptest::collection::vec(any::<u8>(), 0..1500)) {
+        let mut c = IMPORT.with(|c| c.take()).unwrap_or_else(crate::common::Clinic::new);
+        let admin = c.as_("admin");
+        let r = icd::import_file(&mut c.db, &admin, &bytes);
+        IMPORT.with(|slot| slot.set(Some(c)));
+        prop_assert!(
+            !matches!(r, Err(Error::Storage(btlp_commission::error::Storage::Sqlite(_)))),
+            "a malformed file is refused as such, not by a raw database error: {r:?}"
+        );
+    }
+}
+
+thread_local! {
+    /// One clinic for all the import cases of a thread (making one per case would take minutes).
+    static IMPORT: std::cell::Cell<Option<crate::common::Clinic>> = const { std::cell::Cell::new(None) };
 }
 
 #[test]

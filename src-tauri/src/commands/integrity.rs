@@ -36,28 +36,36 @@ fn finding(kind: &str, state: &str, subject: String, row: String) -> Finding {
     Finding { kind: kind.into(), state: state.into(), subject, row }
 }
 
-/// Runs every check (admins).
+/// Runs every check (admins); on the blocking pool, since a large clinic takes tens of seconds (README).
 #[tauri::command]
 #[specta::specta]
-pub async fn integrity_check(state: State<'_, AppState>) -> Result<IntegrityView, IpcError> {
-    state.with_session(|s, _| {
-        let r = integrity::check(&s.db, &s.actor)?;
-        let mut findings: Vec<Finding> =
-            r.sqlite.iter().filter(|l| *l != "ok").map(|l| finding("sqlite", "", l.clone(), String::new())).collect();
-        if let Some(seq) = r.audit_broken_at {
-            findings.push(finding("audit", "broken", seq.to_string(), String::new()));
-        }
-        findings.extend(r.changed_documents.iter().map(|d| finding("document", &d.kind, d.id.clone(), String::new())));
-        findings.extend(r.rows.iter().map(|f| finding("row", f.kind.code(), f.table.clone(), f.row.clone())));
-        findings.extend(r.schema.iter().map(|f| finding("schema", f.state, f.name.clone(), f.kind.clone())));
-        Ok(IntegrityView {
-            intact: r.intact(),
-            audit_entries: r.audit_entries as u32,
-            documents_checked: r.documents_checked as u32,
-            rows_checked: r.rows_checked as u32,
-            findings,
+pub async fn integrity_check(app: tauri::AppHandle) -> Result<IntegrityView, IpcError> {
+    crate::state::blocking(app, |state| {
+        state.with_session(|s, _| {
+            let r = integrity::check(&s.db, &s.actor)?;
+            let mut findings: Vec<Finding> = r
+                .sqlite
+                .iter()
+                .filter(|l| *l != "ok")
+                .map(|l| finding("sqlite", "", l.clone(), String::new()))
+                .collect();
+            if let Some(seq) = r.audit_broken_at {
+                findings.push(finding("audit", "broken", seq.to_string(), String::new()));
+            }
+            findings
+                .extend(r.changed_documents.iter().map(|d| finding("document", &d.kind, d.id.clone(), String::new())));
+            findings.extend(r.rows.iter().map(|f| finding("row", f.kind.code(), f.table.clone(), f.row.clone())));
+            findings.extend(r.schema.iter().map(|f| finding("schema", f.state, f.name.clone(), f.kind.clone())));
+            Ok(IntegrityView {
+                intact: r.intact(),
+                audit_entries: r.audit_entries as u32,
+                documents_checked: r.documents_checked as u32,
+                rows_checked: r.rows_checked as u32,
+                findings,
+            })
         })
     })
+    .await
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]

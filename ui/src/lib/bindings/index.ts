@@ -14,7 +14,7 @@ export const commands = {
 	sessionSignIn: (login: string, password: string) => __TAURI_INVOKE<UserInfo>("session_sign_in", { login, password }),
 	/**  Ends the session (sign-out or the idle lock): the database closes and the keys held for it are dropped. */
 	sessionSignOut: () => __TAURI_INVOKE<null>("session_sign_out"),
-	/**  Runs every check (admins). */
+	/**  Runs every check (admins); on the blocking pool, since a large clinic takes tens of seconds (README). */
 	integrityCheck: () => __TAURI_INVOKE<IntegrityView>("integrity_check"),
 	backupStatus: () => __TAURI_INVOKE<BackupStatus>("backup_status"),
 	/**  Sets the schedule (admins); `null` stops it. */
