@@ -201,6 +201,21 @@ impl Db {
     }
 }
 
+/// Replaces the small file at `path` (the key file, the sign-in counters) all at once: written beside it under
+/// `.tmp`, flushed to disk, then renamed over it, so a crash leaves the old file or the new one, never half.
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        std::io::Write::write_all(&mut f, bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
 fn apply_key(conn: &Connection, key: &DbKey) -> Result<()> {
     // SQLCipher prints HMAC failures to stderr on a wrong key; the caller gets a typed error instead.
     let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");

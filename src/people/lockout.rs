@@ -9,7 +9,6 @@ use crate::error::{AuthFailure, Error, Result, Storage};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Failures in a row that lock an account.
@@ -124,16 +123,7 @@ impl Guard {
 
     pub fn save(&self) -> Result<()> {
         let json = serde_json::to_vec_pretty(&self.file).map_err(|_| Storage::Crypto)?;
-        let mut tmp = self.path.clone().into_os_string();
-        tmp.push(".tmp");
-        let tmp = PathBuf::from(tmp);
-        {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&json)?;
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, &self.path)?;
-        Ok(())
+        crate::db::replace_file(&self.path, &json)
     }
 }
 
