@@ -206,8 +206,9 @@ impl Operation {
             Operation::ApplicationManage => &[Admin],
             Operation::ChecklistManage => &[Admin],
             Operation::Export => &[Admin],
-            Operation::JournalExport => &[Admin, Chair, Secretary],
-            Operation::QcExport => &[Qc, Admin],
+            // Exports leave the clinic's protection (an unencrypted file): admins only (issue 7).
+            Operation::JournalExport => &[Admin],
+            Operation::QcExport => &[Admin],
             Operation::Backup => &[Admin],
             Operation::IntegrityCheck => &[Admin],
             Operation::UserUnlock => &[Admin],

@@ -141,7 +141,16 @@ fn the_matrix_keeps_the_clinic_s_separation_of_duties() {
     assert!(!Operation::Vote.roles().contains(&Role::Physician), "a physician does not vote");
     assert!(!Operation::AdministrationRecord.roles().contains(&Role::Member), "a member does not record a use");
     assert_eq!(only(Operation::AdministrationRecord), [Role::Physician], "only physicians record administrations");
-    for op in [Operation::UserCreate, Operation::UserChangePassword, Operation::UserDeactivate, Operation::Export] {
+    for op in [
+        Operation::UserCreate,
+        Operation::UserChangePassword,
+        Operation::UserDeactivate,
+        Operation::UserUnlock,
+        Operation::Export,
+        Operation::JournalExport,
+        Operation::QcExport,
+        Operation::Backup,
+    ] {
         assert_eq!(only(op), [Role::Admin], "only admins: {}", op.code());
     }
     assert_eq!(only(Operation::BatchRelease), [Role::Qc], "only QC releases a batch");

@@ -40,8 +40,8 @@ fn the_journal_csv_opens_back_with_its_cyrillic_and_the_pdf_prints_it() {
     c.signed();
     let dir = tempfile::tempdir().unwrap();
     let csv_path = dir.path().join("journal.csv");
-    let chair = c.as_("chair");
-    journal::export(&mut c.db, &chair, "", "", Format::Csv, Lang::Ru, &csv_path).unwrap();
+    let admin = c.as_("admin");
+    journal::export(&mut c.db, &admin, "", "", Format::Csv, Lang::Ru, &csv_path).unwrap();
     let bytes = std::fs::read(&csv_path).unwrap();
     assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "a BOM lets Excel read UTF-8 Cyrillic");
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
@@ -51,7 +51,7 @@ fn the_journal_csv_opens_back_with_its_cyrillic_and_the_pdf_prints_it() {
     assert_eq!(&row[8], "CAR-T анти-CD19");
 
     let pdf_path = dir.path().join("journal.pdf");
-    journal::export(&mut c.db, &chair, "", "", Format::Pdf, Lang::Ru, &pdf_path).unwrap();
+    journal::export(&mut c.db, &admin, "", "", Format::Pdf, Lang::Ru, &pdf_path).unwrap();
     let text =
         std::process::Command::new("pdftotext").arg(&pdf_path).arg("-").output().expect("pdftotext (poppler-utils)");
     let text = String::from_utf8_lossy(&text.stdout);
