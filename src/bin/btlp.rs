@@ -327,6 +327,13 @@ enum IcdCommand {
 }
 
 fn main() -> ExitCode {
+    // Like other command-line tools, end quietly when the reader of our output goes away (`btlp … | head`)
+    // instead of panicking on the broken pipe: Rust ignores SIGPIPE unless told otherwise.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let lang = cli.lang.as_deref().map(Lang::parse).unwrap_or_default();
     match run(cli.command, lang) {

@@ -93,6 +93,20 @@ fn a_wrong_password_is_explained_in_the_chosen_language() {
     let out = btlp(&["case", "list", "--db", db], "doctor", "wrong");
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("Неверное имя пользователя или пароль"), "and in Russian by default: {err}");
+
+    // `btlp … | head`: the reader goes away before the output is written; the tool ends quietly.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_btlp"))
+        .args(["user", "list", "--db", db])
+        .env("BTLP_USER", "admin")
+        .env("BTLP_PASSWORD", "admin-demo")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "a closed pipe must not make the tool panic: {err}");
 }
 
 #[test]
