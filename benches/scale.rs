@@ -3,31 +3,14 @@
 //! times the commission's journal for one year (query, and the XLSX export), the deadline board, patient
 //! searches, and the archive export of the 10,000 signed decisions, compared in the same run with `cp -r` of
 //! the same PDF bytes. Prints each figure and one JSON line. `BTLP_SCALE_DB` picks another file.
+mod timing;
+
 use btlp_commission::exports::{self, Selection};
 use btlp_commission::journal::{self, Format};
 use btlp_commission::{clinic, deadlines, patients, Lang};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
-use std::time::Instant;
-
-fn ms(f: impl FnOnce()) -> f64 {
-    let start = Instant::now();
-    f();
-    start.elapsed().as_secs_f64() * 1000.0
-}
-
-fn median(runs: usize, mut f: impl FnMut()) -> f64 {
-    let mut all: Vec<f64> = (0..runs).map(|_| ms(&mut f)).collect();
-    all.sort_by(|a, b| a.total_cmp(b));
-    all[all.len() / 2]
-}
-
-/// Peak resident memory of this process so far, in MiB (Linux).
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1));
-    kb.and_then(|k| k.parse::<f64>().ok()).unwrap_or(0.0) / 1024.0
-}
+use timing::{median, ms, peak_mib};
 
 fn main() {
     let path = std::env::var_os("BTLP_SCALE_DB")

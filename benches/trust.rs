@@ -5,29 +5,12 @@
 //! core call, 30 times. Peak memory of the process at the end. Prints each figure and one JSON line.
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod timing;
+
+use timing::{ms, peak_mib, spread};
 
 use btlp_commission::{administrations, cases, clinic, commission, integrity, patients};
 use std::path::PathBuf;
-use std::time::Instant;
-
-fn ms(f: impl FnOnce()) -> f64 {
-    let start = Instant::now();
-    f();
-    start.elapsed().as_secs_f64() * 1000.0
-}
-
-/// (median, 95th percentile) of `runs` timings.
-fn spread(runs: usize, mut f: impl FnMut()) -> (f64, f64) {
-    let mut all: Vec<f64> = (0..runs).map(|_| ms(&mut f)).collect();
-    all.sort_by(|a, b| a.total_cmp(b));
-    (all[all.len() / 2], all[(all.len() * 95 / 100).min(all.len() - 1)])
-}
-
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1));
-    kb.and_then(|k| k.parse::<f64>().ok()).unwrap_or(0.0) / 1024.0
-}
 
 fn main() {
     let path = std::env::var_os("BTLP_SCALE_DB")
