@@ -3,4 +3,4 @@
 # bench/data/scale.db). Usage: bench/trust.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-cargo bench --bench trust
+cargo bench --bench trust   # BTLP_TRUST_UNSEAL=1 times the one-time sealing of an old file again

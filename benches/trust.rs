@@ -3,6 +3,7 @@
 //! search, the meeting screen's data for the largest meeting, the whole integrity check, and a write's commit
 //! latency (synchronous=FULL). On a fresh clinic file on the same disk: recording an administration, the real
 //! core call, 30 times. Peak memory of the process at the end. Prints each figure and one JSON line.
+//! `BTLP_TRUST_UNSEAL=1` first removes every seal, so the first open measures sealing a pre-seal file again.
 #[path = "../tests/common/mod.rs"]
 mod common;
 mod timing;
@@ -22,6 +23,12 @@ fn main() {
         path.display()
     );
 
+    if std::env::var_os("BTLP_TRUST_UNSEAL").is_some() {
+        // Measure the upgrade path again: forget every seal, as in a file from before migration 7.
+        let key = btlp_commission::Keyring::load(&path).unwrap().unlock("admin", "admin-demo").unwrap();
+        let db = btlp_commission::Db::open(&path, &key).unwrap();
+        db.conn().execute_batch("DELETE FROM row_seals; DELETE FROM seal_state;").unwrap();
+    }
     let first = ms(|| drop(clinic::sign_in(&path, "admin", "admin-demo").unwrap()));
     println!(
         "first open of this file: {first:.0} ms (on a file from before row seals: migration 7 + sealing every row)"

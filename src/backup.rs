@@ -7,6 +7,7 @@
 use crate::audit;
 use crate::db::{Db, DbKey, Keyring};
 use crate::error::{Check, Error, Result, Storage};
+use crate::org::settings;
 use crate::people::{Actor, Operation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -76,7 +77,7 @@ fn write(db: &mut Db, by: &str, db_path: &Path, key: &DbKey, out_dir: &Path, kee
         return Err(e);
     }
     db.tx(|tx| {
-        tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('backup_last_at', ?1)", [tx.now_text()])?;
+        settings::put(tx, "backup_last_at", &tx.now_text())?;
         audit::append(tx, by, "backup.create", "organization", "1", &name)
     })?;
     rotate(out_dir, keep)?;
@@ -94,10 +95,7 @@ pub struct Schedule {
 
 /// The schedule an admin set, if any, and when the last backup (scheduled or not) was made.
 pub fn schedule(conn: &rusqlite::Connection) -> Result<(Option<Schedule>, Option<String>)> {
-    use rusqlite::OptionalExtension;
-    let get = |k: &str| -> Result<Option<String>> {
-        Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [k], |r| r.get(0)).optional()?)
-    };
+    let get = |k: &str| settings::text(conn, k);
     let schedule = match (get("backup_folder")?, get("backup_every_hours")?, get("backup_keep")?) {
         (Some(folder), Some(h), Some(k)) if !folder.is_empty() => {
             Some(Schedule { folder, every_hours: h.parse().unwrap_or(24), keep: k.parse().unwrap_or(7) })
@@ -132,10 +130,20 @@ pub fn set_schedule(db: &mut Db, actor: &Actor, s: Option<&Schedule>) -> Result<
             None => (String::new(), String::new(), String::new()),
         };
         for (k, v) in [("backup_folder", &folder), ("backup_every_hours", &hours), ("backup_keep", &keep)] {
-            tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", rusqlite::params![k, v])?;
+            settings::put(tx, k, v)?;
         }
         audit::record(tx, actor, "settings.backup_schedule", "settings", "backup", &s)
     })
+}
+
+/// Backs up now into the scheduled folder, keeping its number of copies (admins); refused, naming the folder
+/// field, while no schedule is set.
+pub fn now(db: &mut Db, actor: &Actor, db_path: &Path, key: &DbKey) -> Result<PathBuf> {
+    actor.require(Operation::Backup)?;
+    let Some(s) = schedule(db.conn())?.0 else {
+        return Err(Error::invalid("backup_folder", Check::Required));
+    };
+    write(db, &actor.login, db_path, key, Path::new(&s.folder), s.keep as usize)
 }
 
 /// Makes the scheduled backup if one is set and the last backup is older than its interval at `now`.

@@ -118,6 +118,11 @@ impl Session {
         crate::backup::create(&mut self.db, &self.actor, &self.path, &self.key, out_dir, keep)
     }
 
+    /// Backs up now into the scheduled folder (admins); refused while no schedule is set.
+    pub fn backup_now(&mut self) -> Result<PathBuf> {
+        crate::backup::now(&mut self.db, &self.actor, &self.path, &self.key)
+    }
+
     /// Makes the scheduled backup if it is due (the app calls this every minute while someone is signed in).
     pub fn backup_if_due(&mut self) -> Result<Option<PathBuf>> {
         let now = self.db.clock().now();

@@ -79,19 +79,16 @@ impl Sealer {
         }
         conn.execute_batch("BEGIN IMMEDIATE")?;
         let result = (|| -> Result<()> {
+            let mut insert = conn.prepare("INSERT OR REPLACE INTO row_seals (tbl, row, mac) VALUES (?1, ?2, ?3)")?;
             for table in tables(conn)? {
-                let rowids: Vec<i64> = {
-                    let mut stmt = conn.prepare(&format!("SELECT rowid FROM \"{table}\""))?;
-                    let ids = stmt.query_map([], |r| r.get(0))?;
-                    ids.collect::<rusqlite::Result<_>>()?
-                };
-                for rowid in rowids {
-                    if let Some(mac) = self.mac_of(conn, &table, rowid)? {
-                        conn.execute(
-                            "INSERT OR REPLACE INTO row_seals (tbl, row, mac) VALUES (?1, ?2, ?3)",
-                            params![table, rowid, mac],
-                        )?;
-                    }
+                // One pass over the table, sealing as it reads (row_seals is another table, so this is allowed).
+                let mut stmt = conn.prepare(&format!("SELECT rowid, * FROM \"{table}\""))?;
+                let columns = stmt.column_count();
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    let rowid: i64 = r.get(0)?;
+                    let mac = self.row_mac(&table, rowid, r, 1..columns)?.finalize().into_bytes().to_vec();
+                    insert.execute(params![table, rowid, mac])?;
                 }
             }
             conn.execute("INSERT INTO seal_state (id, sealed_at) VALUES (1, ?1)", [now])?;
@@ -109,25 +106,29 @@ impl Sealer {
 
     fn mac_of(&self, conn: &Connection, table: &str, rowid: i64) -> Result<Option<Vec<u8>>> {
         let mut stmt = conn.prepare_cached(&format!("SELECT * FROM \"{table}\" WHERE rowid = ?1"))?;
-        let n = stmt.column_count();
+        let columns = stmt.column_count();
         let mac = stmt
-            .query_row([rowid], |r| {
-                let mut h = self.hmac(table, rowid);
-                for i in 0..n {
-                    feed(&mut h, r.get_ref(i)?);
-                }
-                Ok(h.finalize().into_bytes().to_vec())
-            })
+            .query_row([rowid], |r| Ok(self.row_mac(table, rowid, r, 0..columns)?.finalize().into_bytes().to_vec()))
             .optional()?;
         Ok(mac)
     }
 
-    fn hmac(&self, table: &str, rowid: i64) -> Hmac<Sha256> {
+    /// The HMAC of one row: its table, its rowid and the values of `columns` of `row`, each with its type.
+    fn row_mac(
+        &self,
+        table: &str,
+        rowid: i64,
+        row: &rusqlite::Row<'_>,
+        columns: std::ops::Range<usize>,
+    ) -> rusqlite::Result<Hmac<Sha256>> {
         let mut h = <Hmac<Sha256> as Mac>::new_from_slice(self.key.as_slice()).expect("HMAC takes any key length");
         h.update(&(table.len() as u64).to_be_bytes());
         h.update(table.as_bytes());
         h.update(&rowid.to_be_bytes());
-        h
+        for i in columns {
+            feed(&mut h, row.get_ref(i)?);
+        }
+        Ok(h)
     }
 
     /// Recomputes the seal of every row and compares it with the stored one.
@@ -146,10 +147,7 @@ impl Sealer {
             while let Some(r) = rows.next()? {
                 check.rows += 1;
                 let rowid: i64 = r.get(0)?;
-                let mut h = self.hmac(&table, rowid);
-                for i in 1..names.len() {
-                    feed(&mut h, r.get_ref(i)?);
-                }
+                let h = self.row_mac(&table, rowid, r, 1..names.len())?;
                 let kind = match seals.remove(&rowid) {
                     None => Some(Tamper::Added),
                     Some(mac) if h.verify_slice(&mac).is_err() => Some(Tamper::Changed),

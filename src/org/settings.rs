@@ -37,10 +37,20 @@ impl VotingRules {
     }
 }
 
+/// A setting as stored (text), if set.
+pub(crate) fn text(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+/// A numeric setting, if set and a number.
 pub(crate) fn read(conn: &Connection, key: &str) -> Result<Option<u32>> {
-    let v: Option<String> =
-        conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?;
-    Ok(v.and_then(|s| s.parse().ok()))
+    Ok(text(conn, key)?.and_then(|s| s.parse().ok()))
+}
+
+/// Sets a setting inside the caller's transaction.
+pub(crate) fn put(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", params![key, value])?;
+    Ok(())
 }
 
 /// The rules in force (defaults where none were set).
@@ -70,7 +80,7 @@ pub fn set_rules(db: &mut Db, actor: &Actor, r: VotingRules) -> Result<()> {
             ("majority_num", r.majority_num),
             ("majority_den", r.majority_den),
         ] {
-            tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", params![k, v.to_string()])?;
+            put(tx, k, &v.to_string())?;
         }
         audit::record(tx, actor, "settings.voting_rules", "settings", "voting", &r)
     })

@@ -56,6 +56,8 @@ const FORMAT: &str = "btlp-signin";
 pub struct Guard {
     path: PathBuf,
     file: File,
+    /// Whether `file` differs from what is on disk (a sign-in with nothing to record writes nothing).
+    changed: bool,
 }
 
 impl Guard {
@@ -77,7 +79,7 @@ impl Guard {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => empty,
             Err(e) => return Err(e.into()),
         };
-        Ok(Guard { path, file })
+        Ok(Guard { path, file, changed: false })
     }
 
     /// Refuses a locked account, or one that must still wait after its last failure.
@@ -107,21 +109,27 @@ impl Guard {
             self.file.pending.push(Event { login: login.into(), at: now, action: "user.lock".into() });
         }
         let locked = a.locked_at.is_some();
+        self.changed = true;
         self.save()?;
         Ok(locked)
     }
 
     /// Forgets an account's failures (a successful sign-in, an admin's unlock or password reset).
     pub fn clear(&mut self, login: &str) {
-        self.file.accounts.remove(login);
+        self.changed |= self.file.accounts.remove(login).is_some();
     }
 
     /// Failures and locks not yet audited; `save` after they are.
     pub fn take_pending(&mut self) -> Vec<Event> {
+        self.changed |= !self.file.pending.is_empty();
         std::mem::take(&mut self.file.pending)
     }
 
-    pub fn save(&self) -> Result<()> {
+    /// Writes the counters if anything changed since they were loaded or last saved.
+    pub fn save(&mut self) -> Result<()> {
+        if !std::mem::take(&mut self.changed) {
+            return Ok(());
+        }
         let json = serde_json::to_vec_pretty(&self.file).map_err(|_| Storage::Crypto)?;
         crate::db::replace_file(&self.path, &json)
     }

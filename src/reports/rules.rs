@@ -7,10 +7,10 @@ use crate::audit;
 use crate::calendar;
 use crate::db::Db;
 use crate::error::{Check, Error, Result};
-use crate::org::settings::read;
+use crate::org::settings::{put, read};
 use crate::people::{Actor, Operation};
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::Serialize;
 
 /// A period counted from an event.
@@ -133,8 +133,7 @@ pub fn set_deadline_rules(db: &mut Db, actor: &Actor, r: DeadlineRules) -> Resul
     }
     db.tx(|tx| {
         for (field, v) in r.fields() {
-            let key = format!("deadline_{field}");
-            tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", params![key, v.to_string()])?;
+            put(tx, &format!("deadline_{field}"), &v.to_string())?;
         }
         audit::record(tx, actor, "settings.deadline_rules", "settings", "deadlines", &r)
     })

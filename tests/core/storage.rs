@@ -323,3 +323,25 @@ fn the_scheduled_backup_runs_when_due_and_keeps_the_set_number() {
     let (_, last) = backup::schedule(s.db.conn()).unwrap();
     assert_eq!(last.as_deref(), Some(at.to_rfc3339().as_str()), "the last backup's time is kept for the app to show");
 }
+
+#[test]
+fn a_backup_now_needs_a_schedule_and_uses_its_folder() {
+    use btlp_commission::backup::{self, Schedule};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    let mut s = clinic::init(&path, &org(), &crate::common::user("admin", "Админов Админ", vec![Role::Admin])).unwrap();
+    let r = s.backup_now();
+    assert!(matches!(r, Err(Error::Invalid { field: "backup_folder", .. })), "no schedule: the folder is asked for");
+    let out = dir.path().join("copies");
+    let admin = s.actor.clone();
+    backup::set_schedule(
+        &mut s.db,
+        &admin,
+        Some(&Schedule { folder: out.display().to_string(), every_hours: 24, keep: 1 }),
+    )
+    .unwrap();
+    let first = s.backup_now().unwrap();
+    let second = s.backup_now().unwrap();
+    assert!(second.starts_with(&out), "the copy goes to the scheduled folder");
+    assert!(!first.exists(), "and the schedule's number of copies is kept");
+}

@@ -114,14 +114,7 @@ pub async fn backup_set_schedule(state: State<'_, AppState>, schedule: Option<Ba
 #[tauri::command]
 #[specta::specta]
 pub async fn backup_now(state: State<'_, AppState>) -> Result<String, IpcError> {
-    state.with_session(|s, _| {
-        let (schedule, _) = backup::schedule(s.db.conn())?;
-        let Some(schedule) = schedule else {
-            return Err(btlp_commission::Error::invalid("backup_folder", btlp_commission::error::Check::Required));
-        };
-        let done = s.backup(std::path::Path::new(&schedule.folder), schedule.keep as usize)?;
-        Ok(done.display().to_string())
-    })
+    state.with_session(|s, _| Ok(s.backup_now()?.display().to_string()))
 }
 
 /// Checks every minute whether the scheduled backup is due, while someone is signed in.
