@@ -168,7 +168,14 @@ impl Demo {
             } else {
                 ""
             };
-            commission::cast(&mut self.s.db, &member, meeting, case_id, commission::Choice::parse(choice)?, reason)?;
+            commission::cast(
+                &mut self.s.db,
+                &member,
+                meeting,
+                case_id,
+                Some(commission::Choice::parse(choice)?),
+                reason,
+            )?;
         }
         let chair = self.as_user("chair")?;
         commission::adopt(&mut self.s.db, &chair, meeting, case_id)
@@ -507,6 +514,8 @@ fn fill(demo: &mut Demo) -> Result<()> {
             route: "внутривенно капельно".into(),
             batch,
             staff: "Морозов Д. А., врач-гематолог; Ершова Т. В., медицинская сестра".into(),
+            bedside_confirmed: true,
+            deviation_reason: String::new(),
         },
     )?;
     safety::record(

@@ -1,7 +1,13 @@
 //! Recording that the product was given. The core refuses unless every rule holds, and names the one that
 //! failed: the permit in force (rule 1), an approved, current and unused decision (rule 5), the date inside
 //! its window and the setting it names (never outpatient, rule 2), consent in force on the day (rule 6), and
-//! the label of a released, unexpired batch made for this patient and case (rule 7).
+//! the label of a released, unexpired batch made for this patient and case (rule 7). At the bedside the
+//! physician first sees the scanned batch's card beside the decision's terms and confirms it; the dose and
+//! route are the decision's unless a reason for the difference is given.
+mod bedside;
+
+pub use bedside::{bedside, case_readiness, readiness, BedsideCard, Readiness};
+
 use crate::audit;
 use crate::cases::Setting;
 use crate::commission::{self, decision::usable};
@@ -26,6 +32,10 @@ pub struct NewAdministration {
     pub batch: String,
     /// The staff who gave the product (ФИО, positions).
     pub staff: String,
+    /// The physician confirmed the bedside card: this patient, this product, this batch, in date.
+    pub bedside_confirmed: bool,
+    /// Why the dose or route differs from the decision's (required then, ignored otherwise).
+    pub deviation_reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -55,6 +65,9 @@ pub fn record(db: &mut Db, actor: &Actor, a: &NewAdministration) -> Result<Uuid>
     let route = validate::text("route", &a.route, 200)?;
     validate::text("batch", &a.batch, 100)?;
     let staff = validate::text("staff", &a.staff, 1000)?;
+    if !a.bedside_confirmed {
+        return Err(Error::Refused(Rule::BedsideNotConfirmed));
+    }
     db.tx(|tx| {
         org::check_permit(tx)?;
         let d = commission::decision(tx, a.decision_id)?;
@@ -71,6 +84,11 @@ pub fn record(db: &mut Db, actor: &Actor, a: &NewAdministration) -> Result<Uuid>
             return Err(Error::Refused(Rule::SettingMismatch { decided: d.setting.code().to_string() }));
         }
         consent::in_force(tx, d.case_id, day)?;
+        let deviation = if dose != d.dose || route != d.route {
+            Some(validate::text("deviation_reason", &a.deviation_reason, 2000)?)
+        } else {
+            None
+        };
         // Rule 7: the label's code names a released, unexpired batch made for this patient and case.
         let batch = crate::production::administer(tx, actor, &a.batch, d.case_id, at, &department)?;
         let id = Uuid::now_v7();
@@ -98,7 +116,14 @@ pub fn record(db: &mut Db, actor: &Actor, a: &NewAdministration) -> Result<Uuid>
             Some(rusqlite::ErrorCode::ConstraintViolation) => Error::Refused(Rule::DecisionUsed),
             _ => e.into(),
         })?;
-        let summary = (&d.number, at, setting, &department, &dose, &route, &batch);
+        if let Some(reason) = &deviation {
+            tx.execute(
+                "INSERT INTO administration_deviations (administration_id, decided_dose, decided_route, reason)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![id, d.dose, d.route, reason],
+            )?;
+        }
+        let summary = (&d.number, at, setting, &department, &dose, &route, &batch, &deviation);
         audit::record(tx, actor, "administration.record", "administration", &id.to_string(), &summary)?;
         // Rule 9: every use opens its report to Roszdravnadzor, due counted from the day of the use.
         crate::reports::open_for_use(tx, id, day)?;

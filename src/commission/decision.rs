@@ -75,46 +75,89 @@ pub fn adopt(db: &mut Db, actor: &Actor, meeting_id: Uuid, case_id: Uuid) -> Res
     actor.require(Operation::DecisionAdopt)?;
     db.tx(|tx| {
         org::check_permit(tx)?;
-        let m = open_meeting(tx, meeting_id)?;
-        let plan = on_agenda(tx, meeting_id, case_id)?;
-        let case = cases::get(tx, case_id)?;
-        cases::require_state(&case, &[CaseState::Scheduled])?;
-        let t = tally(tx, &m, case_id)?;
-        if !t.quorum_met() {
-            return Err(Error::Refused(Rule::NoQuorum { present: t.present, needed: t.quorum_needed }));
-        }
-        let outcome = t.outcome().ok_or(Error::Refused(Rule::VotingUnfinished { missing: t.eligible() - t.cast() }))?;
-        let setting = case.setting.ok_or(Error::Refused(Rule::SettingNotChosen))?;
-        let id = insert(
-            tx,
-            actor,
-            NewRow {
-                case_id,
-                meeting_id,
-                outcome,
-                decided_on: m.date,
-                setting,
-                department: case.department.clone().unwrap_or_default(),
-                window_from: validate::date("window_from", &plan.window_from)?,
-                window_to: validate::date("window_to", &plan.window_to)?,
-                dose: plan.dose,
-                route: plan.route,
-                counts: [
-                    t.composition_size,
-                    t.present,
-                    t.recused,
-                    t.votes_for,
-                    t.votes_against,
-                    t.votes_abstain,
-                    t.votes_needed,
-                ],
-                supersedes: None,
-                correction_reason: None,
-            },
-        )?;
+        let id = insert(tx, actor, draft(tx, meeting_id, case_id)?)?;
         cases::set_state(tx, case_id, CaseState::Decided)?;
         Ok(id)
     })
+}
+
+/// What adopting would record now, for the confirmation the user sees first: the number the decision will
+/// get and its terms. Refused exactly as `adopt` would be; changes nothing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Draft {
+    pub number: String,
+    pub case_id: Uuid,
+    pub outcome: Outcome,
+    pub decided_on: NaiveDate,
+    pub setting: Setting,
+    pub department: String,
+    pub window_from: NaiveDate,
+    pub window_to: NaiveDate,
+    pub dose: String,
+    pub route: String,
+}
+
+pub fn preview(db: &Db, actor: &Actor, meeting_id: Uuid, case_id: Uuid) -> Result<Draft> {
+    actor.require(Operation::DecisionAdopt)?;
+    let conn = db.conn();
+    org::get(conn)?.check_permit(db.today())?;
+    let d = draft(conn, meeting_id, case_id)?;
+    Ok(Draft {
+        number: next_number(conn, d.decided_on.year())?.0,
+        case_id,
+        outcome: d.outcome,
+        decided_on: d.decided_on,
+        setting: d.setting,
+        department: d.department,
+        window_from: d.window_from,
+        window_to: d.window_to,
+        dose: d.dose,
+        route: d.route,
+    })
+}
+
+/// The decision the tally on an agenda item gives, once every eligible member has voted.
+fn draft(conn: &Connection, meeting_id: Uuid, case_id: Uuid) -> Result<NewRow> {
+    let m = open_meeting(conn, meeting_id)?;
+    let plan = on_agenda(conn, meeting_id, case_id)?;
+    let case = cases::get(conn, case_id)?;
+    cases::require_state(&case, &[CaseState::Scheduled])?;
+    let t = tally(conn, &m, case_id)?;
+    if !t.quorum_met() {
+        return Err(Error::Refused(Rule::NoQuorum { present: t.present, needed: t.quorum_needed }));
+    }
+    let outcome = t.outcome().ok_or(Error::Refused(Rule::VotingUnfinished { missing: t.eligible() - t.cast() }))?;
+    let setting = case.setting.ok_or(Error::Refused(Rule::SettingNotChosen))?;
+    Ok(NewRow {
+        case_id,
+        meeting_id,
+        outcome,
+        decided_on: m.date,
+        setting,
+        department: case.department.clone().unwrap_or_default(),
+        window_from: validate::date("window_from", &plan.window_from)?,
+        window_to: validate::date("window_to", &plan.window_to)?,
+        dose: plan.dose,
+        route: plan.route,
+        counts: [
+            t.composition_size,
+            t.present,
+            t.recused,
+            t.votes_for,
+            t.votes_against,
+            t.votes_abstain,
+            t.votes_needed,
+        ],
+        supersedes: None,
+        correction_reason: None,
+    })
+}
+
+/// The next decision number of `year` (`17/2026`) and its sequence.
+fn next_number(conn: &Connection, year: i32) -> Result<(String, i64)> {
+    let seq: i64 =
+        conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM decisions WHERE year = ?1", [year], |r| r.get(0))?;
+    Ok((format!("{seq}/{year}"), seq))
 }
 
 /// A correction of an approved, unused decision's terms: a new decision (with a new number) that supersedes
@@ -208,9 +251,7 @@ struct NewRow {
 
 fn insert(tx: &Tx, actor: &Actor, d: NewRow) -> Result<Uuid> {
     let year = d.decided_on.year();
-    let seq: i64 =
-        tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM decisions WHERE year = ?1", [year], |r| r.get(0))?;
-    let number = format!("{seq}/{year}");
+    let (number, seq) = next_number(tx, year)?;
     let id = Uuid::now_v7();
     let c = d.counts.map(|n| n as i64);
     tx.execute(

@@ -61,8 +61,8 @@ pub fn meeting(conn: &Connection, id: Uuid) -> Result<Meeting> {
     Ok(Meeting { id, date, composition: by_id(conn, composition_id)?, open: state == "open", present })
 }
 
-pub(crate) fn open_meeting(tx: &Tx, id: Uuid) -> Result<Meeting> {
-    let m = meeting(tx, id)?;
+pub(crate) fn open_meeting(conn: &Connection, id: Uuid) -> Result<Meeting> {
+    let m = meeting(conn, id)?;
     if !m.open {
         return Err(Error::Refused(Rule::MeetingClosed));
     }
@@ -137,20 +137,33 @@ fn may_return(tx: &Tx, case_id: Uuid) -> Result<bool> {
     Ok(matches!(last, Some((o, used)) if o == "deferred" || (o == "approved" && used)))
 }
 
-/// Records a declared conflict of interest: the member is recused and does not vote on the case. A member
-/// declares their own; the secretary or chair may record one for `login`. Not after the member has voted.
+/// Who puts a conflict of interest on record.
+#[derive(Debug, Clone, Copy)]
+pub enum Declarant<'a> {
+    /// The member themselves: signed in, or confirmed with their own password at the meeting's workstation.
+    Member,
+    /// The secretary or chair, on the member's word («со слов члена комиссии»); `note` says how the member
+    /// stated it. Recorded as such in the audit trail and the protocol.
+    OnWordOf { login: &'a str, note: &'a str },
+}
+
+/// Records a declared conflict of interest: the member is recused and does not vote on the case. Not after
+/// the member has voted.
 pub fn declare_conflict(
     db: &mut Db,
     actor: &Actor,
     meeting_id: Uuid,
     case_id: Uuid,
-    login: &str,
+    declarant: Declarant,
     reason: &str,
 ) -> Result<()> {
-    let login = login.trim().to_lowercase();
-    if login != actor.login {
-        actor.require(Operation::ConflictDeclare)?;
-    }
+    let (login, note) = match declarant {
+        Declarant::OnWordOf { login, note } if login.trim().to_lowercase() != actor.login => {
+            actor.require(Operation::ConflictDeclare)?;
+            (login.trim().to_lowercase(), Some(validate::text("recusal_note", note, 1000)?))
+        }
+        _ => (actor.login.clone(), None),
+    };
     let reason = validate::text("reason", reason, 2000)?;
     db.tx(|tx| {
         let m = open_meeting(tx, meeting_id)?;
@@ -165,11 +178,25 @@ pub fn declare_conflict(
         if voted {
             return Err(Error::Refused(Rule::AlreadyVoted));
         }
+        let key = params![meeting_id, case_id, user_id];
+        tx.execute("DELETE FROM recusal_entries WHERE meeting_id = ?1 AND case_id = ?2 AND user_id = ?3", key)?;
         tx.execute(
             "INSERT OR REPLACE INTO recusals (meeting_id, case_id, user_id, reason) VALUES (?1, ?2, ?3, ?4)",
             params![meeting_id, case_id, user_id, reason],
         )?;
-        audit::record(tx, actor, "meeting.recusal", "meeting", &meeting_id.to_string(), &(case_id, &login, &reason))
+        let id = meeting_id.to_string();
+        match note {
+            None => audit::record(tx, actor, "meeting.recusal", "meeting", &id, &(case_id, &login, &reason)),
+            Some(note) => {
+                tx.execute(
+                    "INSERT INTO recusal_entries (meeting_id, case_id, user_id, entered_by, note)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![meeting_id, case_id, user_id, actor.id(), note],
+                )?;
+                let summary = (case_id, &login, &reason, &note);
+                audit::record(tx, actor, "meeting.recusal_on_word", "meeting", &id, &summary)
+            }
+        }
     })
 }
 

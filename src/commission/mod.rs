@@ -11,10 +11,11 @@ mod vote;
 pub use agenda::{agenda, decisions_total, meetings, recusals, AgendaItem, MeetingRow};
 pub use composition::{compose, effective_on, Composition, NewComposition, Seat, SeatRole};
 pub use decision::{
-    adopt, by_number, correct, get as decision, list as decisions, meeting_of, Correction, Decision, Outcome,
+    adopt, by_number, correct, get as decision, list as decisions, meeting_of, preview as adoption_preview, Correction,
+    Decision, Draft, Outcome,
 };
 pub use meeting::{
-    add_to_agenda, close_meeting, create_meeting, declare_conflict, meeting, set_attendance, Meeting, Plan,
+    add_to_agenda, close_meeting, create_meeting, declare_conflict, meeting, set_attendance, Declarant, Meeting, Plan,
 };
-pub use protocol::{protocol, Protocol, VoteRecord};
+pub use protocol::{protocol, OnWord, Protocol, Recusal, VoteRecord};
 pub use vote::{cast, tally, Choice, Tally};

@@ -17,10 +17,26 @@ pub struct VoteRecord {
     pub reason: Option<String>,
 }
 
+/// A member recused for a conflict of interest, and how it was put on record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recusal {
+    pub seat: Seat,
+    pub reason: String,
+    /// Entered by the secretary or chair on the member's word: their name and note. `None` when the member
+    /// declared it themselves.
+    pub on_word: Option<OnWord>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OnWord {
+    pub entered_by: String,
+    pub note: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Protocol {
     pub present: Vec<Seat>,
-    pub recused: Vec<(Seat, String)>,
+    pub recused: Vec<Recusal>,
     pub votes: Vec<VoteRecord>,
     /// In signing order: secretary first, presiding member last.
     pub signers: Vec<Seat>,
@@ -30,12 +46,23 @@ pub fn protocol(conn: &Connection, meeting_id: Uuid, case_id: Uuid) -> Result<Pr
     let m = meeting(conn, meeting_id)?;
     let seat_of = |user: Uuid| m.composition.seats.iter().find(|s| s.user_id == user).cloned();
     let present: Vec<Seat> = m.composition.seats.iter().filter(|s| m.present.contains(&s.user_id)).cloned().collect();
-    let mut stmt = conn.prepare("SELECT user_id, reason FROM recusals WHERE meeting_id = ?1 AND case_id = ?2")?;
-    let recused = stmt
-        .query_map(params![meeting_id, case_id], |r| Ok((r.get::<_, Uuid>(0)?, r.get::<_, String>(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?
+    let mut stmt = conn.prepare(
+        "SELECT r.user_id, r.reason, u.full_name, e.note FROM recusals r
+         LEFT JOIN recusal_entries e USING (meeting_id, case_id, user_id)
+         LEFT JOIN users u ON u.id = e.entered_by
+         WHERE r.meeting_id = ?1 AND r.case_id = ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![meeting_id, case_id], |r| {
+            Ok((r.get::<_, Uuid>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<Vec<(Uuid, String, Option<String>, Option<String>)>>>()?;
+    let recused = rows
         .into_iter()
-        .filter_map(|(u, why)| seat_of(u).map(|s| (s, why)))
+        .filter_map(|(u, reason, by, note)| {
+            let on_word = by.zip(note).map(|(entered_by, note)| OnWord { entered_by, note });
+            seat_of(u).map(|seat| Recusal { seat, reason, on_word })
+        })
         .collect();
     let mut stmt = conn.prepare(
         "SELECT user_id, choice, reason FROM votes WHERE meeting_id = ?1 AND case_id = ?2 ORDER BY cast_at, user_id",

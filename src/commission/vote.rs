@@ -119,9 +119,18 @@ pub fn tally(conn: &Connection, meeting: &Meeting, case_id: Uuid) -> Result<Tall
     })
 }
 
-/// The actor casts their own vote on a case on the meeting's agenda (rules 2 and 3).
-pub fn cast(db: &mut Db, actor: &Actor, meeting_id: Uuid, case_id: Uuid, choice: Choice, reason: &str) -> Result<()> {
+/// The actor casts their own vote on a case on the meeting's agenda (rules 2 and 3). The choice is the
+/// member's own act: nothing is chosen for them, so a vote without one is refused.
+pub fn cast(
+    db: &mut Db,
+    actor: &Actor,
+    meeting_id: Uuid,
+    case_id: Uuid,
+    choice: Option<Choice>,
+    reason: &str,
+) -> Result<()> {
     actor.require(Operation::Vote)?;
+    let choice = choice.ok_or(Error::invalid("choice", Check::Required))?;
     let reason = validate::optional_text("reason", reason, 5000)?;
     if choice == Choice::Against && reason.is_none() {
         return Err(Error::Refused(Rule::AgainstNeedsReason));

@@ -1,7 +1,9 @@
 //! Informed voluntary consent (art. 20 of 323-FZ; forms of Order 1051н): who signed (the patient, or a legal
 //! representative for a child under 15 or a person declared incapable, with the ground), the form and
 //! patient-information-sheet versions, the date, the informing physician and the scanned copy. The patient
-//! may withdraw at any time; a withdrawal blocks every later administration in the case.
+//! may withdraw at any time; a withdrawal ends that consent for good and blocks every administration relying
+//! on it. Art. 20 gives a right to refuse, not a bar on changing one's mind: the patient may later consent
+//! again, recorded as a new consent from its own date (not before the withdrawal it follows).
 mod scan;
 
 pub use scan::{Scan, MAX_MB as SCAN_MAX_MB};
@@ -95,8 +97,8 @@ pub fn record(db: &mut Db, actor: &Actor, c: &NewConsent) -> Result<Uuid> {
                 Some(validate::text("representative_ground", &c.representative_ground, 300)?),
             ),
         };
-        if withdrawn(tx, c.case_id)?.is_some() {
-            return Err(Error::Refused(Rule::ConsentWithdrawn));
+        if let Some(last) = withdrawn(tx, c.case_id)?.filter(|w| signed_on < *w) {
+            return Err(Error::Refused(Rule::ConsentBeforeWithdrawal { date: validate::show_date(last) }));
         }
         let id = Uuid::now_v7();
         tx.execute(
@@ -125,7 +127,8 @@ pub fn record(db: &mut Db, actor: &Actor, c: &NewConsent) -> Result<Uuid> {
     })
 }
 
-/// Records the patient's withdrawal of consent on `on`. Physicians only; final for the case.
+/// Records the patient's withdrawal of consent on `on`. Physicians only; final for this consent (a later
+/// consent is a new record).
 pub fn withdraw(db: &mut Db, actor: &Actor, consent_id: Uuid, on: &str, note: &str) -> Result<()> {
     actor.require(Operation::ConsentWithdraw)?;
     let on = validate::date("withdrawn_on", on)?;
@@ -149,10 +152,11 @@ pub fn withdraw(db: &mut Db, actor: &Actor, consent_id: Uuid, on: &str, note: &s
     })
 }
 
+/// The latest withdrawal in the case, if any.
 fn withdrawn(conn: &Connection, case_id: Uuid) -> Result<Option<NaiveDate>> {
     Ok(conn
         .query_row(
-            "SELECT min(withdrawn_on) FROM consents WHERE case_id = ?1 AND withdrawn_on IS NOT NULL",
+            "SELECT max(withdrawn_on) FROM consents WHERE case_id = ?1 AND withdrawn_on IS NOT NULL",
             [case_id],
             |r| r.get(0),
         )
@@ -160,12 +164,10 @@ fn withdrawn(conn: &Connection, case_id: Uuid) -> Result<Option<NaiveDate>> {
         .flatten())
 }
 
-/// The consent that allows an intervention in the case on `day` (rule 6): signed on or before that day,
-/// by the right signer for the patient on that day, and never withdrawn.
+/// The consent that allows an intervention in the case on `day` (rule 6): the latest signed on or before
+/// that day, by the right signer for the patient on that day, and never withdrawn. A withdrawn consent
+/// allows nothing, even on days before its withdrawal; only a newer consent, signed by `day`, takes its place.
 pub fn in_force(conn: &Connection, case_id: Uuid, day: NaiveDate) -> Result<Consent> {
-    if withdrawn(conn, case_id)?.is_some() {
-        return Err(Error::Refused(Rule::ConsentWithdrawn));
-    }
     let all = for_case(conn, case_id)?;
     let Some(latest) = all.iter().filter(|c| c.signed_on <= day).max_by_key(|c| c.signed_on) else {
         return match all.iter().map(|c| c.signed_on).min() {
@@ -173,6 +175,9 @@ pub fn in_force(conn: &Connection, case_id: Uuid, day: NaiveDate) -> Result<Cons
             None => Err(Error::Refused(Rule::NoConsent)),
         };
     };
+    if latest.withdrawn_on.is_some() {
+        return Err(Error::Refused(Rule::ConsentWithdrawn));
+    }
     let case = cases::get(conn, case_id)?;
     let patient = patients::get(conn, case.patient_id)?;
     if patient.needs_representative(day) && latest.signer_kind == SignerKind::Patient {

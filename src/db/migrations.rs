@@ -12,6 +12,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/20261126000000_rooms.sql"),
     include_str!("../../migrations/20261127000000_batches_permit.sql"),
     include_str!("../../migrations/20261128000000_row_seals_lockout.sql"),
+    include_str!("../../migrations/20261201000000_safety.sql"),
 ];
 
 /// Reports arrived with migration 4: administrations and reactions recorded before it get theirs opened.

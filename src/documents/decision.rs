@@ -55,6 +55,85 @@ pub fn decision_sheet(conn: &Connection, decision: &Decision) -> Result<Decision
     })
 }
 
+/// The terms a decision's text states.
+pub struct Terms<'a> {
+    pub outcome: Outcome,
+    pub setting: crate::cases::Setting,
+    pub department: &'a str,
+    pub window_from: chrono::NaiveDate,
+    pub window_to: chrono::NaiveDate,
+    pub dose: &'a str,
+    pub route: &'a str,
+}
+
+impl<'a> Terms<'a> {
+    fn of(d: &'a Decision) -> Terms<'a> {
+        Terms {
+            outcome: d.outcome,
+            setting: d.setting,
+            department: &d.department,
+            window_from: d.window_from,
+            window_to: d.window_to,
+            dose: &d.dose,
+            route: &d.route,
+        }
+    }
+}
+
+/// The operative paragraph of a decision («Разрешить применение …»), as the extract prints it.
+pub fn decision_text(lang: Lang, product: &str, patient: &str, t: &Terms) -> String {
+    let key = match t.outcome {
+        Outcome::Approved => "doc.text_approved",
+        Outcome::Rejected => "doc.text_rejected",
+        Outcome::Deferred => "doc.text_deferred",
+    };
+    tr(
+        lang,
+        key,
+        &[
+            ("product", product.to_string()),
+            ("patient", patient.to_string()),
+            ("setting", tr(lang, &format!("setting.{}", t.setting.code()), &[])),
+            ("department", t.department.to_string()),
+            ("from", show_date(t.window_from)),
+            ("to", show_date(t.window_to)),
+            ("dose", t.dose.to_string()),
+            ("route", t.route.to_string()),
+        ],
+    )
+}
+
+/// What the user confirms before adopting: the number the decision will get, its outcome and its text.
+#[derive(Debug, Clone)]
+pub struct AdoptionPreview {
+    pub number: String,
+    pub outcome: Outcome,
+    pub text: String,
+}
+
+pub fn adoption_preview(
+    db: &crate::db::Db,
+    actor: &crate::people::Actor,
+    meeting_id: uuid::Uuid,
+    case_id: uuid::Uuid,
+    lang: Lang,
+) -> Result<AdoptionPreview> {
+    let d = commission::adoption_preview(db, actor, meeting_id, case_id)?;
+    let case = cases::get(db.conn(), d.case_id)?;
+    let patient = patients::get(db.conn(), case.patient_id)?;
+    let terms = Terms {
+        outcome: d.outcome,
+        setting: d.setting,
+        department: &d.department,
+        window_from: d.window_from,
+        window_to: d.window_to,
+        dose: &d.dose,
+        route: &d.route,
+    };
+    let text = decision_text(lang, &case.product_name, &patient.full_name(), &terms);
+    Ok(AdoptionPreview { number: d.number, outcome: d.outcome, text })
+}
+
 fn masked_snils(snils: Option<&str>) -> String {
     match snils {
         Some(s) if s.len() == 11 => format!("***-***-*{} {}", &s[7..9], &s[9..11]),
@@ -112,8 +191,24 @@ fn render(s: &DecisionSheet, lang: Lang, digest: Option<&str>) -> Result<(Vec<u8
         section(&mut l, &t("s_commission"));
         let present: Vec<String> =
             s.protocol.present.iter().map(|p| format!("{} ({})", p.full_name, seat_label(lang, p.role))).collect();
-        let recused: Vec<String> =
-            s.protocol.recused.iter().map(|(p, why)| format!("{} — {}", p.full_name, why)).collect();
+        let recused: Vec<String> = s
+            .protocol
+            .recused
+            .iter()
+            .map(|r| match &r.on_word {
+                None => format!("{} — {}", r.seat.full_name, r.reason),
+                Some(w) => tr(
+                    lang,
+                    "doc.recused_on_word",
+                    &[
+                        ("name", r.seat.full_name.clone()),
+                        ("reason", r.reason.clone()),
+                        ("by", w.entered_by.clone()),
+                        ("note", w.note.clone()),
+                    ],
+                ),
+            })
+            .collect();
         let rows = vec![
             vec![t("composition"), s.composition_order.clone()],
             vec![t("present"), present.join("; ")],
@@ -195,25 +290,7 @@ fn render(s: &DecisionSheet, lang: Lang, digest: Option<&str>) -> Result<(Vec<u8
         l.paragraph(&tally, 9.5, Weight::Regular, false);
 
         section(&mut l, &t("s_decision"));
-        let key = match d.outcome {
-            Outcome::Approved => "doc.text_approved",
-            Outcome::Rejected => "doc.text_rejected",
-            Outcome::Deferred => "doc.text_deferred",
-        };
-        let text = tr(
-            lang,
-            key,
-            &[
-                ("product", s.case.product_name.clone()),
-                ("patient", p.full_name()),
-                ("setting", setting.clone()),
-                ("department", d.department.clone()),
-                ("from", show_date(d.window_from)),
-                ("to", show_date(d.window_to)),
-                ("dose", d.dose.clone()),
-                ("route", d.route.clone()),
-            ],
-        );
+        let text = decision_text(lang, &s.case.product_name, &p.full_name(), &Terms::of(d));
         l.paragraph(&text, 10.5, Weight::Regular, false);
 
         section(&mut l, &t("s_signatures"));

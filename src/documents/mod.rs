@@ -10,7 +10,9 @@ mod label;
 mod layout;
 mod records;
 
-pub use decision::{decision_sheet, render_decision, DecisionSheet};
+pub use decision::{
+    adoption_preview, decision_sheet, decision_text, render_decision, AdoptionPreview, DecisionSheet, Terms,
+};
 pub use journal::{render_journal, render_table};
 pub use label::render_label;
 pub use layout::Placed;

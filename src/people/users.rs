@@ -179,18 +179,24 @@ pub fn change_password(
     })
 }
 
-/// Deactivates a user: they can no longer sign in. The last active admin cannot be deactivated.
+/// Deactivates a user: they can no longer sign in. An admin cannot deactivate themselves (a slip that would
+/// lock them out mid-task), and the last active admin cannot be deactivated by anyone.
 pub fn deactivate(db: &mut Db, actor: &Actor, login: &str, then: impl FnOnce() -> Result<()>) -> Result<()> {
     actor.require(Operation::UserDeactivate)?;
     let login = login.trim().to_lowercase();
     db.tx(|tx| {
         let id = user_id(tx, &login)?;
-        let other_admins: i64 = tx.query_row(
-            "SELECT count(*) FROM users WHERE active = 1 AND id <> ?1 AND (',' || roles || ',') LIKE '%,admin,%'",
+        if id == actor.id() {
+            return Err(Error::Refused(Rule::SelfDeactivate));
+        }
+        let (is_admin, other_admins): (bool, i64) = tx.query_row(
+            "SELECT (SELECT (',' || roles || ',') LIKE '%,admin,%' AND active = 1 FROM users WHERE id = ?1),
+                    (SELECT count(*) FROM users
+                     WHERE active = 1 AND id <> ?1 AND (',' || roles || ',') LIKE '%,admin,%')",
             [id],
-            |r| r.get(0),
+            |r| Ok((r.get::<_, Option<bool>>(0)?.unwrap_or(false), r.get(1)?)),
         )?;
-        if other_admins == 0 {
+        if is_admin && other_admins == 0 {
             return Err(Error::Refused(Rule::LastAdmin));
         }
         tx.execute("UPDATE users SET active = 0 WHERE id = ?1", [id])?;

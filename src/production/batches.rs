@@ -372,9 +372,35 @@ pub fn dispose(db: &mut Db, actor: &Actor, batch_id: Uuid, d: &Disposal) -> Resu
     })
 }
 
-/// The bedside check (rule 7), inside the administration's transaction: the batch with `code` must be made
-/// for this patient and this case, released, not expired on `at` and not disposed of. Records the
-/// administration stage and returns the batch's code as stored.
+/// The bedside check (rule 7): the batch with `code` must be made for this patient and this case, released,
+/// not expired on `day` and not disposed of. Returns the batch and when it was released.
+pub fn bedside_check(conn: &Connection, code: &str, case_id: Uuid, day: NaiveDate) -> Result<(Batch, NaiveDateTime)> {
+    let batch =
+        by_code(conn, code)?.ok_or_else(|| Error::Refused(Rule::BatchUnknown { code: normalise_code(code) }))?;
+    let patient: Uuid = conn.query_row("SELECT patient_id FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
+    if batch.patient_id != patient {
+        return Err(Error::Refused(Rule::BatchOtherPatient));
+    }
+    if batch.case_id != case_id {
+        return Err(Error::Refused(Rule::BatchOtherCase));
+    }
+    let released: Option<NaiveDateTime> = conn.query_row(
+        "SELECT max(done_at) FROM batch_stages WHERE batch_id = ?1 AND stage = 'release'",
+        [batch.id],
+        |r| r.get(0),
+    )?;
+    if batch.last_stage == Some(Stage::Disposal) {
+        return Err(Error::Refused(Rule::BatchDisposed));
+    }
+    let released = released.ok_or(Error::Refused(Rule::BatchNotReleased))?;
+    if let Some(on) = batch.expires_on.filter(|e| day > *e) {
+        return Err(Error::Refused(Rule::BatchExpired { on: validate::show_date(on) }));
+    }
+    Ok((batch, released))
+}
+
+/// The bedside check inside the administration's transaction; records the administration stage and returns
+/// the batch's code as stored.
 pub(crate) fn administer(
     tx: &Tx,
     actor: &Actor,
@@ -383,28 +409,7 @@ pub(crate) fn administer(
     at: NaiveDateTime,
     department: &str,
 ) -> Result<String> {
-    let batch = by_code(tx, code)?.ok_or_else(|| Error::Refused(Rule::BatchUnknown { code: normalise_code(code) }))?;
-    let patient: Uuid = tx.query_row("SELECT patient_id FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
-    if batch.patient_id != patient {
-        return Err(Error::Refused(Rule::BatchOtherPatient));
-    }
-    if batch.case_id != case_id {
-        return Err(Error::Refused(Rule::BatchOtherCase));
-    }
-    let released: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM batch_stages WHERE batch_id = ?1 AND stage = 'release')",
-        [batch.id],
-        |r| r.get(0),
-    )?;
-    if batch.last_stage == Some(Stage::Disposal) {
-        return Err(Error::Refused(Rule::BatchDisposed));
-    }
-    if !released {
-        return Err(Error::Refused(Rule::BatchNotReleased));
-    }
-    if let Some(on) = batch.expires_on.filter(|e| at.date() > *e) {
-        return Err(Error::Refused(Rule::BatchExpired { on: validate::show_date(on) }));
-    }
+    let (batch, _) = bedside_check(tx, code, case_id, at.date())?;
     let e = Entry {
         stage: Stage::Administration,
         at,

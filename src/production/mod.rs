@@ -6,7 +6,7 @@ mod rooms;
 
 pub(crate) use batches::administer;
 pub use batches::{
-    by_code, check_order, create as create_batch, dispose, get as batch, list as batches, normalise_code, patient_code,
-    record_stage, stages, Batch, Disposal, NewStage, Stage, StageRecord,
+    bedside_check, by_code, check_order, create as create_batch, dispose, get as batch, list as batches,
+    normalise_code, patient_code, record_stage, stages, Batch, Disposal, NewStage, Stage, StageRecord,
 };
 pub use rooms::{add_room, book, bookings, rooms, Booking, NewBooking, Room};

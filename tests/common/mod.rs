@@ -182,7 +182,7 @@ impl Clinic {
     pub fn vote(&mut self, m: Uuid, case: Uuid, login: &str, choice: Choice) -> btlp_commission::Result<()> {
         let who = self.as_(login);
         let reason = if choice == Choice::Against { "Риск выше пользы" } else { "" };
-        commission::cast(&mut self.db, &who, m, case, choice, reason)
+        commission::cast(&mut self.db, &who, m, case, Some(choice), reason)
     }
 
     /// A case approved unanimously by all five voting members; returns the decision.
@@ -323,6 +323,8 @@ pub fn given(decision: Uuid, at: &str) -> NewAdministration {
         // Filled in with the case's released batch by `Clinic::record_given`.
         batch: String::new(),
         staff: "Врачев В. В.".into(),
+        bedside_confirmed: true,
+        deviation_reason: String::new(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! input is looked at; roles it lets in must get past the role check (they may still fail for other reasons:
 //! unknown ids, empty input). So the matrix is enforced, and a role check missing or out of place shows here.
 use crate::common::{password, user, Clinic};
-use btlp_commission::commission::{Choice, Correction, NewComposition};
+use btlp_commission::commission::{Choice, Correction, Declarant, NewComposition};
 use btlp_commission::exports::Selection;
 use btlp_commission::journal::Format;
 use btlp_commission::org::{applications, checklist, permit, VotingRules};
@@ -38,9 +38,12 @@ fn call(op: Operation, db: &mut Db, a: &Actor, dir: &Path) -> Result<()> {
         Operation::MeetingCreate => commission::create_meeting(db, a, "01.06.2026").map(drop),
         Operation::MeetingAttendance => commission::set_attendance(db, a, id, &["chair"]),
         Operation::AgendaAdd => commission::add_to_agenda(db, a, id, id, &crate::common::plan()),
-        Operation::ConflictDeclare => commission::declare_conflict(db, a, id, id, "m3", "Родство"),
+        Operation::ConflictDeclare => {
+            let on_word = Declarant::OnWordOf { login: "m3", note: "Заявил устно на заседании" };
+            commission::declare_conflict(db, a, id, id, on_word, "Родство")
+        }
         Operation::MeetingClose => commission::close_meeting(db, a, id),
-        Operation::Vote => commission::cast(db, a, id, id, Choice::For, ""),
+        Operation::Vote => commission::cast(db, a, id, id, Some(Choice::For), ""),
         Operation::DecisionAdopt => commission::adopt(db, a, id, id).map(drop),
         Operation::DecisionCorrect => commission::correct(db, a, id, &Correction::default()).map(drop),
         Operation::AdministrationRecord => {

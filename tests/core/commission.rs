@@ -1,9 +1,10 @@
 //! The commission: who may vote, quorum, majority, recusal, outcomes computed, decisions immutable.
 use crate::common::{choice, Clinic, VOTERS};
-use btlp_commission::commission::{self, Choice, Outcome};
-use btlp_commission::error::Rule;
+use btlp_commission::commission::{self, Choice, Declarant, Outcome};
+use btlp_commission::error::{Check, Rule};
 use btlp_commission::org;
 use btlp_commission::Error;
+use btlp_commission::{documents, Lang};
 
 const ALL_PRESENT: [&str; 6] = ["chair", "deputy", "m1", "m2", "m3", "secretary"];
 
@@ -89,7 +90,7 @@ fn a_member_votes_once_only_when_present_and_not_recused() {
         "an absent member must not vote"
     );
     let m2 = c.as_("m2");
-    commission::declare_conflict(&mut c.db, &m2, m, case, "m2", "Родственник пациента").unwrap();
+    commission::declare_conflict(&mut c.db, &m2, m, case, Declarant::Member, "Родственник пациента").unwrap();
     assert!(
         matches!(c.vote(m, case, "m2", Choice::For), Err(Error::Refused(Rule::Recused))),
         "a recused member must not vote"
@@ -102,8 +103,114 @@ fn a_vote_against_needs_a_reason() {
     let case = c.ready_case();
     let m = c.meeting(&ALL_PRESENT, case);
     let chair = c.as_("chair");
-    let r = commission::cast(&mut c.db, &chair, m, case, Choice::Against, "");
+    let r = commission::cast(&mut c.db, &chair, m, case, Some(Choice::Against), "");
     assert!(matches!(r, Err(Error::Refused(Rule::AgainstNeedsReason))), "dissent must be reasoned");
+}
+
+#[test]
+fn a_vote_without_a_choice_is_refused() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&ALL_PRESENT, case);
+    let chair = c.as_("chair");
+    let r = commission::cast(&mut c.db, &chair, m, case, None, "");
+    assert!(
+        matches!(r, Err(Error::Invalid { field: "choice", check: Check::Required })),
+        "nothing is chosen for a member: a vote with no choice must be refused beside the choice: {r:?}"
+    );
+    assert_eq!(c.count("votes"), 0, "the refused vote must not be stored");
+    c.vote(m, case, "chair", Choice::For).expect("the same member may then vote with a choice");
+}
+
+fn audit_count(c: &Clinic, action: &str) -> i64 {
+    c.db.conn().query_row("SELECT count(*) FROM audit_log WHERE action = ?1", [action], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_recusal_entered_by_the_secretary_is_marked_as_on_the_members_word() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&ALL_PRESENT, case);
+    let sec = c.as_("secretary");
+    let no_note = Declarant::OnWordOf { login: "m3", note: "  " };
+    let r = commission::declare_conflict(&mut c.db, &sec, m, case, no_note, "Родственник пациента");
+    assert!(
+        matches!(r, Err(Error::Invalid { field: "recusal_note", check: Check::Required })),
+        "a recusal entered for someone else needs the secretary's note: {r:?}"
+    );
+    assert_eq!(c.count("recusals"), 0, "the refused entry must not be stored");
+
+    let m1 = c.as_("m1");
+    let by_member = Declarant::OnWordOf { login: "m3", note: "Со слов" };
+    assert!(
+        matches!(
+            commission::declare_conflict(&mut c.db, &m1, m, case, by_member, "Родство"),
+            Err(Error::Forbidden { action: "conflict_declare" })
+        ),
+        "a member cannot put a conflict on record for another member"
+    );
+
+    let on_word = Declarant::OnWordOf { login: "m3", note: "Заявил устно на заседании" };
+    commission::declare_conflict(&mut c.db, &sec, m, case, on_word, "Родственник пациента").unwrap();
+    let m2 = c.as_("m2");
+    commission::declare_conflict(&mut c.db, &m2, m, case, Declarant::Member, "Лечащий врач пациента").unwrap();
+
+    let p = commission::protocol(c.db.conn(), m, case).unwrap();
+    let of = |login: &str| p.recused.iter().find(|r| r.seat.login == login).unwrap().clone();
+    let entered = of("m3").on_word.expect("the secretary's entry must be marked as on the member's word");
+    assert_eq!(entered.entered_by, "Тестов secretary Тестович", "the protocol names who entered it");
+    assert_eq!(entered.note, "Заявил устно на заседании", "and keeps the secretary's note");
+    assert!(of("m2").on_word.is_none(), "a member's own declaration is not marked as entered by someone else");
+    assert_eq!(audit_count(&c, "meeting.recusal_on_word"), 1, "the audit trail tells the secretary's entry apart");
+    assert_eq!(audit_count(&c, "meeting.recusal"), 1, "and the member's own");
+    assert!(
+        matches!(c.vote(m, case, "m3", Choice::For), Err(Error::Refused(Rule::Recused))),
+        "a member recused on their word does not vote"
+    );
+
+    for v in ["chair", "deputy", "m1"] {
+        c.vote(m, case, v, Choice::For).unwrap();
+    }
+    let chair = c.as_("chair");
+    let d = commission::adopt(&mut c.db, &chair, m, case).unwrap();
+    let d = commission::decision(c.db.conn(), d).unwrap();
+    let sheet = documents::decision_sheet(c.db.conn(), &d).unwrap();
+    let pdf = documents::render_decision(&sheet, Lang::Ru).unwrap().pdf;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("d.pdf"), &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext").arg(dir.path().join("d.pdf")).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("внесено со слов члена комиссии: Тестов secretary Тестович"),
+        "the decision's protocol prints who entered the recusal on the member's word: {text}"
+    );
+}
+
+#[test]
+fn the_adoption_preview_shows_what_adopting_records_and_changes_nothing() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&ALL_PRESENT, case);
+    let chair = c.as_("chair");
+    let early = commission::adoption_preview(&c.db, &chair, m, case);
+    assert!(
+        matches!(early, Err(Error::Refused(Rule::VotingUnfinished { missing: 5 }))),
+        "the preview is refused exactly as adopting would be: {early:?}"
+    );
+    for v in VOTERS {
+        c.vote(m, case, v, Choice::For).unwrap();
+    }
+    let p = documents::adoption_preview(&c.db, &chair, m, case, Lang::Ru).unwrap();
+    assert_eq!(c.count("decisions"), 0, "a preview must not adopt anything");
+    assert!(
+        p.text.contains("1 × 10⁸ клеток") && p.text.contains("01.06.2026"),
+        "the text states the terms: {}",
+        p.text
+    );
+    let id = commission::adopt(&mut c.db, &chair, m, case).unwrap();
+    let d = commission::decision(c.db.conn(), id).unwrap();
+    assert_eq!(p.number, d.number, "the number shown is the number the decision gets");
+    assert_eq!(p.outcome, d.outcome, "and so is the outcome");
 }
 
 fn decide(votes: [&str; 5]) -> (Clinic, Result<commission::Decision, Error>) {

@@ -76,15 +76,34 @@ fn a_scan_must_be_a_pdf_or_image() {
 }
 
 #[test]
-fn no_new_consent_after_a_withdrawal() {
+fn a_new_consent_after_a_withdrawal_is_a_new_record_from_its_own_date() {
     let mut c = Clinic::new();
-    let p = c.adult();
-    let case = c.new_case(p);
-    let id = c.consent(case, "20.05.2026").unwrap();
+    let (case, d) = c.signed();
+    let first = c.consent(case, "20.05.2026").unwrap();
     let doc = c.as_("doc");
-    consent::withdraw(&mut c.db, &doc, id, "25.05.2026", "Отказ пациента").unwrap();
+    consent::withdraw(&mut c.db, &doc, first, "25.05.2026", "Отказ пациента").unwrap();
     assert!(
-        matches!(c.consent(case, "26.05.2026"), Err(Error::Refused(Rule::ConsentWithdrawn))),
-        "a withdrawal is final for the case"
+        matches!(c.consent(case, "24.05.2026"), Err(Error::Refused(Rule::ConsentBeforeWithdrawal { .. }))),
+        "a new consent cannot be dated before the withdrawal it follows"
     );
+    assert_eq!(c.count("consents"), 1, "the refused consent must not be stored");
+    c.consent(case, "28.05.2026").expect("art. 20 lets the patient change their mind: a new consent is recorded");
+    let all = consent::for_case(c.db.conn(), case).unwrap();
+    assert_eq!(all.len(), 2, "the withdrawn consent is kept beside the new one");
+    assert!(all[0].withdrawn_on.is_some(), "the withdrawn consent stays withdrawn");
+    assert!(
+        matches!(consent::in_force(c.db.conn(), case, ymd(2026, 5, 26)), Err(Error::Refused(Rule::ConsentWithdrawn))),
+        "between the withdrawal and the new consent nothing may rely on the withdrawn one"
+    );
+    assert!(
+        matches!(consent::in_force(c.db.conn(), case, ymd(2026, 5, 22)), Err(Error::Refused(Rule::ConsentWithdrawn))),
+        "the withdrawn consent allows nothing, even on a day before its withdrawal"
+    );
+    let k = consent::in_force(c.db.conn(), case, ymd(2026, 6, 1)).expect("from its date the new consent is in force");
+    assert_eq!(k.signed_on, ymd(2026, 5, 28), "and it is the new one that is in force");
+    c.give(d, "01.06.2026 10:00").expect("an administration relying on the new consent is allowed");
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }

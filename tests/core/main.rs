@@ -7,6 +7,7 @@ mod accounts;
 mod administrations;
 mod authz;
 mod batches;
+mod bedside;
 mod cases;
 mod cli;
 mod commission;

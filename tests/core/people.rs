@@ -1,5 +1,5 @@
 //! Roles and authority: every operation checks the acting user's role.
-use crate::common::{user, Clinic};
+use crate::common::{password, user, Clinic};
 use btlp_commission::error::Rule;
 use btlp_commission::people;
 use btlp_commission::{Error, Role};
@@ -36,11 +36,30 @@ fn short_passwords_and_bad_logins_name_their_field() {
 }
 
 #[test]
-fn the_last_admin_cannot_be_deactivated() {
+fn an_admin_cannot_deactivate_themselves() {
     let mut c = Clinic::new();
     let admin = c.as_("admin");
+    people::create(&mut c.db, &admin, &user("admin2", "Второв Админ", vec![Role::Admin]), |_, _| Ok(())).unwrap();
     let r = people::deactivate(&mut c.db, &admin, "admin", || Ok(()));
-    assert!(matches!(r, Err(Error::Refused(Rule::LastAdmin))), "the clinic must never lose its last admin");
+    assert!(
+        matches!(r, Err(Error::Refused(Rule::SelfDeactivate))),
+        "an admin must not lock themselves out, even with another admin left: {r:?}"
+    );
+    assert!(people::sign_in(&mut c.db, "admin", &password("admin")).is_ok(), "the refused admin still signs in");
+}
+
+#[test]
+fn the_last_active_admin_cannot_be_deactivated() {
+    let mut c = Clinic::new();
+    let admin = c.as_("admin");
+    people::create(&mut c.db, &admin, &user("admin2", "Второв Админ", vec![Role::Admin]), |_, _| Ok(())).unwrap();
+    let admin2 = people::sign_in(&mut c.db, "admin2", &password("admin2")).unwrap();
+    people::deactivate(&mut c.db, &admin, "admin2", || Ok(())).expect("another admin remains, so this is allowed");
+    // admin2's session at another workstation is still open: it must not take away the only active admin.
+    let r = people::deactivate(&mut c.db, &admin2, "admin", || Ok(()));
+    assert!(matches!(r, Err(Error::Refused(Rule::LastAdmin))), "the clinic must never lose its last admin: {r:?}");
+    assert!(people::sign_in(&mut c.db, "admin", &password("admin")).is_ok(), "the last admin still signs in");
+    people::deactivate(&mut c.db, &admin, "doc", || Ok(())).expect("a non-admin may be deactivated by the last admin");
 }
 
 #[test]

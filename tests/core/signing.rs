@@ -204,16 +204,7 @@ fn consent_and_administration_records_are_signed_by_their_physician() {
     let given = administrations::record(
         &mut c.db,
         &doc,
-        &NewAdministration {
-            decision_id: d,
-            administered_at: "01.06.2026 10:00".into(),
-            setting: "inpatient".into(),
-            department: "Гематология".into(),
-            dose: "1 доза".into(),
-            route: "внутривенно".into(),
-            batch,
-            staff: "Врачев В. В.".into(),
-        },
+        &NewAdministration { batch, ..crate::common::given(d, "01.06.2026 10:00") },
     )
     .unwrap();
     let chair = c.as_("chair");

@@ -61,6 +61,40 @@ pub struct DecisionRow {
     pub superseded: bool,
 }
 
+/// Whether an administration can be recorded under a decision today, and if not, why and since when.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Readiness {
+    Ready,
+    NotApproved,
+    Superseded { by: String, on: String },
+    Used { on: String },
+    Unsigned,
+    NotYetOpen { from: String },
+    WindowEnded { on: String },
+}
+
+impl From<administrations::Readiness> for Readiness {
+    fn from(r: administrations::Readiness) -> Self {
+        use administrations::Readiness as R;
+        match r {
+            R::Ready => Readiness::Ready,
+            R::NotApproved => Readiness::NotApproved,
+            R::Superseded { by, on } => Readiness::Superseded { by, on: day(on) },
+            R::Used { on } => Readiness::Used { on: on.format("%d.%m.%Y %H:%M").to_string() },
+            R::Unsigned => Readiness::Unsigned,
+            R::NotYetOpen { from } => Readiness::NotYetOpen { from: day(from) },
+            R::WindowEnded { on } => Readiness::WindowEnded { on: day(on) },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CaseDecisionRow {
+    pub decision: DecisionRow,
+    pub readiness: Readiness,
+}
+
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct ReactionRow {
     pub description: String,
@@ -105,7 +139,7 @@ pub struct CaseDetail {
     /// Every finding kind, in the order the assessment form asks for them.
     pub finding_kinds: Vec<String>,
     pub consents: Vec<ConsentRow>,
-    pub decisions: Vec<DecisionRow>,
+    pub decisions: Vec<CaseDecisionRow>,
     pub administrations: Vec<AdministrationRow>,
     pub timeline: Vec<TimelineEntry>,
 }
@@ -251,7 +285,10 @@ pub async fn cases_get(state: State<'_, AppState>, id: String) -> Result<CaseDet
                     withdrawn_on: k.withdrawn_on.map(day),
                 })
                 .collect(),
-            decisions: commission::decisions(conn, Some(c.id), 100, 0)?.iter().map(decision_row).collect(),
+            decisions: administrations::case_readiness(conn, c.id, s.db.today())?
+                .into_iter()
+                .map(|(d, r)| CaseDecisionRow { decision: decision_row(&d), readiness: r.into() })
+                .collect(),
             administrations: administrations_rows,
             timeline: cases::timeline(conn, c.id)?
                 .into_iter()

@@ -4,7 +4,7 @@
 use crate::commands::dto::{day, parse_id};
 use crate::error::IpcError;
 use crate::state::AppState;
-use btlp_commission::commission::{self, Choice, Plan};
+use btlp_commission::commission::{self, Choice, Declarant, Plan};
 use btlp_commission::{cases, patients};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -40,11 +40,40 @@ pub struct TallyRow {
     pub votes_needed: u32,
 }
 
+/// A member's vote, as the UI offers and shows it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum VoteChoice {
+    For,
+    Against,
+    Abstain,
+}
+
+impl From<VoteChoice> for Choice {
+    fn from(c: VoteChoice) -> Self {
+        match c {
+            VoteChoice::For => Choice::For,
+            VoteChoice::Against => Choice::Against,
+            VoteChoice::Abstain => Choice::Abstain,
+        }
+    }
+}
+
+impl From<Choice> for VoteChoice {
+    fn from(c: Choice) -> Self {
+        match c {
+            Choice::For => VoteChoice::For,
+            Choice::Against => VoteChoice::Against,
+            Choice::Abstain => VoteChoice::Abstain,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct VoteRow {
     pub login: String,
     pub full_name: String,
-    pub choice: String,
+    pub choice: VoteChoice,
     pub reason: Option<String>,
 }
 
@@ -53,6 +82,18 @@ pub struct RecusalRow {
     pub login: String,
     pub full_name: String,
     pub reason: String,
+    /// Entered by the secretary or chair on the member's word: who, and their note.
+    pub entered_by: Option<String>,
+    pub note: Option<String>,
+}
+
+/// What adopting would record, shown in the confirmation first.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AdoptionPreview {
+    pub number: String,
+    /// approved, rejected, deferred
+    pub outcome: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -154,14 +195,20 @@ pub async fn meetings_get(state: State<'_, AppState>, id: String) -> Result<Meet
                     .map(|v| VoteRow {
                         login: v.seat.login,
                         full_name: v.seat.full_name,
-                        choice: v.choice.code().to_string(),
+                        choice: v.choice.into(),
                         reason: v.reason,
                     })
                     .collect(),
                 recused: p
                     .recused
                     .into_iter()
-                    .map(|(seat, reason)| RecusalRow { login: seat.login, full_name: seat.full_name, reason })
+                    .map(|r| RecusalRow {
+                        login: r.seat.login,
+                        full_name: r.seat.full_name,
+                        reason: r.reason,
+                        entered_by: r.on_word.as_ref().map(|w| w.entered_by.clone()),
+                        note: r.on_word.map(|w| w.note),
+                    })
                     .collect(),
             });
         }
@@ -205,6 +252,9 @@ pub async fn meetings_add_to_agenda(
     })
 }
 
+/// A conflict of interest: declared by the member, confirmed with their own password at the meeting's
+/// workstation (or as the signed-in member); or, with `note` and no password, entered by the secretary or
+/// chair on the member's word.
 #[tauri::command]
 #[specta::specta]
 pub async fn meetings_declare_conflict(
@@ -212,15 +262,27 @@ pub async fn meetings_declare_conflict(
     meeting_id: String,
     case_id: String,
     login: String,
+    password: Option<String>,
     reason: String,
+    note: String,
 ) -> Result<(), IpcError> {
     state.with_session(|s, _| {
         let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
-        commission::declare_conflict(&mut s.db, &s.actor, m, c, &login, &reason)
+        match password.filter(|p| !p.is_empty()) {
+            Some(password) => {
+                let member = s.act_as(&login, &password)?;
+                commission::declare_conflict(&mut s.db, &member, m, c, Declarant::Member, &reason)
+            }
+            None => {
+                let on_word = Declarant::OnWordOf { login: &login, note: &note };
+                commission::declare_conflict(&mut s.db, &s.actor, m, c, on_word, &reason)
+            }
+        }
     })
 }
 
 /// A member casts their own vote on the shared meeting workstation: their password confirms it is them.
+/// `choice` is `null` until the member picks one; the core refuses a vote without it.
 #[tauri::command]
 #[specta::specta]
 pub async fn votes_cast(
@@ -229,14 +291,28 @@ pub async fn votes_cast(
     case_id: String,
     login: String,
     password: String,
-    choice: String,
+    choice: Option<VoteChoice>,
     reason: String,
 ) -> Result<(), IpcError> {
     state.with_session(|s, _| {
         let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
-        let choice = Choice::parse(&choice)?;
         let member = s.act_as(&login, &password)?;
-        commission::cast(&mut s.db, &member, m, c, choice, &reason)
+        commission::cast(&mut s.db, &member, m, c, choice.map(Choice::from), &reason)
+    })
+}
+
+/// The decision adopting would record now (its number, outcome and text), for the confirmation.
+#[tauri::command]
+#[specta::specta]
+pub async fn decisions_preview(
+    state: State<'_, AppState>,
+    meeting_id: String,
+    case_id: String,
+) -> Result<AdoptionPreview, IpcError> {
+    state.with_session(|s, lang| {
+        let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
+        let p = btlp_commission::documents::adoption_preview(&s.db, &s.actor, m, c, lang)?;
+        Ok(AdoptionPreview { number: p.number, outcome: p.outcome.code().to_string(), text: p.text })
     })
 }
 

@@ -2,7 +2,7 @@
 //! badge per signature), signing by each signer with their own password, and recording the one
 //! administration a signed approved decision allows, with any adverse reaction after it.
 use crate::commands::cases::{decision_row, DecisionRow};
-use crate::commands::dto::{parse_id, Page};
+use crate::commands::dto::{day, parse_id, Page};
 use crate::error::IpcError;
 use crate::state::AppState;
 use btlp_commission::administrations::{self, NewAdministration};
@@ -69,6 +69,29 @@ pub struct AdministrationForm {
     pub route: String,
     pub batch: String,
     pub staff: String,
+    /// The physician ticked that the bedside card matches the patient in front of them.
+    pub bedside_confirmed: bool,
+    /// Why the dose or route differs from the decision's.
+    pub deviation_reason: String,
+}
+
+/// The scanned batch beside the decision's terms, for the physician to confirm at the bedside.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct BedsideCard {
+    pub patient_name: String,
+    pub birth_date: String,
+    pub product_name: String,
+    pub batch_code: String,
+    pub expires_on: Option<String>,
+    pub released_at: String,
+    pub storage: Option<String>,
+    pub decision_number: String,
+    pub dose: String,
+    pub route: String,
+    /// inpatient or day_hospital
+    pub setting: String,
+    pub department: String,
+    pub window: String,
 }
 
 #[derive(Debug, Deserialize, Type)]
@@ -202,8 +225,39 @@ pub async fn administrations_record(state: State<'_, AppState>, form: Administra
             route: form.route,
             batch: form.batch,
             staff: form.staff,
+            bedside_confirmed: form.bedside_confirmed,
+            deviation_reason: form.deviation_reason,
         };
         Ok(administrations::record(&mut s.db, &s.actor, &a)?.to_string())
+    })
+}
+
+/// The bedside card for the scanned label `code` under a decision; refused with the batch's rule.
+#[tauri::command]
+#[specta::specta]
+pub async fn administrations_bedside(
+    state: State<'_, AppState>,
+    decision_id: String,
+    code: String,
+) -> Result<BedsideCard, IpcError> {
+    state.with_session(|s, _| {
+        let today = s.db.today();
+        let c = administrations::bedside(s.db.conn(), &s.actor, parse_id("decision_id", &decision_id)?, &code, today)?;
+        Ok(BedsideCard {
+            patient_name: c.patient_name,
+            birth_date: day(c.birth_date),
+            product_name: c.product_name,
+            batch_code: c.batch_code,
+            expires_on: c.expires_on.map(day),
+            released_at: c.released_at.format("%d.%m.%Y %H:%M").to_string(),
+            storage: c.storage,
+            decision_number: c.decision_number,
+            dose: c.dose,
+            route: c.route,
+            setting: c.setting.code().to_string(),
+            department: c.department,
+            window: format!("{} – {}", day(c.window_from), day(c.window_to)),
+        })
     })
 }
 

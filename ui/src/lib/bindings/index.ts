@@ -40,9 +40,19 @@ export const commands = {
 	meetingsGet: (id: string) => __TAURI_INVOKE<MeetingDetail>("meetings_get", { id }),
 	meetingsSetAttendance: (meetingId: string, logins: string[]) => __TAURI_INVOKE<null>("meetings_set_attendance", { meetingId, logins }),
 	meetingsAddToAgenda: (meetingId: string, caseId: string, plan: PlanForm) => __TAURI_INVOKE<null>("meetings_add_to_agenda", { meetingId, caseId, plan }),
-	meetingsDeclareConflict: (meetingId: string, caseId: string, login: string, reason: string) => __TAURI_INVOKE<null>("meetings_declare_conflict", { meetingId, caseId, login, reason }),
-	/**  A member casts their own vote on the shared meeting workstation: their password confirms it is them. */
-	votesCast: (meetingId: string, caseId: string, login: string, password: string, choice: string, reason: string) => __TAURI_INVOKE<null>("votes_cast", { meetingId, caseId, login, password, choice, reason }),
+	/**
+	 *  A conflict of interest: declared by the member, confirmed with their own password at the meeting's
+	 *  workstation (or as the signed-in member); or, with `note` and no password, entered by the secretary or
+	 *  chair on the member's word.
+	 */
+	meetingsDeclareConflict: (meetingId: string, caseId: string, login: string, password: string | null, reason: string, note: string) => __TAURI_INVOKE<null>("meetings_declare_conflict", { meetingId, caseId, login, password, reason, note }),
+	/**
+	 *  A member casts their own vote on the shared meeting workstation: their password confirms it is them.
+	 *  `choice` is `null` until the member picks one; the core refuses a vote without it.
+	 */
+	votesCast: (meetingId: string, caseId: string, login: string, password: string, choice: VoteChoice | null, reason: string) => __TAURI_INVOKE<null>("votes_cast", { meetingId, caseId, login, password, choice, reason }),
+	/**  The decision adopting would record now (its number, outcome and text), for the confirmation. */
+	decisionsPreview: (meetingId: string, caseId: string) => __TAURI_INVOKE<AdoptionPreview>("decisions_preview", { meetingId, caseId }),
 	decisionsAdopt: (meetingId: string, caseId: string) => __TAURI_INVOKE<string>("decisions_adopt", { meetingId, caseId }),
 	meetingsClose: (meetingId: string) => __TAURI_INVOKE<null>("meetings_close", { meetingId }),
 	decisionsList: (offset: number, limit: number) => __TAURI_INVOKE<Page<DecisionListRow>>("decisions_list", { offset, limit }),
@@ -59,6 +69,8 @@ export const commands = {
 	 *  `work_cancel` (the shared cancel button) stops between decisions. Returns how many were signed.
 	 */
 	decisionsSignAll: (login: string, password: string, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<number>("decisions_sign_all", { login, password, onProgress }),
+	/**  The bedside card for the scanned label `code` under a decision; refused with the batch's rule. */
+	administrationsBedside: (decisionId: string, code: string) => __TAURI_INVOKE<BedsideCard>("administrations_bedside", { decisionId, code }),
 	administrationsRecord: (form: AdministrationForm) => __TAURI_INVOKE<string>("administrations_record", { form }),
 	reactionsRecord: (form: ReactionForm) => __TAURI_INVOKE<string>("reactions_record", { form }),
 	usersList: () => __TAURI_INVOKE<UserRow[]>("users_list"),
@@ -160,6 +172,10 @@ export type AdministrationForm = {
 	route: string,
 	batch: string,
 	staff: string,
+	/**  The physician ticked that the bedside card matches the patient in front of them. */
+	bedside_confirmed: boolean,
+	/**  Why the dose or route differs from the decision's. */
+	deviation_reason: string,
 };
 
 export type AdministrationRow = {
@@ -171,6 +187,14 @@ export type AdministrationRow = {
 	dose: string,
 	batch: string,
 	reactions: ReactionRow[],
+};
+
+/**  What adopting would record, shown in the confirmation first. */
+export type AdoptionPreview = {
+	number: string,
+	/**  approved, rejected, deferred */
+	outcome: string,
+	text: string,
 };
 
 export type AgendaRow = {
@@ -244,6 +268,24 @@ export type BatchRow = {
 	last_stage_title: string,
 };
 
+/**  The scanned batch beside the decision's terms, for the physician to confirm at the bedside. */
+export type BedsideCard = {
+	patient_name: string,
+	birth_date: string,
+	product_name: string,
+	batch_code: string,
+	expires_on: string | null,
+	released_at: string,
+	storage: string | null,
+	decision_number: string,
+	dose: string,
+	route: string,
+	/**  inpatient or day_hospital */
+	setting: string,
+	department: string,
+	window: string,
+};
+
 export type BookingForm = {
 	room_id: string,
 	product_name: string,
@@ -257,6 +299,11 @@ export type BookingRow = {
 	starts_at: string,
 	ends_at: string,
 	purpose: string,
+};
+
+export type CaseDecisionRow = {
+	decision: DecisionRow,
+	readiness: Readiness,
 };
 
 export type CaseDetail = {
@@ -275,7 +322,7 @@ export type CaseDetail = {
 	/**  Every finding kind, in the order the assessment form asks for them. */
 	finding_kinds: string[],
 	consents: ConsentRow[],
-	decisions: DecisionRow[],
+	decisions: CaseDecisionRow[],
 	administrations: AdministrationRow[],
 	timeline: TimelineEntry[],
 };
@@ -627,10 +674,16 @@ export type ReactionRow = {
 	outcome: string,
 };
 
+/**  Whether an administration can be recorded under a decision today, and if not, why and since when. */
+export type Readiness = { kind: "ready" } | { kind: "not_approved" } | { kind: "superseded"; by: string; on: string } | { kind: "used"; on: string } | { kind: "unsigned" } | { kind: "not_yet_open"; from: string } | { kind: "window_ended"; on: string };
+
 export type RecusalRow = {
 	login: string,
 	full_name: string,
 	reason: string,
+	/**  Entered by the secretary or chair on the member's word: who, and their note. */
+	entered_by: string | null,
+	note: string | null,
 };
 
 export type ReleaseForm = {
@@ -816,10 +869,13 @@ export type UserRow = {
 	locked: boolean,
 };
 
+/**  A member's vote, as the UI offers and shows it. */
+export type VoteChoice = "for" | "against" | "abstain";
+
 export type VoteRow = {
 	login: string,
 	full_name: string,
-	choice: string,
+	choice: VoteChoice,
 	reason: string | null,
 };
 
