@@ -2,11 +2,12 @@
 // on a fresh database. It walks the whole path a clinic takes: first-start set-up; the admin adding users
 // (the commission, production and quality control) and the commission; a physician registering a patient
 // and a case (assessment, setting, consent); the secretary holding a meeting where three members vote with
-// their own passwords; every signer signing the decision; production staff making the patient's batch
+// their own passwords (a vote with nothing chosen refused) and adopting the decision after reading it in the
+// confirmation (Esc cancels it first); every signer signing the decision; production staff making the patient's batch
 // (collection, genetic study, manufacture) and booking a room, a second drug's overlapping booking refused;
 // QC staff testing and releasing the batch and showing its label; the physician
-// refused a wrong batch code, then recording the administration with the label's code and being refused a
-// second one on the same decision, then signing the notice of use from the deadline board and recording it
+// refused a wrong batch code, then scanning the label, checking the bedside card and recording the
+// administration, after which the decision offers no second one, then signing the notice of use from the deadline board and recording it
 // as sent; the admin exporting the decision archive, the commission's journal and the QC journal, opening an
 // application to the Ministry with its 3-working-day deadline, checking the database's integrity and making a
 // backup.
@@ -239,12 +240,34 @@ try {
   await d.click('#agenda-add');
   await d.gone('#agenda-add');
   await d.click('tr.link td');
+  // A conflict of interest entered by the secretary on a member's word needs the secretary's note (the core
+  // refuses it beside the note); nothing is recorded, and the form is closed again.
+  await d.click('button.declare-conflict');
+  await d.click('#conflict-on-word');
+  await choose(d, 'conflict-login', 'member1');
+  await d.fill('conflict-reason', 'Родственник пациента');
+  await d.click('#conflict-submit');
+  await d.waitText('#conflict-note-error', 'обязательно');
+  await shot(d, '10c-conflict-on-word', '.conflict-form');
+  await d.click('.conflict-form button[type="button"]');
+  await d.gone('.conflict-form');
   for (const login of ['chair', 'deputy', 'member1']) {
     await d.click('button.cast-vote');
     await d.execute(
       `const s = document.getElementById('vote-login'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));`,
       [login],
     );
+    if (login === 'chair') {
+      // Nothing is chosen for the member: with only the password typed, the core refuses beside the choice.
+      const chosen = await d.execute("return [...document.querySelectorAll('input[name=choice]')].some((r) => r.checked);");
+      assert(!chosen, 'the vote form must start with no choice made');
+      await d.fill('vote-password', pw.chair);
+      await d.click('#vote-submit');
+      await d.waitText('#choice-error', 'обязательно');
+      await shot(d, '10a-vote-no-choice', '.vote-form');
+      assert((await d.findAll('.votes li')).length === 0, 'the refused vote is not counted');
+    }
+    await d.click('#choice-for');
     await d.fill('vote-password', login === 'chair' ? 'wrong-password' : pw[login]);
     await d.click('#vote-submit');
     if (login === 'chair') {
@@ -258,7 +281,19 @@ try {
   }
   await d.waitText('.projection', 'большинство «за»');
   await shot(d, '10-meeting');
+  // Adopting is final: the dialog shows the decision's text and the number it will get; Esc cancels it.
   await d.click('button.adopt');
+  await d.waitText('#confirm-dialog', 'будет принято и направлено на подпись');
+  await d.waitText('#confirm-detail', '2×10⁶ CAR-T-клеток/кг');
+  const focusedInDialog = await d.execute('return document.activeElement?.id ?? null;');
+  assert(focusedInDialog === 'confirm-cancel', `the dangerous button is not focused by default, focus on ${focusedInDialog}`);
+  await shot(d, '10b-adopt-confirm');
+  await (await d.find('#confirm-cancel')).type('\uE00C'); // Escape
+  await d.gone('#confirm-dialog');
+  assert((await d.findAll('.agenda-item button.adopt')).length === 1, 'Esc leaves the decision unadopted, still offered');
+  await d.click('button.adopt');
+  await d.find('#confirm-ok');
+  await d.click('#confirm-ok');
   await d.waitText('h1', 'Решение №');
 
   // 5. Every signer signs in order: the secretary in a batch from the decision list, then the members who
@@ -267,6 +302,8 @@ try {
   await nav(d, 'decisions');
   await d.fill('batch-password', pw.secretary);
   await d.click('form.panel button.primary');
+  await d.waitText('#confirm-dialog', 'Поставленную подпись отозвать нельзя');
+  await d.click('#confirm-ok');
   await d.waitText('.banner.ok', 'Подписано решений: 1', 30000);
   await shot(d, '11-decisions-batch-signed');
   await d.click('tr.link td');
@@ -383,35 +420,39 @@ try {
   assert(readdirSync(exportDir).includes(`btlp-label-${code}.pdf`), 'the label PDF is saved for printing');
   await signOut(d);
 
-  // 6. The physician records the administration: a wrong batch code is refused, then the label's code is
-  // scanned (typed with the scanner's Enter); a second administration on the same decision is refused.
-  log('physician records the administration; a second is refused');
+  // 6. The physician records the administration: a wrong batch code is refused on scanning, then the label's
+  // code is scanned (typed with the scanner's Enter) and the bedside card shows whose batch it is, beside the
+  // decision's terms; the dose and route come from the decision; saving needs the card confirmed. Once used,
+  // the decision no longer offers the record button and says when it was given.
+  log('physician scans the label, checks the bedside card and records the administration');
   await signIn(d, 'doctor', pw.doctor);
   await nav(d, 'cases');
   await d.click('tr.link td');
-  const administer = async (batch) => {
-    await d.click('button.record-administration');
-    // Ten minutes ago (the core refuses a time in the future), but not before today, when the window opens.
-    const midnight = new Date(today.getFullYear(), today.getMonth(), today.getDate());
-    const given = new Date(Math.max(Date.now() - 10 * 60000, midnight.getTime()));
-    await d.fill('administered_at', `${fmt(given)} ${hhmm(given)}`);
-    await d.fill('dose', '2×10⁶ CAR-T-клеток/кг');
-    await d.fill('route', 'внутривенно капельно');
-    await d.fill('staff', 'Кузнецова А. П., врач-гематолог; Петрова Е. В., медсестра');
-    await d.fill('batch', batch);
-    await d.click('#administration-save');
-  };
-  await administer('P0000000000-CART19-001');
+  await d.click('button.record-administration');
+  await d.fill('batch', 'P0000000000-CART19-001\uE007');
   await d.waitText('#batch-error', 'P0000000000-CART19-001');
+  assert((await d.findAll('#administration-save')).length === 0, 'nothing can be saved before a card is shown');
   await shot(d, '13a-administration-wrong-batch', '#batch');
-  await d.fill('batch', `${code}\uE007`); // the scanner ends with Enter: it moves on instead of sending the form
-  const focused = await d.execute('return document.activeElement?.id ?? null;');
-  assert(focused === 'staff', `Enter after the scanned code moves to the next field, focus is on ${focused}`);
+  await d.fill('batch', `${code}\uE007`); // the scanner ends with Enter: the label is checked
+  const card = await (await d.waitText('#bedside-card', lastName)).text();
+  assert(card.includes('14.05.1979'), `the card shows the date of birth: ${card}`);
+  assert(card.includes(expires) && card.includes(code), `the card shows the batch and its expiry: ${card}`);
+  const dose = await d.execute("return document.getElementById('dose').value;");
+  assert(dose === '2×10⁶ CAR-T-клеток/кг', `the dose comes from the decision: ${dose}`);
+  // Ten minutes ago (the core refuses a time in the future), but not before today, when the window opens.
+  const midnight = new Date(today.getFullYear(), today.getMonth(), today.getDate());
+  const givenAt = new Date(Math.max(Date.now() - 10 * 60000, midnight.getTime()));
+  await d.fill('administered_at', `${fmt(givenAt)} ${hhmm(givenAt)}`);
+  await d.fill('staff', 'Кузнецова А. П., врач-гематолог; Петрова Е. В., медсестра');
+  await d.click('#administration-save');
+  await d.waitText('[data-field="bedside_confirmed"] .error', 'Подтвердите');
+  await shot(d, '13a2-bedside-card', '#bedside-card');
+  await d.click('#bedside-confirmed');
   await d.click('#administration-save');
   await d.waitText('.banner.ok', 'Введение записано');
-  await administer(code);
-  await d.waitText('#administration-error', 'уже');
-  await shot(d, '13-administration-refused', '#administration-error');
+  await d.waitText('[data-readiness="used"]', 'Использовано');
+  assert((await d.findAll('button.record-administration')).length === 0, 'a used decision offers no record button');
+  await shot(d, '13-administration-used', '[data-readiness="used"]');
 
   // 7. The deadline board shows the notice of use the administration calls for; the physician opens it,
   // signs it with their password and records it as sent, and it leaves the board.
