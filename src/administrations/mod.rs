@@ -50,6 +50,7 @@ pub struct Administration {
     pub route: String,
     pub batch: String,
     pub staff: String,
+    pub deviation: Option<Deviation>,
 }
 
 /// Records an administration. Physicians only.
@@ -131,7 +132,17 @@ pub fn record(db: &mut Db, actor: &Actor, a: &NewAdministration) -> Result<Uuid>
     })
 }
 
-const COLUMNS: &str = "id, decision_id, case_id, administered_at, setting, department, dose, route, batch, staff";
+/// How an administration's dose or route differed from its decision's, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deviation {
+    pub decided_dose: String,
+    pub decided_route: String,
+    pub reason: String,
+}
+
+const COLUMNS: &str = "a.id, a.decision_id, a.case_id, a.administered_at, a.setting, a.department, a.dose, a.route,
+    a.batch, a.staff, v.decided_dose, v.decided_route, v.reason";
+const FROM: &str = "administrations a LEFT JOIN administration_deviations v ON v.administration_id = a.id";
 
 fn from_row(r: &Row) -> rusqlite::Result<Administration> {
     Ok(Administration {
@@ -145,18 +156,24 @@ fn from_row(r: &Row) -> rusqlite::Result<Administration> {
         route: r.get(7)?,
         batch: r.get(8)?,
         staff: r.get(9)?,
+        deviation: match (r.get(10)?, r.get(11)?, r.get(12)?) {
+            (Some(decided_dose), Some(decided_route), Some(reason)) => {
+                Some(Deviation { decided_dose, decided_route, reason })
+            }
+            _ => None,
+        },
     })
 }
 
 pub fn get(conn: &Connection, id: Uuid) -> Result<Administration> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM administrations WHERE id = ?1"), [id], from_row)
+    conn.query_row(&format!("SELECT {COLUMNS} FROM {FROM} WHERE a.id = ?1"), [id], from_row)
         .optional()?
         .ok_or(Error::NotFound { entity: "administration", id: id.to_string() })
 }
 
 pub fn for_case(conn: &Connection, case_id: Uuid) -> Result<Vec<Administration>> {
     let mut stmt =
-        conn.prepare(&format!("SELECT {COLUMNS} FROM administrations WHERE case_id = ?1 ORDER BY administered_at"))?;
+        conn.prepare(&format!("SELECT {COLUMNS} FROM {FROM} WHERE a.case_id = ?1 ORDER BY a.administered_at"))?;
     let rows = stmt.query_map([case_id], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -95,6 +95,14 @@ pub fn administration_sheet(conn: &Connection, administration_id: Uuid, lang: La
         (t("batch"), a.batch.clone()),
         (t("staff"), a.staff.clone()),
     ];
+    if let Some(dev) = &a.deviation {
+        let text = tr(
+            lang,
+            "doc.deviation_text",
+            &[("dose", dev.decided_dose.clone()), ("route", dev.decided_route.clone()), ("reason", dev.reason.clone())],
+        );
+        rows.push((t("deviation"), text));
+    }
     for r in safety::for_administration(conn, administration_id)? {
         rows.push((t("reaction"), format!("{}: {}", show_date(r.onset_on), r.description)));
     }

@@ -89,6 +89,12 @@ fn a_dose_other_than_the_decisions_needs_a_reason_kept_with_the_record() {
             .unwrap();
     assert_eq!(decided, "1 × 10⁸ клеток", "the record keeps what the decision said");
     assert_eq!(reason, "Снижение дозы по весу пациента", "and why it differs");
+    let sheet = btlp_commission::documents::administration_sheet(c.db.conn(), id, btlp_commission::Lang::Ru).unwrap();
+    assert!(
+        sheet.rows.iter().any(|(_, v)| v.contains("1 × 10⁸ клеток") && v.contains("Снижение дозы")),
+        "the signed administration record prints what the decision said and why it differs: {:?}",
+        sheet.rows
+    );
 
     let (case2, d2) = c.signed();
     c.consent(case2, "25.05.2026").unwrap();

@@ -111,7 +111,10 @@ pub struct AdministrationRow {
     pub setting: String,
     pub department: String,
     pub dose: String,
+    pub route: String,
     pub batch: String,
+    /// Why the dose or route differs from the decision's, when it does.
+    pub deviation_reason: Option<String>,
     pub reactions: Vec<ReactionRow>,
 }
 
@@ -255,7 +258,9 @@ pub async fn cases_get(state: State<'_, AppState>, id: String) -> Result<CaseDet
                 setting: a.setting.code().to_string(),
                 department: a.department,
                 dose: a.dose,
+                route: a.route,
                 batch: a.batch,
+                deviation_reason: a.deviation.map(|d| d.reason),
                 reactions,
             });
         }

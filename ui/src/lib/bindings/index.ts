@@ -185,7 +185,10 @@ export type AdministrationRow = {
 	setting: string,
 	department: string,
 	dose: string,
+	route: string,
 	batch: string,
+	/**  Why the dose or route differs from the decision's, when it does. */
+	deviation_reason: string | null,
 	reactions: ReactionRow[],
 };
 
