@@ -81,20 +81,39 @@ pub fn adopt(db: &mut Db, actor: &Actor, meeting_id: Uuid, case_id: Uuid) -> Res
     })
 }
 
-/// What adopting would record now, for the confirmation the user sees first: the number the decision will
-/// get and its terms. Refused exactly as `adopt` would be; changes nothing.
+/// What a decision's operative text states: its outcome and the terms of the one administration.
 #[derive(Debug, Clone, Serialize)]
-pub struct Draft {
-    pub number: String,
-    pub case_id: Uuid,
+pub struct Terms {
     pub outcome: Outcome,
-    pub decided_on: NaiveDate,
     pub setting: Setting,
     pub department: String,
     pub window_from: NaiveDate,
     pub window_to: NaiveDate,
     pub dose: String,
     pub route: String,
+}
+
+impl Decision {
+    pub fn terms(&self) -> Terms {
+        Terms {
+            outcome: self.outcome,
+            setting: self.setting,
+            department: self.department.clone(),
+            window_from: self.window_from,
+            window_to: self.window_to,
+            dose: self.dose.clone(),
+            route: self.route.clone(),
+        }
+    }
+}
+
+/// What adopting would record now, for the confirmation the user sees first: the number the decision will
+/// get and its terms. Refused exactly as `adopt` would be; changes nothing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Draft {
+    pub number: String,
+    pub case_id: Uuid,
+    pub terms: Terms,
 }
 
 pub fn preview(db: &Db, actor: &Actor, meeting_id: Uuid, case_id: Uuid) -> Result<Draft> {
@@ -105,14 +124,15 @@ pub fn preview(db: &Db, actor: &Actor, meeting_id: Uuid, case_id: Uuid) -> Resul
     Ok(Draft {
         number: next_number(conn, d.decided_on.year())?.0,
         case_id,
-        outcome: d.outcome,
-        decided_on: d.decided_on,
-        setting: d.setting,
-        department: d.department,
-        window_from: d.window_from,
-        window_to: d.window_to,
-        dose: d.dose,
-        route: d.route,
+        terms: Terms {
+            outcome: d.outcome,
+            setting: d.setting,
+            department: d.department,
+            window_from: d.window_from,
+            window_to: d.window_to,
+            dose: d.dose,
+            route: d.route,
+        },
     })
 }
 

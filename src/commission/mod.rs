@@ -12,7 +12,7 @@ pub use agenda::{agenda, decisions_total, meetings, recusals, AgendaItem, Meetin
 pub use composition::{compose, effective_on, Composition, NewComposition, Seat, SeatRole};
 pub use decision::{
     adopt, by_number, correct, get as decision, list as decisions, meeting_of, preview as adoption_preview, Correction,
-    Decision, Draft, Outcome,
+    Decision, Draft, Outcome, Terms,
 };
 pub use meeting::{
     add_to_agenda, close_meeting, create_meeting, declare_conflict, meeting, set_attendance, Declarant, Meeting, Plan,

@@ -3,7 +3,7 @@
 use super::layout::{Layout, Weight, LEFT, WIDTH};
 use super::{qr_modules, save, sha256_hex, Meta, Rendered};
 use crate::cases::{self, FindingKind};
-use crate::commission::{self, Decision, Outcome, Protocol, SeatRole};
+use crate::commission::{self, Decision, Outcome, Protocol, SeatRole, Terms};
 use crate::error::Result;
 use crate::i18n::{tr, Lang};
 use crate::validate::show_date;
@@ -55,31 +55,6 @@ pub fn decision_sheet(conn: &Connection, decision: &Decision) -> Result<Decision
     })
 }
 
-/// The terms a decision's text states.
-pub struct Terms<'a> {
-    pub outcome: Outcome,
-    pub setting: crate::cases::Setting,
-    pub department: &'a str,
-    pub window_from: chrono::NaiveDate,
-    pub window_to: chrono::NaiveDate,
-    pub dose: &'a str,
-    pub route: &'a str,
-}
-
-impl<'a> Terms<'a> {
-    fn of(d: &'a Decision) -> Terms<'a> {
-        Terms {
-            outcome: d.outcome,
-            setting: d.setting,
-            department: &d.department,
-            window_from: d.window_from,
-            window_to: d.window_to,
-            dose: &d.dose,
-            route: &d.route,
-        }
-    }
-}
-
 /// The operative paragraph of a decision («Разрешить применение …»), as the extract prints it.
 pub fn decision_text(lang: Lang, product: &str, patient: &str, t: &Terms) -> String {
     let key = match t.outcome {
@@ -94,11 +69,11 @@ pub fn decision_text(lang: Lang, product: &str, patient: &str, t: &Terms) -> Str
             ("product", product.to_string()),
             ("patient", patient.to_string()),
             ("setting", tr(lang, &format!("setting.{}", t.setting.code()), &[])),
-            ("department", t.department.to_string()),
+            ("department", t.department.clone()),
             ("from", show_date(t.window_from)),
             ("to", show_date(t.window_to)),
-            ("dose", t.dose.to_string()),
-            ("route", t.route.to_string()),
+            ("dose", t.dose.clone()),
+            ("route", t.route.clone()),
         ],
     )
 }
@@ -121,17 +96,8 @@ pub fn adoption_preview(
     let d = commission::adoption_preview(db, actor, meeting_id, case_id)?;
     let case = cases::get(db.conn(), d.case_id)?;
     let patient = patients::get(db.conn(), case.patient_id)?;
-    let terms = Terms {
-        outcome: d.outcome,
-        setting: d.setting,
-        department: &d.department,
-        window_from: d.window_from,
-        window_to: d.window_to,
-        dose: &d.dose,
-        route: &d.route,
-    };
-    let text = decision_text(lang, &case.product_name, &patient.full_name(), &terms);
-    Ok(AdoptionPreview { number: d.number, outcome: d.outcome, text })
+    let text = decision_text(lang, &case.product_name, &patient.full_name(), &d.terms);
+    Ok(AdoptionPreview { number: d.number, outcome: d.terms.outcome, text })
 }
 
 fn masked_snils(snils: Option<&str>) -> String {
@@ -290,7 +256,7 @@ fn render(s: &DecisionSheet, lang: Lang, digest: Option<&str>) -> Result<(Vec<u8
         l.paragraph(&tally, 9.5, Weight::Regular, false);
 
         section(&mut l, &t("s_decision"));
-        let text = decision_text(lang, &s.case.product_name, &p.full_name(), &Terms::of(d));
+        let text = decision_text(lang, &s.case.product_name, &p.full_name(), &d.terms());
         l.paragraph(&text, 10.5, Weight::Regular, false);
 
         section(&mut l, &t("s_signatures"));

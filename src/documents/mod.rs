@@ -10,9 +10,7 @@ mod label;
 mod layout;
 mod records;
 
-pub use decision::{
-    adoption_preview, decision_sheet, decision_text, render_decision, AdoptionPreview, DecisionSheet, Terms,
-};
+pub use decision::{adoption_preview, decision_sheet, decision_text, render_decision, AdoptionPreview, DecisionSheet};
 pub use journal::{render_journal, render_table};
 pub use label::render_label;
 pub use layout::Placed;
