@@ -165,8 +165,9 @@ fn withdrawn(conn: &Connection, case_id: Uuid) -> Result<Option<NaiveDate>> {
 }
 
 /// The consent that allows an intervention in the case on `day` (rule 6): the latest signed on or before
-/// that day, by the right signer for the patient on that day, and never withdrawn. A withdrawn consent
-/// allows nothing, even on days before its withdrawal; only a newer consent, signed by `day`, takes its place.
+/// that day, by the right signer for the patient on that day, never withdrawn and not older than any
+/// withdrawal. A withdrawn consent allows nothing, even on days before its withdrawal; only a consent signed
+/// on or after the withdrawal, and by `day`, takes its place.
 pub fn in_force(conn: &Connection, case_id: Uuid, day: NaiveDate) -> Result<Consent> {
     let all = for_case(conn, case_id)?;
     let Some(latest) = all.iter().filter(|c| c.signed_on <= day).max_by_key(|c| c.signed_on) else {
@@ -175,7 +176,9 @@ pub fn in_force(conn: &Connection, case_id: Uuid, day: NaiveDate) -> Result<Cons
             None => Err(Error::Refused(Rule::NoConsent)),
         };
     };
-    if latest.withdrawn_on.is_some() {
+    // A withdrawal ends the consent withdrawn and every consent signed before it: only a consent signed on or
+    // after the latest withdrawal can be in force.
+    if latest.withdrawn_on.is_some() || all.iter().any(|c| c.withdrawn_on.is_some_and(|w| w > latest.signed_on)) {
         return Err(Error::Refused(Rule::ConsentWithdrawn));
     }
     let case = cases::get(conn, case_id)?;

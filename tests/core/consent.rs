@@ -107,3 +107,20 @@ fn a_new_consent_after_a_withdrawal_is_a_new_record_from_its_own_date() {
 fn ymd(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
+
+#[test]
+fn withdrawing_an_older_consent_also_ends_a_newer_one_signed_before_the_withdrawal() {
+    let mut c = Clinic::new();
+    let (case, d) = c.signed();
+    let older = c.consent(case, "20.05.2026").unwrap();
+    c.consent(case, "25.05.2026").expect("a second consent, e.g. on a new form version");
+    let doc = c.as_("doc");
+    consent::withdraw(&mut c.db, &doc, older, "26.05.2026", "Отказ пациента").unwrap();
+    assert!(
+        matches!(c.give(d, "01.06.2026 10:00"), Err(Error::Refused(Rule::ConsentWithdrawn))),
+        "the patient's withdrawal must not be sidestepped by a consent signed before it"
+    );
+    assert_eq!(c.count("administrations"), 0, "nothing is recorded");
+    c.consent(case, "26.05.2026").expect("a consent given again on the day of the withdrawal");
+    c.give(d, "01.06.2026 10:00").expect("relying on the consent given after the withdrawal is allowed");
+}
