@@ -147,8 +147,8 @@ pub enum Declarant<'a> {
     OnWordOf { login: &'a str, note: &'a str },
 }
 
-/// Records a declared conflict of interest: the member is recused and does not vote on the case. Not after
-/// the member has voted.
+/// Records a declared conflict of interest: the member, present at the meeting, is recused and does not vote
+/// on the case. Not after the member has voted, nor once the decision is adopted.
 pub fn declare_conflict(
     db: &mut Db,
     actor: &Actor,
@@ -168,8 +168,13 @@ pub fn declare_conflict(
     db.tx(|tx| {
         let m = open_meeting(tx, meeting_id)?;
         on_agenda(tx, meeting_id, case_id)?;
+        // Once the decision is adopted its protocol is fixed: no recusal is added or changed after it.
+        cases::require_state(&cases::get(tx, case_id)?, &[CaseState::Scheduled])?;
         let seat = m.composition.seats.iter().find(|s| s.login == login && s.role.votes());
         let user_id = seat.ok_or(Error::Refused(Rule::NotCommissionMember))?.user_id;
+        if !m.present.contains(&user_id) {
+            return Err(Error::Refused(Rule::NotPresent));
+        }
         let voted: bool = tx.query_row(
             "SELECT count(*) > 0 FROM votes WHERE meeting_id = ?1 AND case_id = ?2 AND user_id = ?3",
             params![meeting_id, case_id, user_id],
