@@ -180,7 +180,8 @@ pub fn change_password(
 }
 
 /// Deactivates a user: they can no longer sign in. An admin cannot deactivate themselves (a slip that would
-/// lock them out mid-task), and the last active admin cannot be deactivated by anyone.
+/// lock them out mid-task), a deactivated admin's open session cannot deactivate anyone, and the last active
+/// admin cannot be deactivated by anyone (a backstop for roles changed under an open session).
 pub fn deactivate(db: &mut Db, actor: &Actor, login: &str, then: impl FnOnce() -> Result<()>) -> Result<()> {
     actor.require(Operation::UserDeactivate)?;
     let login = login.trim().to_lowercase();
@@ -188,6 +189,14 @@ pub fn deactivate(db: &mut Db, actor: &Actor, login: &str, then: impl FnOnce() -
         let id = user_id(tx, &login)?;
         if id == actor.id() {
             return Err(Error::Refused(Rule::SelfDeactivate));
+        }
+        // A session opened before its user was deactivated (at another workstation) decides nothing.
+        let actor_active: bool = tx
+            .query_row("SELECT active FROM users WHERE id = ?1", [actor.id()], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false);
+        if !actor_active {
+            return Err(Error::Refused(Rule::UserInactive));
         }
         let (is_admin, other_admins): (bool, i64) = tx.query_row(
             "SELECT (SELECT (',' || roles || ',') LIKE '%,admin,%' AND active = 1 FROM users WHERE id = ?1),
