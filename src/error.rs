@@ -135,6 +135,10 @@ pub enum Rule {
     DecisionNotApproved,
     DecisionSuperseded,
     DecisionUsed,
+    /// Another decision took the number the user confirmed; the confirmation must be read again.
+    DecisionNumberChanged {
+        number: String,
+    },
     OutsideWindow {
         from: String,
         to: String,
@@ -254,6 +258,7 @@ impl Rule {
             Rule::DecisionNotApproved => "decision_not_approved",
             Rule::DecisionSuperseded => "decision_superseded",
             Rule::DecisionUsed => "decision_used",
+            Rule::DecisionNumberChanged { .. } => "decision_number_changed",
             Rule::OutsideWindow { .. } => "outside_window",
             Rule::SettingMismatch { .. } => "setting_mismatch",
             Rule::NoConsent => "no_consent",
@@ -349,6 +354,7 @@ impl Rule {
             }
             Rule::StageBeforePrevious { previous } => vec![("previous", previous.clone())],
             Rule::BatchUnknown { code } => vec![("code", code.clone())],
+            Rule::DecisionNumberChanged { number } => vec![("number", number.clone())],
             Rule::BatchExpired { on } => vec![("on", on.clone())],
             Rule::QcMissing { test } | Rule::QcFailed { test } => vec![("test", test.clone())],
             Rule::PermitTransition { from, to } => {

@@ -72,10 +72,27 @@ pub struct Decision {
 /// Adopts the commission's decision on an agenda item once every eligible member has voted. Chair or
 /// secretary. Refused while the permit is not in force (rule 1).
 pub fn adopt(db: &mut Db, actor: &Actor, meeting_id: Uuid, case_id: Uuid) -> Result<Uuid> {
+    adopt_as(db, actor, meeting_id, case_id, None)
+}
+
+/// Adopts the decision the user confirmed under `number` (from `preview`): refused, changing nothing, when
+/// another decision took that number in the meantime, so the number the user read is the number it gets.
+pub fn adopt_confirmed(db: &mut Db, actor: &Actor, meeting_id: Uuid, case_id: Uuid, number: &str) -> Result<Uuid> {
+    adopt_as(db, actor, meeting_id, case_id, Some(number))
+}
+
+fn adopt_as(db: &mut Db, actor: &Actor, meeting_id: Uuid, case_id: Uuid, number: Option<&str>) -> Result<Uuid> {
     actor.require(Operation::DecisionAdopt)?;
     db.tx(|tx| {
         org::check_permit(tx)?;
-        let id = insert(tx, actor, draft(tx, meeting_id, case_id)?)?;
+        let row = draft(tx, meeting_id, case_id)?;
+        if let Some(confirmed) = number {
+            let (next, _) = next_number(tx, row.decided_on.year())?;
+            if next != confirmed.trim() {
+                return Err(Error::Refused(Rule::DecisionNumberChanged { number: next }));
+            }
+        }
+        let id = insert(tx, actor, row)?;
         cases::set_state(tx, case_id, CaseState::Decided)?;
         Ok(id)
     })

@@ -11,8 +11,8 @@ mod vote;
 pub use agenda::{agenda, decisions_total, meetings, recusals, AgendaItem, MeetingRow};
 pub use composition::{compose, effective_on, Composition, NewComposition, Seat, SeatRole};
 pub use decision::{
-    adopt, by_number, correct, get as decision, list as decisions, meeting_of, preview as adoption_preview, Correction,
-    Decision, Draft, Outcome, Terms,
+    adopt, adopt_confirmed, by_number, correct, get as decision, list as decisions, meeting_of,
+    preview as adoption_preview, Correction, Decision, Draft, Outcome, Terms,
 };
 pub use meeting::{
     add_to_agenda, close_meeting, create_meeting, declare_conflict, meeting, set_attendance, Declarant, Meeting, Plan,

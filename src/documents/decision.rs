@@ -32,7 +32,13 @@ pub fn decision_sheet(conn: &Connection, decision: &Decision) -> Result<Decision
     let meeting = commission::meeting_of(conn, decision)?;
     let case = cases::get(conn, decision.case_id)?;
     let icd_title = icd::search(conn, &case.icd_code, 1)?.into_iter().next().map(|e| e.title).unwrap_or_default();
-    let consent = consent::for_case(conn, case.id)?.into_iter().rfind(|c| c.withdrawn_on.is_none());
+    // The consent the decision relied on: the latest in force by its date (one given later only if none was).
+    let consents = consent::for_case(conn, case.id)?;
+    let consent = consents
+        .iter()
+        .rfind(|c| c.withdrawn_on.is_none() && c.signed_on <= decision.decided_on)
+        .or_else(|| consents.iter().rfind(|c| c.withdrawn_on.is_none()))
+        .cloned();
     let supersedes_number = match decision.supersedes {
         Some(id) => Some(commission::decision(conn, id)?.number),
         None => None,

@@ -173,6 +173,14 @@ fn a_recusal_entered_by_the_secretary_is_marked_as_on_the_members_word() {
     }
     let chair = c.as_("chair");
     let d = commission::adopt(&mut c.db, &chair, m, case).unwrap();
+    let late = Declarant::OnWordOf { login: "m2", note: "Исправление" };
+    assert!(
+        matches!(
+            commission::declare_conflict(&mut c.db, &sec, m, case, late, "Иное"),
+            Err(Error::Refused(Rule::CaseState { .. }))
+        ),
+        "once the decision is adopted its protocol's recusals are fixed"
+    );
     let d = commission::decision(c.db.conn(), d).unwrap();
     let sheet = documents::decision_sheet(c.db.conn(), &d).unwrap();
     let pdf = documents::render_decision(&sheet, Lang::Ru).unwrap().pdf;
@@ -207,10 +215,30 @@ fn the_adoption_preview_shows_what_adopting_records_and_changes_nothing() {
         "the text states the terms: {}",
         p.text
     );
-    let id = commission::adopt(&mut c.db, &chair, m, case).unwrap();
+    let id = commission::adopt_confirmed(&mut c.db, &chair, m, case, &p.number).unwrap();
     let d = commission::decision(c.db.conn(), id).unwrap();
     assert_eq!(p.number, d.number, "the number shown is the number the decision gets");
     assert_eq!(p.outcome, d.outcome, "and so is the outcome");
+}
+
+#[test]
+fn a_decision_confirmed_under_a_number_another_took_is_not_adopted() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&ALL_PRESENT, case);
+    for v in VOTERS {
+        c.vote(m, case, v, Choice::For).unwrap();
+    }
+    let chair = c.as_("chair");
+    let p = documents::adoption_preview(&c.db, &chair, m, case, Lang::Ru).unwrap();
+    c.approved(); // another decision is adopted while the first confirmation is open
+    let r = commission::adopt_confirmed(&mut c.db, &chair, m, case, &p.number);
+    assert!(
+        matches!(&r, Err(Error::Refused(Rule::DecisionNumberChanged { number })) if *number != p.number),
+        "the user confirmed № {} and must not silently get another number: {r:?}",
+        p.number
+    );
+    assert_eq!(c.count("decisions"), 1, "only the other decision is stored");
 }
 
 fn decide(votes: [&str; 5]) -> (Clinic, Result<commission::Decision, Error>) {

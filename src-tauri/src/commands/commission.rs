@@ -91,8 +91,6 @@ pub struct RecusalRow {
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct AdoptionPreview {
     pub number: String,
-    /// approved, rejected, deferred
-    pub outcome: String,
     pub text: String,
 }
 
@@ -312,20 +310,22 @@ pub async fn decisions_preview(
     state.with_session(|s, lang| {
         let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
         let p = btlp_commission::documents::adoption_preview(&s.db, &s.actor, m, c, lang)?;
-        Ok(AdoptionPreview { number: p.number, outcome: p.outcome.code().to_string(), text: p.text })
+        Ok(AdoptionPreview { number: p.number, text: p.text })
     })
 }
 
+/// Adopts the decision the user confirmed under `number` (from `decisions_preview`).
 #[tauri::command]
 #[specta::specta]
 pub async fn decisions_adopt(
     state: State<'_, AppState>,
     meeting_id: String,
     case_id: String,
+    number: String,
 ) -> Result<String, IpcError> {
     state.with_session(|s, _| {
         let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
-        Ok(commission::adopt(&mut s.db, &s.actor, m, c)?.to_string())
+        Ok(commission::adopt_confirmed(&mut s.db, &s.actor, m, c, &number)?.to_string())
     })
 }
 

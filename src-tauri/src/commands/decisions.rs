@@ -2,7 +2,7 @@
 //! badge per signature), signing by each signer with their own password, and recording the one
 //! administration a signed approved decision allows, with any adverse reaction after it.
 use crate::commands::cases::{decision_row, DecisionRow};
-use crate::commands::dto::{day, parse_id, Page};
+use crate::commands::dto::{day, parse_id, Page, Setting};
 use crate::error::IpcError;
 use crate::state::AppState;
 use btlp_commission::administrations::{self, NewAdministration};
@@ -88,8 +88,7 @@ pub struct BedsideCard {
     pub decision_number: String,
     pub dose: String,
     pub route: String,
-    /// inpatient or day_hospital
-    pub setting: String,
+    pub setting: Setting,
     pub department: String,
     pub window: String,
 }
@@ -254,7 +253,7 @@ pub async fn administrations_bedside(
             decision_number: c.decision_number,
             dose: c.dose,
             route: c.route,
-            setting: c.setting.code().to_string(),
+            setting: c.setting.into(),
             department: c.department,
             window: format!("{} – {}", day(c.window_from), day(c.window_to)),
         })

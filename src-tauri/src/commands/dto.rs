@@ -48,6 +48,24 @@ impl From<Role> for btlp_commission::Role {
     }
 }
 
+/// Where the product is given (never outpatient: the core has no such setting).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    Inpatient,
+    DayHospital,
+}
+
+impl From<btlp_commission::cases::Setting> for Setting {
+    fn from(s: btlp_commission::cases::Setting) -> Self {
+        use btlp_commission::cases::Setting as S;
+        match s {
+            S::Inpatient => Setting::Inpatient,
+            S::DayHospital => Setting::DayHospital,
+        }
+    }
+}
+
 /// The signed-in user, for the window title and the screens their roles open.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct UserInfo {

@@ -53,7 +53,8 @@ export const commands = {
 	votesCast: (meetingId: string, caseId: string, login: string, password: string, choice: VoteChoice | null, reason: string) => __TAURI_INVOKE<null>("votes_cast", { meetingId, caseId, login, password, choice, reason }),
 	/**  The decision adopting would record now (its number, outcome and text), for the confirmation. */
 	decisionsPreview: (meetingId: string, caseId: string) => __TAURI_INVOKE<AdoptionPreview>("decisions_preview", { meetingId, caseId }),
-	decisionsAdopt: (meetingId: string, caseId: string) => __TAURI_INVOKE<string>("decisions_adopt", { meetingId, caseId }),
+	/**  Adopts the decision the user confirmed under `number` (from `decisions_preview`). */
+	decisionsAdopt: (meetingId: string, caseId: string, number: string) => __TAURI_INVOKE<string>("decisions_adopt", { meetingId, caseId, number }),
 	meetingsClose: (meetingId: string) => __TAURI_INVOKE<null>("meetings_close", { meetingId }),
 	decisionsList: (offset: number, limit: number) => __TAURI_INVOKE<Page<DecisionListRow>>("decisions_list", { offset, limit }),
 	decisionsGet: (id: string) => __TAURI_INVOKE<DecisionDetail>("decisions_get", { id }),
@@ -195,8 +196,6 @@ export type AdministrationRow = {
 /**  What adopting would record, shown in the confirmation first. */
 export type AdoptionPreview = {
 	number: string,
-	/**  approved, rejected, deferred */
-	outcome: string,
 	text: string,
 };
 
@@ -283,8 +282,7 @@ export type BedsideCard = {
 	decision_number: string,
 	dose: string,
 	route: string,
-	/**  inpatient or day_hospital */
-	setting: string,
+	setting: Setting,
 	department: string,
 	window: string,
 };
@@ -763,6 +761,9 @@ export type SeatView = {
 	full_name: string,
 	role: string,
 };
+
+/**  Where the product is given (never outpatient: the core has no such setting). */
+export type Setting = "inpatient" | "day_hospital";
 
 export type SetupForm = {
 	org_name: string,
