@@ -584,6 +584,21 @@ try {
     assert(backupFiles.includes(f), `the backup holds ${f}; it holds ${backupFiles.join(', ')}`);
   }
   await shot(d, '14e-backup', '#backup-result');
+  log('stopping backups and disabling users ask first; the admin cannot disable their own account');
+  await d.click('#backup-off');
+  await d.waitText('#confirm-dialog', 'Уже сделанные копии сохранятся');
+  await d.click('#confirm-ok');
+  await d.waitText('.banner.ok', 'Плановое копирование отключено');
+  await nav(d, 'users');
+  await d.click('#deactivate-admin');
+  await d.find('#confirm-ok');
+  await d.click('#confirm-ok');
+  await d.waitText('.banner.error', 'Нельзя отключить собственную учётную запись');
+  await d.click('#deactivate-qc');
+  await d.waitText('#confirm-dialog', 'Васильева Ольга Романовна больше не сможет войти');
+  await shot(d, '14f-deactivate-confirm');
+  await d.click('#confirm-ok');
+  await d.waitText('.banner.ok', 'Васильева Ольга Романовна');
 
   // 9. English: the interface and the core's messages switch together.
   log('the language switches to English, messages from the core too');

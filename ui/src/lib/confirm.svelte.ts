@@ -10,8 +10,12 @@ export interface ConfirmRequest {
 }
 
 interface Pending extends ConfirmRequest {
+  /** Tells questions apart (the state holds a reactive proxy of the object, never the object itself). */
+  id: number;
   answer: (yes: boolean) => void;
 }
+
+let asked = 0;
 
 export const confirmState = $state<{ pending: Pending | null }>({ pending: null });
 
@@ -19,10 +23,16 @@ export function confirmAction(request: ConfirmRequest): Promise<boolean> {
   // A second request while one is open answers the first with "no": only one question is on screen.
   confirmState.pending?.answer(false);
   return new Promise((resolve) => {
+    let answered = false;
+    const id = ++asked;
     confirmState.pending = {
       ...request,
+      id,
+      // Answers once; a late answer to a question already replaced leaves the newer one on screen.
       answer: (yes) => {
-        confirmState.pending = null;
+        if (answered) return;
+        answered = true;
+        if (confirmState.pending?.id === id) confirmState.pending = null;
         resolve(yes);
       },
     };

@@ -12,7 +12,7 @@ describe('confirmAction', () => {
     expect(confirmState.pending, 'the dialog closes').toBeNull();
   });
 
-  it('treats cancel (and Esc, which answers no) as no', async () => {
+  it('treats cancel as no', async () => {
     const answer = confirmAction(request);
     confirmState.pending?.answer(false);
     expect(await answer, 'cancel must never run the irreversible step').toBe(false);
@@ -25,5 +25,16 @@ describe('confirmAction', () => {
     expect(confirmState.pending?.message).toBe('Заседание будет закрыто');
     confirmState.pending?.answer(true);
     expect(await second).toBe(true);
+  });
+
+  it('ignores a late answer to a question already replaced', async () => {
+    const first = confirmAction(request);
+    const stale = confirmState.pending;
+    const second = confirmAction({ ...request, message: 'Серия будет утилизирована' });
+    stale?.answer(true);
+    expect(await first, 'the replaced question stays answered no').toBe(false);
+    expect(confirmState.pending?.message, 'the newer question stays on screen').toBe('Серия будет утилизирована');
+    confirmState.pending?.answer(false);
+    expect(await second).toBe(false);
   });
 });
