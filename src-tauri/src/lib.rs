@@ -43,6 +43,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             cases::cases_set_setting,
             cases::cases_complete_assessment,
             cases::consent_record,
+            cases::consent_withdraw,
             commission::meetings_list,
             commission::meetings_create,
             commission::meetings_get,

@@ -7,7 +7,8 @@
 // (collection, genetic study, manufacture) and booking a room, a second drug's overlapping booking refused;
 // QC staff testing and releasing the batch and showing its label; the physician
 // refused a wrong batch code, then scanning the label, checking the bedside card and recording the
-// administration, after which the decision offers no second one, then signing the notice of use from the deadline board and recording it
+// administration, after which the decision offers no second one, recording a withdrawal of consent and a
+// new consent, then signing the notice of use from the deadline board and recording it
 // as sent; the admin exporting the decision archive, the commission's journal and the QC journal, opening an
 // application to the Ministry with its 3-working-day deadline, checking the database's integrity and making a
 // backup.
@@ -453,6 +454,23 @@ try {
   await d.waitText('[data-readiness="used"]', 'Использовано');
   assert((await d.findAll('button.record-administration')).length === 0, 'a used decision offers no record button');
   await shot(d, '13-administration-used', '[data-readiness="used"]');
+  // The patient withdraws the consent (it asks first) and later consents again: a new record from its own
+  // date, beside the withdrawn one.
+  log('physician records a withdrawal of consent and a new consent');
+  await d.click('button.withdraw-consent');
+  await d.fill('withdrawal-note', 'Заявлено устно лечащему врачу');
+  await d.click('#withdrawal-save');
+  await d.waitText('#confirm-dialog', 'Отменить отзыв нельзя');
+  await d.click('#confirm-ok');
+  await d.waitText('.consent[data-withdrawn="true"]', 'отозвано');
+  await d.click('#consent-new');
+  await d.fill('form_version', 'ИДС-БТЛП v3');
+  await d.fill('info_sheet_version', 'ИЛ-CAR-T v2');
+  await d.click('#consent-save');
+  await d.waitText('.banner.ok', 'Согласие оформлено');
+  const consents = await d.findAll('p.consent');
+  assert(consents.length === 2, `the new consent is kept beside the withdrawn one, saw ${consents.length}`);
+  await shot(d, '13e-re-consent', '.consent');
 
   // 7. The deadline board shows the notice of use the administration calls for; the physician opens it,
   // signs it with their password and records it as sent, and it leaves the board.

@@ -370,3 +370,15 @@ pub async fn consent_record(state: State<'_, AppState>, form: ConsentForm) -> Re
         Ok(consent::record(&mut s.db, &s.actor, &c)?.to_string())
     })
 }
+
+/// The patient withdraws a consent on `on` (ДД.ММ.ГГГГ); final for that consent.
+#[tauri::command]
+#[specta::specta]
+pub async fn consent_withdraw(
+    state: State<'_, AppState>,
+    consent_id: String,
+    on: String,
+    note: String,
+) -> Result<(), IpcError> {
+    state.with_session(|s, _| consent::withdraw(&mut s.db, &s.actor, parse_id("consent_id", &consent_id)?, &on, &note))
+}

@@ -35,6 +35,8 @@ export const commands = {
 	casesSetSetting: (caseId: string, setting: string, department: string, icuAccess: boolean) => __TAURI_INVOKE<null>("cases_set_setting", { caseId, setting, department, icuAccess }),
 	casesCompleteAssessment: (caseId: string) => __TAURI_INVOKE<null>("cases_complete_assessment", { caseId }),
 	consentRecord: (form: ConsentForm) => __TAURI_INVOKE<string>("consent_record", { form }),
+	/**  The patient withdraws a consent on `on` (ДД.ММ.ГГГГ); final for that consent. */
+	consentWithdraw: (consentId: string, on: string, note: string) => __TAURI_INVOKE<null>("consent_withdraw", { consentId, on, note }),
 	meetingsList: () => __TAURI_INVOKE<MeetingRow[]>("meetings_list"),
 	meetingsCreate: (date: string) => __TAURI_INVOKE<string>("meetings_create", { date }),
 	meetingsGet: (id: string) => __TAURI_INVOKE<MeetingDetail>("meetings_get", { id }),
