@@ -46,7 +46,9 @@ pub fn init(path: &Path, organization: &NewOrganization, admin: &NewUser) -> Res
 
 /// Removes a database and everything that belongs to it (used when set-up fails half-way).
 pub(crate) fn remove_files(path: &Path) {
-    for suffix in ["", "-wal", "-shm", "-journal", ".keys", ".keys.tmp", ".signin", ".signin.tmp"] {
+    for suffix in
+        ["", "-wal", "-shm", "-journal", ".keys", ".keys.tmp", ".keys.lock", ".signin", ".signin.tmp", ".signin.lock"]
+    {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(p));
@@ -65,31 +67,39 @@ pub fn sign_in(path: &Path, login: &str, password: &str) -> Result<Session> {
 /// audit trail.
 pub fn sign_in_at(path: &Path, login: &str, password: &str, now: DateTime<Utc>) -> Result<Session> {
     let login = login.trim().to_lowercase();
-    let mut guard = Guard::load(path)?;
-    guard.check(&login, now)?;
+    Guard::load(path)?.check(&login, now)?;
     let opened = Keyring::load(path)?.unlock(&login, password).and_then(|key| {
         let mut db = Db::open(path, &key)?;
         let actor = people::sign_in(&mut db, &login, password)?;
         Ok((key, db, actor))
     });
     let (key, mut db, actor) = match opened {
-        Err(Error::Auth(AuthFailure::BadCredentials)) => return Err(failed(&mut guard, &login, now)),
+        Err(Error::Auth(AuthFailure::BadCredentials)) => return Err(failed(path, &login, now)),
         other => other?,
     };
-    guard.clear(&login);
-    people::record_sign_in_events(&mut db, &guard.take_pending())?;
-    guard.save()?;
+    settle(path, &mut db, Some(&login))?;
     let root = if actor.has(Role::Admin) { pki::unlock_root(db.conn(), &actor, password)? } else { None };
     Ok(Session { db, actor, path: path.to_path_buf(), key, root, password: Zeroizing::new(password.to_string()) })
 }
 
 /// Counts a failed sign-in; the error to give (the account may have just been locked).
-fn failed(guard: &mut Guard, login: &str, now: DateTime<Utc>) -> Error {
-    match guard.fail(login, now) {
+fn failed(path: &Path, login: &str, now: DateTime<Utc>) -> Error {
+    match Guard::update(path, |g| g.fail(login, now)) {
         Ok(true) => Error::Auth(AuthFailure::Locked),
         Ok(false) => Error::Auth(AuthFailure::BadCredentials),
         Err(e) => e,
     }
+}
+
+/// With the database open: forgets the failures of `signed_in` (who just signed in, if anyone) and writes every
+/// failure and lock counted so far to the audit trail (they stay counted if that fails).
+fn settle(path: &Path, db: &mut Db, signed_in: Option<&str>) -> Result<()> {
+    Guard::update(path, |g| {
+        if let Some(login) = signed_in {
+            g.clear(login);
+        }
+        people::record_sign_in_events(db, &g.take_pending())
+    })
 }
 
 impl Session {
@@ -108,7 +118,7 @@ impl Session {
             if u.roles.contains(&Role::Admin) {
                 pki::share_root(tx, root, id, &u.password)?;
             }
-            Keyring::load(&self.path)?.add(&u.login.trim().to_lowercase(), &u.password, &self.key)
+            Keyring::update(&self.path, |ring| ring.add(&u.login.trim().to_lowercase(), &u.password, &self.key))
         })?;
         Ok(id)
     }
@@ -149,7 +159,7 @@ impl Session {
                     pki::share_root(tx, root, id, new_password)?;
                 }
             }
-            Keyring::load(&path)?.add(&login, new_password, &key)
+            Keyring::update(&path, |ring| ring.add(&login, new_password, &key))
         })?;
         if !own {
             self.forget_failures(&login)?;
@@ -164,7 +174,7 @@ impl Session {
     pub fn deactivate(&mut self, login: &str) -> Result<()> {
         let login = login.trim().to_lowercase();
         let path = self.path.clone();
-        people::deactivate(&mut self.db, &self.actor, &login, || Keyring::load(&path)?.remove(&login))
+        people::deactivate(&mut self.db, &self.actor, &login, || Keyring::update(&path, |ring| ring.remove(&login)))
     }
 
     /// Signs in another user on the same open database (e.g. each member casting their own vote on a shared
@@ -173,18 +183,12 @@ impl Session {
     pub fn act_as(&mut self, login: &str, password: &str) -> Result<Actor> {
         let login = login.trim().to_lowercase();
         let now = Utc::now();
-        let mut guard = Guard::load(&self.path)?;
-        guard.check(&login, now)?;
+        Guard::load(&self.path)?.check(&login, now)?;
         let result = match people::sign_in(&mut self.db, &login, password) {
-            Err(Error::Auth(AuthFailure::BadCredentials)) => Err(failed(&mut guard, &login, now)),
-            Ok(actor) => {
-                guard.clear(&login);
-                Ok(actor)
-            }
-            Err(e) => Err(e),
+            Err(Error::Auth(AuthFailure::BadCredentials)) => Err(failed(&self.path, &login, now)),
+            other => other,
         };
-        people::record_sign_in_events(&mut self.db, &guard.take_pending())?;
-        guard.save()?;
+        settle(&self.path, &mut self.db, result.as_ref().ok().map(|_| login.as_str()))?;
         result
     }
 
@@ -195,9 +199,10 @@ impl Session {
     }
 
     fn forget_failures(&mut self, login: &str) -> Result<()> {
-        let mut guard = Guard::load(&self.path)?;
-        guard.clear(login);
-        guard.save()
+        Guard::update(&self.path, |g| {
+            g.clear(login);
+            Ok(())
+        })
     }
 }
 

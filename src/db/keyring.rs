@@ -104,6 +104,11 @@ impl Keyring {
         Ok(Keyring { path, file })
     }
 
+    /// Loads the key file, lets `f` change it (`add`, `remove` save), and keeps other writers out meanwhile.
+    pub fn update<T>(db_path: &Path, f: impl FnOnce(&mut Keyring) -> Result<T>) -> Result<T> {
+        super::with_lock(&Keyring::path_for(db_path), || f(&mut Keyring::load(db_path)?))
+    }
+
     pub fn logins(&self) -> Vec<String> {
         self.file.entries.iter().map(|e| e.login.clone()).collect()
     }

@@ -203,6 +203,20 @@ impl Db {
 
 /// Replaces the small file at `path` (the key file, the sign-in counters) all at once: written beside it under
 /// `.tmp`, flushed to disk, then renamed over it, so a crash leaves the old file or the new one, never half.
+/// Runs `f` holding an exclusive lock on `<path>.lock`, so that load → change → save of a small file beside
+/// the database (the key file, the sign-in counters) has one writer at a time, across threads and processes
+/// (two admins adding users at once must not lose one). The lock goes with the file handle.
+pub(crate) fn with_lock<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let lock =
+        std::fs::OpenOptions::new().create(true).write(true).truncate(false).open(std::path::PathBuf::from(name))?;
+    lock.lock()?;
+    let out = f();
+    drop(lock);
+    out
+}
+
 pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");

@@ -82,6 +82,17 @@ impl Guard {
         Ok(Guard { path, file, changed: false })
     }
 
+    /// Loads the counters, lets `f` change them and saves, keeping other writers out meanwhile (no failure is
+    /// lost when two workstations sign in at once). Nothing is saved when `f` fails.
+    pub fn update<T>(db_path: &Path, f: impl FnOnce(&mut Guard) -> Result<T>) -> Result<T> {
+        crate::db::with_lock(&Guard::path_for(db_path), || {
+            let mut guard = Guard::load(db_path)?;
+            let out = f(&mut guard)?;
+            guard.save()?;
+            Ok(out)
+        })
+    }
+
     /// Refuses a locked account, or one that must still wait after its last failure.
     pub fn check(&self, login: &str, now: DateTime<Utc>) -> Result<()> {
         let Some(a) = self.file.accounts.get(login) else { return Ok(()) };

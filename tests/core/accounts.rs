@@ -134,3 +134,59 @@ fn a_member_guessing_on_a_shared_workstation_is_counted_too() {
         .unwrap();
     assert_eq!(failures, 3, "with the database open, failures are audited at once");
 }
+
+#[test]
+fn two_workstations_counting_failures_at_once_lose_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("clinic.db");
+    let now = Utc::now();
+    let workers: Vec<_> = ["a", "b", "c"]
+        .into_iter()
+        .map(|login| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                for _ in 0..15 {
+                    Guard::update(&db, |g| g.fail(login, now)).unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let events = Guard::update(&db, |g| Ok(g.take_pending())).unwrap();
+    for login in ["a", "b", "c"] {
+        let failures = events.iter().filter(|e| e.login == login && e.action == "user.sign_in_failed").count();
+        assert_eq!(failures, 15, "every failure of {login} counted while others were counted too must be kept");
+    }
+}
+
+#[test]
+fn two_admins_adding_users_at_once_lose_no_key_file_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("clinic.db");
+    let key = btlp_commission::DbKey::random();
+    Keyring::create(&db).unwrap().add("admin", "admin-password", &key).unwrap();
+    let workers: Vec<_> = ["x", "y"]
+        .into_iter()
+        .map(|prefix| {
+            let (db, key) = (db.clone(), key.clone());
+            std::thread::spawn(move || {
+                for i in 0..6 {
+                    Keyring::update(&db, |ring| ring.add(&format!("{prefix}{i}"), "user-password", &key)).unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let ring = Keyring::load(&db).unwrap();
+    assert_eq!(
+        ring.logins().len(),
+        13,
+        "the admin and all 12 users added at once keep their entries: {:?}",
+        ring.logins()
+    );
+    ring.unlock("y5", "user-password").expect("the last one added unlocks the database");
+}
