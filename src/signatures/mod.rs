@@ -105,8 +105,28 @@ pub(crate) fn require_signed(conn: &Connection, decision_id: Uuid) -> Result<()>
     }
 }
 
-/// The stored PDF and the signature boxes; rendered and stored on first use.
-fn stored_pdf(tx: &Tx, decision_id: Uuid, lang: Lang) -> Result<(Vec<u8>, Vec<[f32; 5]>)> {
+fn has_document(conn: &Connection, decision_id: Uuid) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM decision_documents WHERE decision_id = ?1)",
+        [decision_id],
+        |r| r.get(0),
+    )?)
+}
+
+fn render(conn: &Connection, decision_id: Uuid, lang: Lang) -> Result<documents::Rendered> {
+    let d = commission::decision(conn, decision_id)?;
+    documents::render_decision(&documents::decision_sheet(conn, &d)?, lang)
+}
+
+/// The stored PDF and the signature boxes; stored on first use, from `rendered` when the caller rendered it
+/// already (outside the write lock), else rendered here. A decision and its protocol no longer change once
+/// adopted, so a rendering made a moment earlier is the same document.
+fn stored_pdf(
+    tx: &Tx,
+    decision_id: Uuid,
+    lang: Lang,
+    rendered: Option<documents::Rendered>,
+) -> Result<(Vec<u8>, Vec<[f32; 5]>)> {
     let row: Option<(Vec<u8>, String)> = tx
         .query_row("SELECT pdf, signature_boxes FROM decision_documents WHERE decision_id = ?1", [decision_id], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -115,8 +135,10 @@ fn stored_pdf(tx: &Tx, decision_id: Uuid, lang: Lang) -> Result<(Vec<u8>, Vec<[f
     if let Some((pdf, boxes)) = row {
         return Ok((pdf, serde_json::from_str(&boxes).unwrap_or_default()));
     }
-    let d = commission::decision(tx, decision_id)?;
-    let rendered = documents::render_decision(&documents::decision_sheet(tx, &d)?, lang)?;
+    let rendered = match rendered {
+        Some(r) => r,
+        None => render(tx, decision_id, lang)?,
+    };
     let boxes: Vec<[f32; 5]> =
         rendered.signature_boxes.iter().map(|b| [b.page as f32, b.x, b.y, b.x + b.w, b.y + b.h]).collect();
     tx.execute(
@@ -153,12 +175,14 @@ pub fn sign_decision(
     password: &str,
     lang: Lang,
 ) -> Result<SignatureStatus> {
-    db.tx(|tx| {
-        // The order is checked before the key is unlocked: a signer out of turn learns it without the wait.
-        next_position(&status(tx, decision_id)?, actor.id())?;
-        let key = pki::unlock_signing_key(tx, actor.id(), password, tx.now().with_timezone(&Utc))?;
-        add_signature(tx, actor, &key, decision_id, lang)
-    })
+    // Before the write lock, so that other writers do not wait for them: the order (a signer out of turn learns
+    // it without the wait), unsealing the key (argon2id) and, for the first signature, rendering the PDF. The
+    // order is checked again inside the transaction.
+    let conn = db.conn();
+    next_position(&status(conn, decision_id)?, actor.id())?;
+    let key = pki::unlock_signing_key(conn, actor.id(), password, db.clock().now().with_timezone(&Utc))?;
+    let rendered = if has_document(conn, decision_id)? { None } else { Some(render(conn, decision_id, lang)?) };
+    db.tx(|tx| add_signature(tx, actor, &key, decision_id, lang, rendered))
 }
 
 /// Adds the actor's signature (with their unlocked key) to the decision's PDF, in turn.
@@ -168,11 +192,12 @@ pub(crate) fn add_signature(
     key: &pki::SigningKey,
     decision_id: Uuid,
     lang: Lang,
+    rendered: Option<documents::Rendered>,
 ) -> Result<SignatureStatus> {
     let before = status(tx, decision_id)?;
     let position = next_position(&before, actor.id())?;
     let others_pending = before.signers.iter().enumerate().any(|(i, (_, at))| i != position && at.is_none());
-    let (pdf, boxes) = stored_pdf(tx, decision_id, lang)?;
+    let (pdf, boxes) = stored_pdf(tx, decision_id, lang, rendered)?;
     let seat = &before.signers[position].0;
     let seq = before.signers.iter().filter(|(_, at)| at.is_some()).count() + 1;
     let d = commission::decision(tx, decision_id)?;

@@ -229,3 +229,28 @@ fn consent_and_administration_records_are_signed_by_their_physician() {
         );
     }
 }
+
+#[test]
+fn the_signing_key_is_unsealed_and_checked_before_the_write_lock_is_taken() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    let mut c = Clinic::on_file(&path);
+    let (_, d) = c.approved();
+    // Another workstation holds the write lock (a long write, or one signing at the same moment).
+    let other = Clinic::reopen(&path);
+    other.db.conn().execute_batch("BEGIN IMMEDIATE").unwrap();
+    let secretary = c.as_("secretary");
+    let r = signatures::sign_decision(&mut c.db, &secretary, d, "not-the-password", Lang::Ru);
+    assert!(
+        matches!(r, Err(Error::Auth(_))),
+        "a wrong password is found while unsealing the key, without waiting for the write lock: {r:?}"
+    );
+    let r = sign(&mut c, d, "chair");
+    assert!(
+        matches!(r, Err(Error::Refused(Rule::PresidingSignsLast))),
+        "a signer out of turn learns it without waiting for the write lock: {r:?}"
+    );
+    other.db.conn().execute_batch("ROLLBACK").unwrap();
+    let s = sign(&mut c, d, "secretary").expect("with the lock free the secretary signs");
+    assert_eq!(s.signers.iter().filter(|(_, at)| at.is_some()).count(), 1, "one signature is stored");
+}
