@@ -1,7 +1,7 @@
 //! A clinic database on disk with its key file: set-up, signing in, and the account changes that must
 //! touch both (a user's password wraps the database key in the key file and is hashed in the database).
 use crate::db::{Db, DbKey, Keyring};
-use crate::error::{AuthFailure, Error, Result};
+use crate::error::{AuthFailure, Check, Error, Result};
 use crate::org::{self, NewOrganization};
 use crate::people::lockout::Guard;
 use crate::people::{self, Actor, NewUser, Role};
@@ -17,10 +17,9 @@ pub struct Session {
     pub actor: Actor,
     path: PathBuf,
     key: DbKey,
-    /// The clinic CA's key, unlocked when an admin signs in (to issue and re-issue certificates).
+    /// The clinic CA's key, unlocked when an admin signs in (to issue and re-issue certificates). The user's
+    /// password is not kept: changing it asks for the current one.
     root: Option<RootKey>,
-    /// The user's own password, kept to re-seal their signing key when they change it.
-    password: Zeroizing<String>,
 }
 
 /// Creates a new clinic database at `path`: the encrypted file, its key file, the organization and the first
@@ -38,8 +37,7 @@ pub fn init(path: &Path, organization: &NewOrganization, admin: &NewUser) -> Res
         let root = db.tx(|tx| pki::create_root(tx, &name, actor.id(), &admin.password))?;
         let mut ring = Keyring::create(path)?;
         ring.add(&actor.login, &admin.password, &key)?;
-        let password = Zeroizing::new(admin.password.clone());
-        Ok(Session { db, actor, path: path.to_path_buf(), key, root: Some(root), password })
+        Ok(Session { db, actor, path: path.to_path_buf(), key, root: Some(root) })
     };
     attempt().inspect_err(|_| remove_files(path))
 }
@@ -79,7 +77,7 @@ pub fn sign_in_at(path: &Path, login: &str, password: &str, now: DateTime<Utc>) 
     };
     settle(path, &mut db, Some(&login))?;
     let root = if actor.has(Role::Admin) { pki::unlock_root(db.conn(), &actor, password)? } else { None };
-    Ok(Session { db, actor, path: path.to_path_buf(), key, root, password: Zeroizing::new(password.to_string()) })
+    Ok(Session { db, actor, path: path.to_path_buf(), key, root })
 }
 
 /// Counts a failed sign-in; the error to give (the account may have just been locked).
@@ -140,19 +138,28 @@ impl Session {
     }
 
     /// Changes a password: the database hash, the key file and the signing key together. Users changing
-    /// their own password keep their key (re-sealed); an admin resetting someone else's issues them a new
-    /// key and certificate and revokes the old ones, since the old key cannot be opened without the old
+    /// their own password give the current one (checked with the waits and lock of signing in) and keep their
+    /// key (re-sealed); an admin resetting someone else's (no current password asked) issues them a new key
+    /// and certificate and revokes the old ones, since the old key cannot be opened without the old
     /// password, and lifts any lock from failed sign-ins.
-    pub fn change_password(&mut self, login: &str, new_password: &str) -> Result<()> {
+    pub fn change_password(&mut self, login: &str, current: Option<&str>, new_password: &str) -> Result<()> {
         let login = login.trim().to_lowercase();
         let own = login == self.actor.login;
-        let (path, key, old) = (self.path.clone(), self.key.clone(), self.password.clone());
+        let old = match current.filter(|c| !c.is_empty()) {
+            Some(current) if own => {
+                self.act_as(&login, current)?;
+                Some(Zeroizing::new(current.to_string()))
+            }
+            None if own => return Err(Error::invalid("current_password", Check::Required)),
+            _ => None,
+        };
+        let (path, key) = (self.path.clone(), self.key.clone());
         let root = self.root.as_ref();
         people::change_password(&mut self.db, &self.actor, &login, new_password, |tx, id| {
-            match (own, root) {
-                (true, _) => pki::reseal(tx, id, &old, new_password)?,
-                (false, Some(root)) => pki::reissue(tx, root, id, new_password)?,
-                (false, None) => return Err(Error::Forbidden { action: "user_change_password" }),
+            match (old.as_deref(), root) {
+                (Some(old), _) => pki::reseal(tx, id, old, new_password)?,
+                (None, Some(root)) => pki::reissue(tx, root, id, new_password)?,
+                (None, None) => return Err(Error::Forbidden { action: "user_change_password" }),
             }
             if let Some(root) = root {
                 if pki::holds_root(tx, id)? {
@@ -163,9 +170,6 @@ impl Session {
         })?;
         if !own {
             self.forget_failures(&login)?;
-        }
-        if own {
-            self.password = Zeroizing::new(new_password.to_string());
         }
         Ok(())
     }

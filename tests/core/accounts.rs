@@ -36,7 +36,7 @@ fn an_admin_reset_rewraps_the_key_issues_a_new_certificate_and_revokes_the_old()
     let mut admin = clinic::sign_in(&path, "admin", "admin-password").unwrap();
     let before: Vec<_> = pki::list(admin.db.conn()).unwrap().into_iter().filter(|c| c.login == "chair").collect();
     assert_eq!(before.len(), 1, "the chair has one certificate");
-    admin.change_password("chair", "forgotten-and-reset").unwrap();
+    admin.change_password("chair", None, "forgotten-and-reset").unwrap();
     let after: Vec<_> = pki::list(admin.db.conn()).unwrap().into_iter().filter(|c| c.login == "chair").collect();
     drop(admin);
     let old = after.iter().find(|c| c.serial == before[0].serial).unwrap();

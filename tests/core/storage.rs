@@ -111,7 +111,18 @@ fn each_user_unlocks_with_their_own_password_and_repasswording_keeps_the_key() {
     s.add_user(&crate::common::user("doc", "Врачев Врач", vec![Role::Physician])).unwrap();
     drop(s);
     let mut doc = clinic::sign_in(&path, "doc", "doc-password").expect("a new user signs in with their password");
-    doc.change_password("doc", "a-new-password").unwrap();
+    assert!(
+        matches!(
+            doc.change_password("doc", None, "a-new-password"),
+            Err(Error::Invalid { field: "current_password", .. })
+        ),
+        "changing one's own password asks for the current one"
+    );
+    assert!(
+        matches!(doc.change_password("doc", Some("a-guess"), "a-new-password"), Err(Error::Auth(_))),
+        "a wrong current password changes nothing"
+    );
+    doc.change_password("doc", Some("doc-password"), "a-new-password").unwrap();
     drop(doc);
     assert!(clinic::sign_in(&path, "doc", "doc-password").is_err(), "the old password must stop working");
     let key_after = Keyring::load(&path).unwrap().unlock("doc", "a-new-password").unwrap();

@@ -147,8 +147,13 @@ pub async fn users_unlock(state: State<'_, AppState>, login: String) -> Result<(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn users_set_password(state: State<'_, AppState>, login: String, password: String) -> Result<(), IpcError> {
-    state.with_session(|s, _| s.change_password(&login, &password))
+pub async fn users_set_password(
+    state: State<'_, AppState>,
+    login: String,
+    password: String,
+    current: Option<String>,
+) -> Result<(), IpcError> {
+    state.with_session(|s, _| s.change_password(&login, current.as_deref(), &password))
 }
 
 #[tauri::command]
