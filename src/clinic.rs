@@ -64,9 +64,27 @@ pub fn sign_in(path: &Path, login: &str, password: &str) -> Result<Session> {
 /// password counts a failure beside the database; the next successful sign-in writes the failures to the
 /// audit trail.
 pub fn sign_in_at(path: &Path, login: &str, password: &str, now: DateTime<Utc>) -> Result<Session> {
+    let key = || Keyring::load(path)?.unlock(&login.trim().to_lowercase(), password);
+    open_session(path, login, password, now, key)
+}
+
+/// Signs a user in on a database whose key the caller already holds (the clinic server, unlocked once at
+/// start): a connection of their own, their password checked against its stored hash, with the same waits,
+/// lock and audit of failures as `sign_in`.
+pub fn sign_in_with_key(path: &Path, key: &DbKey, login: &str, password: &str, now: DateTime<Utc>) -> Result<Session> {
+    open_session(path, login, password, now, || Ok(key.clone()))
+}
+
+fn open_session(
+    path: &Path,
+    login: &str,
+    password: &str,
+    now: DateTime<Utc>,
+    key: impl FnOnce() -> Result<DbKey>,
+) -> Result<Session> {
     let login = login.trim().to_lowercase();
     Guard::load(path)?.check(&login, now)?;
-    let opened = Keyring::load(path)?.unlock(&login, password).and_then(|key| {
+    let opened = key().and_then(|key| {
         let mut db = Db::open(path, &key)?;
         let actor = people::sign_in(&mut db, &login, password)?;
         Ok((key, db, actor))

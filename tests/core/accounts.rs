@@ -190,3 +190,33 @@ fn two_admins_adding_users_at_once_lose_no_key_file_entry() {
     );
     ring.unlock("y5", "user-password").expect("the last one added unlocks the database");
 }
+
+#[test]
+fn a_session_opens_from_a_key_already_unlocked_with_the_users_own_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    clinic_with_chair(&path);
+    // The clinic server unlocked the key once at start; each user then signs in with their own password.
+    let key = Keyring::load(&path).unwrap().unlock("admin", "admin-password").unwrap();
+    let now = Utc::now();
+    let s = clinic::sign_in_with_key(&path, &key, "Chair", "chair-password", now).expect("the chair signs in");
+    assert_eq!(s.actor.login, "chair", "the session is the chair's own");
+    drop(s);
+    let r = clinic::sign_in_with_key(&path, &key, "chair", "a-guess", now);
+    assert!(
+        matches!(r, Err(Error::Auth(AuthFailure::BadCredentials))),
+        "holding the key does not spare the password check: {:?}",
+        r.err()
+    );
+    let events = Guard::update(&path, |g| Ok(g.take_pending())).unwrap();
+    assert_eq!(events.len(), 1, "the failure is counted as any failed sign-in is: {events:?}");
+    let mut admin = clinic::sign_in_with_key(&path, &key, "admin", "admin-password", now).unwrap();
+    admin.deactivate("chair").unwrap();
+    assert!(
+        matches!(
+            clinic::sign_in_with_key(&path, &key, "chair", "chair-password", now),
+            Err(Error::Auth(AuthFailure::Inactive))
+        ),
+        "a deactivated user cannot sign in on an unlocked database either"
+    );
+}
