@@ -10,7 +10,7 @@ mod timing;
 
 use timing::{ms, peak_mib, spread};
 
-use btlp_commission::{administrations, cases, clinic, commission, integrity, patients};
+use btlp_commission::{administrations, cases, clinic, integrity, patients, screens};
 use std::path::PathBuf;
 
 fn main() {
@@ -55,18 +55,8 @@ fn main() {
         .unwrap();
     let mut items = 0;
     let (meeting_ms, _) = spread(10, || {
-        // What the meeting screen's command reads: the meeting, and per agenda item the case, the patient, the
-        // tally and the protocol.
-        let conn = s.db.conn();
-        let m = commission::meeting(conn, meeting).unwrap();
-        let agenda = commission::agenda(conn, m.id).unwrap();
-        items = agenda.len();
-        for item in agenda {
-            let case = cases::get(conn, item.case_id).unwrap();
-            patients::get(conn, case.patient_id).unwrap();
-            commission::tally(conn, &m, item.case_id).unwrap();
-            commission::protocol(conn, m.id, item.case_id).unwrap();
-        }
+        // What the meeting screen's command reads (the core's read model).
+        items = screens::meeting(s.db.conn(), meeting).unwrap().agenda.len();
     });
     println!("meeting screen data (largest meeting, {items} agenda items): {meeting_ms:.1} ms median of 10");
 

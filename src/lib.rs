@@ -28,6 +28,7 @@ pub mod pki;
 pub mod production;
 pub mod reports;
 pub mod safety;
+pub mod screens;
 pub mod seed;
 pub mod signatures;
 pub mod signing;

@@ -386,4 +386,10 @@ fn the_meeting_screens_see_their_meetings_agenda_and_the_adopted_decision() {
     assert_eq!(agenda[0].case_id, case);
     assert_eq!(agenda[0].decision_id, Some(decision), "the item links to the decision adopted on it");
     assert_eq!(commission::decisions_total(c.db.conn()).unwrap(), 1);
+    let screen = btlp_commission::screens::meeting(c.db.conn(), meetings[0].id).unwrap();
+    let item = &screen.agenda[0];
+    assert_eq!(item.patient_name, "Иванов Иван Иванович", "the meeting screen names the patient");
+    assert_eq!(item.tally.votes_for, 5, "with the live tally");
+    assert_eq!(item.protocol.votes.len(), 5, "and each member's vote");
+    assert_eq!(screen.meeting.present.len(), 6, "and who is present");
 }

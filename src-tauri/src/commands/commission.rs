@@ -5,7 +5,6 @@ use crate::commands::dto::{day, parse_id};
 use crate::error::IpcError;
 use crate::state::AppState;
 use btlp_commission::commission::{self, Choice, Declarant, Plan};
-use btlp_commission::{cases, patients};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
@@ -18,12 +17,32 @@ pub struct MeetingRow {
     pub items: u32,
 }
 
+/// A seat on the commission.
+#[derive(Debug, Clone, Copy, Serialize, Type, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SeatRole {
+    Chair,
+    DeputyChair,
+    Secretary,
+    Member,
+}
+
+impl From<commission::SeatRole> for SeatRole {
+    fn from(r: commission::SeatRole) -> Self {
+        match r {
+            commission::SeatRole::Chair => SeatRole::Chair,
+            commission::SeatRole::DeputyChair => SeatRole::DeputyChair,
+            commission::SeatRole::Secretary => SeatRole::Secretary,
+            commission::SeatRole::Member => SeatRole::Member,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct SeatRow {
     pub login: String,
     pub full_name: String,
-    /// chair, deputy_chair, member, secretary
-    pub role: String,
+    pub role: SeatRole,
     pub votes: bool,
     pub present: bool,
 }
@@ -148,8 +167,8 @@ pub async fn meetings_create(state: State<'_, AppState>, date: String) -> Result
 #[specta::specta]
 pub async fn meetings_get(state: State<'_, AppState>, id: String) -> Result<MeetingDetail, IpcError> {
     state.with_session(|s, _| {
-        let conn = s.db.conn();
-        let m = commission::meeting(conn, parse_id("meeting_id", &id)?)?;
+        let screen = btlp_commission::screens::meeting(s.db.conn(), parse_id("meeting_id", &id)?)?;
+        let m = &screen.meeting;
         let seats = m
             .composition
             .seats
@@ -157,59 +176,12 @@ pub async fn meetings_get(state: State<'_, AppState>, id: String) -> Result<Meet
             .map(|seat| SeatRow {
                 login: seat.login.clone(),
                 full_name: seat.full_name.clone(),
-                role: seat.role.code().to_string(),
+                role: seat.role.into(),
                 votes: seat.role.votes(),
                 present: m.present.contains(&seat.user_id),
             })
             .collect();
-        let mut agenda = Vec::new();
-        for item in commission::agenda(conn, m.id)? {
-            let case = cases::get(conn, item.case_id)?;
-            let patient = patients::get(conn, case.patient_id)?;
-            let t = commission::tally(conn, &m, item.case_id)?;
-            let p = commission::protocol(conn, m.id, item.case_id)?;
-            agenda.push(AgendaRow {
-                case_id: case.id.to_string(),
-                patient_name: patient.full_name(),
-                product_name: case.product_name,
-                icd_code: case.icd_code,
-                window: format!("{} – {}", day(item.window_from), day(item.window_to)),
-                dose: item.dose,
-                route: item.route,
-                decision_id: item.decision_id.map(|d| d.to_string()),
-                tally: TallyRow {
-                    composition_size: t.composition_size as u32,
-                    present: t.present as u32,
-                    recused: t.recused as u32,
-                    votes_for: t.votes_for as u32,
-                    votes_against: t.votes_against as u32,
-                    votes_abstain: t.votes_abstain as u32,
-                    quorum_needed: t.quorum_needed as u32,
-                    votes_needed: t.votes_needed as u32,
-                },
-                votes: p
-                    .votes
-                    .into_iter()
-                    .map(|v| VoteRow {
-                        login: v.seat.login,
-                        full_name: v.seat.full_name,
-                        choice: v.choice.into(),
-                        reason: v.reason,
-                    })
-                    .collect(),
-                recused: p
-                    .recused
-                    .into_iter()
-                    .map(|r| RecusalRow {
-                        login: r.seat.login,
-                        full_name: r.seat.full_name,
-                        reason: r.reason,
-                        entered_by: r.on_word.as_ref().map(|w| w.entered_by.clone()),
-                        note: r.on_word.map(|w| w.note),
-                    })
-                    .collect(),
-            });
-        }
+        let agenda = screen.agenda.into_iter().map(agenda_row).collect();
         Ok(MeetingDetail {
             id: m.id.to_string(),
             date: day(m.date),
@@ -219,6 +191,53 @@ pub async fn meetings_get(state: State<'_, AppState>, id: String) -> Result<Meet
             agenda,
         })
     })
+}
+
+fn agenda_row(a: btlp_commission::screens::AgendaView) -> AgendaRow {
+    let t = a.tally;
+    AgendaRow {
+        case_id: a.item.case_id.to_string(),
+        patient_name: a.patient_name,
+        product_name: a.product_name,
+        icd_code: a.icd_code,
+        window: format!("{} – {}", day(a.item.window_from), day(a.item.window_to)),
+        dose: a.item.dose,
+        route: a.item.route,
+        decision_id: a.item.decision_id.map(|d| d.to_string()),
+        tally: TallyRow {
+            composition_size: t.composition_size as u32,
+            present: t.present as u32,
+            recused: t.recused as u32,
+            votes_for: t.votes_for as u32,
+            votes_against: t.votes_against as u32,
+            votes_abstain: t.votes_abstain as u32,
+            quorum_needed: t.quorum_needed as u32,
+            votes_needed: t.votes_needed as u32,
+        },
+        votes: a
+            .protocol
+            .votes
+            .into_iter()
+            .map(|v| VoteRow {
+                login: v.seat.login,
+                full_name: v.seat.full_name,
+                choice: v.choice.into(),
+                reason: v.reason,
+            })
+            .collect(),
+        recused: a
+            .protocol
+            .recused
+            .into_iter()
+            .map(|r| RecusalRow {
+                login: r.seat.login,
+                full_name: r.seat.full_name,
+                reason: r.reason,
+                entered_by: r.on_word.as_ref().map(|w| w.entered_by.clone()),
+                note: r.on_word.map(|w| w.note),
+            })
+            .collect(),
+    }
 }
 
 #[tauri::command]

@@ -749,11 +749,13 @@ export type SeatForm = {
 	role: string,
 };
 
+/**  A seat on the commission. */
+export type SeatRole = "chair" | "deputy_chair" | "secretary" | "member";
+
 export type SeatRow = {
 	login: string,
 	full_name: string,
-	/**  chair, deputy_chair, member, secretary */
-	role: string,
+	role: SeatRole,
 	votes: boolean,
 	present: boolean,
 };

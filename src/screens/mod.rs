@@ -1,0 +1,6 @@
+//! Read models: what one screen shows, gathered by one core function, so that every transport (the desktop
+//! shell, the CLI, the clinic server) carries the same data and none assembles it with a query per row.
+//! They sit above the domain modules and change nothing.
+mod meeting;
+
+pub use meeting::{meeting, AgendaView, MeetingScreen};
