@@ -1,6 +1,8 @@
 //! Read models: what one screen shows, gathered by one core function, so that every transport (the desktop
 //! shell, the CLI, the clinic server) carries the same data and none assembles it with a query per row.
 //! They sit above the domain modules and change nothing.
+mod case;
 mod meeting;
 
+pub use case::{case, CaseScreen};
 pub use meeting::{meeting, AgendaView, MeetingScreen};

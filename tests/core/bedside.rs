@@ -144,3 +144,22 @@ fn the_record_is_offered_only_for_a_decision_that_can_be_used_today() {
         "a superseded decision names the decision that replaced it"
     );
 }
+
+#[test]
+fn the_case_page_is_one_read_model_with_each_decisions_readiness() {
+    let mut c = Clinic::new();
+    let (case, d, a) = c.administered("01.06.2026 10:00");
+    let screen = btlp_commission::screens::case(c.db.conn(), case, ymd(2026, 6, 1)).unwrap();
+    assert_eq!(screen.patient.full_name(), "Иванов Иван Иванович", "the case page names the patient");
+    assert_eq!(screen.consents.len(), 1, "with the consent");
+    assert!(
+        matches!(screen.decisions.as_slice(), [(decision, Readiness::Used { .. })] if decision.id == d),
+        "the decision says it was used: {:?}",
+        screen.decisions.iter().map(|(_, r)| r).collect::<Vec<_>>()
+    );
+    assert!(matches!(screen.administrations.as_slice(), [(given, reactions)] if given.id == a && reactions.is_empty()));
+    assert!(
+        screen.timeline.iter().any(|e| e.action == "administration.record"),
+        "the timeline shows the administration"
+    );
+}

@@ -6,10 +6,33 @@ use crate::error::IpcError;
 use crate::state::AppState;
 use btlp_commission::cases::{self, CaseState, FindingKind, NewCase};
 use btlp_commission::consent::{self, NewConsent};
-use btlp_commission::{administrations, commission, icd, patients, safety};
+use btlp_commission::{administrations, commission, icd};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
+
+/// Where a case is in its life (`draft → submitted → assessed → scheduled → decided`).
+#[derive(Debug, Clone, Copy, Serialize, Type, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStateView {
+    Draft,
+    Submitted,
+    Assessed,
+    Scheduled,
+    Decided,
+}
+
+impl From<CaseState> for CaseStateView {
+    fn from(s: CaseState) -> Self {
+        match s {
+            CaseState::Draft => CaseStateView::Draft,
+            CaseState::Submitted => CaseStateView::Submitted,
+            CaseState::Assessed => CaseStateView::Assessed,
+            CaseState::Scheduled => CaseStateView::Scheduled,
+            CaseState::Decided => CaseStateView::Decided,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct CaseRow {
@@ -18,8 +41,7 @@ pub struct CaseRow {
     pub birth_date: String,
     pub product_name: String,
     pub icd_code: String,
-    /// draft, submitted, assessed, scheduled, decided
-    pub state: String,
+    pub state: CaseStateView,
     pub created_on: String,
 }
 
@@ -134,7 +156,7 @@ pub struct CaseDetail {
     pub icd_code: String,
     pub icd_title: String,
     pub indication: String,
-    pub state: String,
+    pub state: CaseStateView,
     pub setting: Option<String>,
     pub department: Option<String>,
     pub icu_access: Option<bool>,
@@ -202,7 +224,7 @@ pub async fn cases_list(
                 birth_date: day(r.birth_date),
                 product_name: r.case.product_name,
                 icd_code: r.case.icd_code,
-                state: r.case.state.code().to_string(),
+                state: r.case.state.into(),
                 created_on: moment(&r.case.created_at).chars().take(10).collect(),
             })
             .collect();
@@ -237,21 +259,12 @@ pub async fn cases_create(state: State<'_, AppState>, form: CaseForm) -> Result<
 #[specta::specta]
 pub async fn cases_get(state: State<'_, AppState>, id: String) -> Result<CaseDetail, IpcError> {
     state.with_session(|s, _| {
-        let conn = s.db.conn();
-        let c = cases::get(conn, parse_id("case_id", &id)?)?;
-        let icd_title = icd::require_code(conn, "icd_code", &c.icd_code).map(|e| e.title).unwrap_or_default();
-        let mut administrations_rows = Vec::new();
-        for a in administrations::for_case(conn, c.id)? {
-            let reactions = safety::for_administration(conn, a.id)?
-                .into_iter()
-                .map(|r| ReactionRow {
-                    serious: r.serious(),
-                    description: r.description,
-                    onset_on: day(r.onset_on),
-                    outcome: r.outcome,
-                })
-                .collect();
-            administrations_rows.push(AdministrationRow {
+        let screen = btlp_commission::screens::case(s.db.conn(), parse_id("case_id", &id)?, s.db.today())?;
+        let c = screen.case;
+        let administrations = screen
+            .administrations
+            .into_iter()
+            .map(|(a, reactions)| AdministrationRow {
                 id: a.id.to_string(),
                 decision_id: a.decision_id.to_string(),
                 administered_at: a.administered_at.format("%d.%m.%Y %H:%M").to_string(),
@@ -261,14 +274,23 @@ pub async fn cases_get(state: State<'_, AppState>, id: String) -> Result<CaseDet
                 route: a.route,
                 batch: a.batch,
                 deviation_reason: a.deviation.map(|d| d.reason),
-                reactions,
-            });
-        }
+                reactions: reactions
+                    .into_iter()
+                    .map(|r| ReactionRow {
+                        serious: r.serious(),
+                        description: r.description,
+                        onset_on: day(r.onset_on),
+                        outcome: r.outcome,
+                    })
+                    .collect(),
+            })
+            .collect();
         Ok(CaseDetail {
             id: c.id.to_string(),
-            patient: patients::get(conn, c.patient_id)?.into(),
-            icd_title,
-            findings: cases::findings(conn, c.id)?
+            patient: screen.patient.into(),
+            icd_title: screen.icd_title,
+            findings: screen
+                .findings
                 .into_iter()
                 .map(|f| FindingRow {
                     kind: f.kind.code().to_string(),
@@ -277,7 +299,8 @@ pub async fn cases_get(state: State<'_, AppState>, id: String) -> Result<CaseDet
                 })
                 .collect(),
             finding_kinds: FindingKind::ALL.iter().map(|k| k.code().to_string()).collect(),
-            consents: consent::for_case(conn, c.id)?
+            consents: screen
+                .consents
                 .into_iter()
                 .map(|k| ConsentRow {
                     id: k.id.to_string(),
@@ -290,12 +313,14 @@ pub async fn cases_get(state: State<'_, AppState>, id: String) -> Result<CaseDet
                     withdrawn_on: k.withdrawn_on.map(day),
                 })
                 .collect(),
-            decisions: administrations::case_readiness(conn, c.id, s.db.today())?
+            decisions: screen
+                .decisions
                 .into_iter()
                 .map(|(d, r)| CaseDecisionRow { decision: decision_row(&d), readiness: r.into() })
                 .collect(),
-            administrations: administrations_rows,
-            timeline: cases::timeline(conn, c.id)?
+            administrations,
+            timeline: screen
+                .timeline
                 .into_iter()
                 .map(|e| TimelineEntry { at: moment(&e.at), actor: e.actor, action: e.action })
                 .collect(),
@@ -303,7 +328,7 @@ pub async fn cases_get(state: State<'_, AppState>, id: String) -> Result<CaseDet
             genetic_study: c.genetic_study,
             icd_code: c.icd_code,
             indication: c.indication,
-            state: c.state.code().to_string(),
+            state: c.state.into(),
             setting: c.setting.map(|x| x.code().to_string()),
             department: c.department,
             icu_access: c.icu_access,

@@ -317,7 +317,7 @@ export type CaseDetail = {
 	icd_code: string,
 	icd_title: string,
 	indication: string,
-	state: string,
+	state: CaseStateView,
 	setting: string | null,
 	department: string | null,
 	icu_access: boolean | null,
@@ -344,10 +344,12 @@ export type CaseRow = {
 	birth_date: string,
 	product_name: string,
 	icd_code: string,
-	/**  draft, submitted, assessed, scheduled, decided */
-	state: string,
+	state: CaseStateView,
 	created_on: string,
 };
+
+/**  Where a case is in its life (`draft → submitted → assessed → scheduled → decided`). */
+export type CaseStateView = "draft" | "submitted" | "assessed" | "scheduled" | "decided";
 
 export type CertificateRow = {
 	serial: string,
