@@ -2,7 +2,9 @@
 //! shell, the CLI, the clinic server) carries the same data and none assembles it with a query per row.
 //! They sit above the domain modules and change nothing.
 mod case;
+mod decision;
 mod meeting;
 
 pub use case::{case, CaseScreen};
+pub use decision::{decision, DecisionScreen};
 pub use meeting::{meeting, AgendaView, MeetingScreen};

@@ -254,3 +254,18 @@ fn the_signing_key_is_unsealed_and_checked_before_the_write_lock_is_taken() {
     let s = sign(&mut c, d, "secretary").expect("with the lock free the secretary signs");
     assert_eq!(s.signers.iter().filter(|(_, at)| at.is_some()).count(), 1, "one signature is stored");
 }
+
+#[test]
+fn the_decision_page_is_one_read_model_with_its_signatures_verified() {
+    let mut c = Clinic::new();
+    let (_, d) = c.approved();
+    let before = btlp_commission::screens::decision(c.db.conn(), d).unwrap();
+    assert!(before.checks.is_empty(), "nothing to verify before the first signature");
+    assert!(!before.signatures.complete);
+    c.sign_all(d);
+    let after = btlp_commission::screens::decision(c.db.conn(), d).unwrap();
+    assert_eq!(after.patient_name, "Иванов Иван Иванович", "the page names the patient");
+    assert_eq!(after.checks.len(), after.signatures.signers.len(), "one verified signature per signer");
+    assert!(after.checks.iter().all(|c| c.valid()), "every stored signature verifies: {:?}", after.checks);
+    assert!(after.signatures.complete, "and the decision is signed by all");
+}

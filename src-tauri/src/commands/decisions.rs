@@ -25,7 +25,7 @@ pub struct DecisionListRow {
 pub struct SignerRow {
     pub login: String,
     pub full_name: String,
-    pub role: String,
+    pub role: crate::commands::commission::SeatRole,
     pub signed_at: Option<String>,
 }
 
@@ -131,48 +131,45 @@ pub async fn decisions_list(
 #[specta::specta]
 pub async fn decisions_get(state: State<'_, AppState>, id: String) -> Result<DecisionDetail, IpcError> {
     state.with_session(|s, _| {
-        let conn = s.db.conn();
-        let d = commission::decision(conn, parse_id("decision_id", &id)?)?;
-        let case = cases::get(conn, d.case_id)?;
-        let status = signatures::status(conn, d.id)?;
-        let checks = match signatures::decision_pdf(conn, d.id)? {
-            Some((pdf, _)) => signatures::verify_with_db(conn, &pdf)?
-                .into_iter()
-                .map(|c| CheckRow {
-                    valid: c.valid(),
-                    signer: c.signer_cn,
-                    signing_time: c.signing_time.map(|t| t.format("%d.%m.%Y %H:%M").to_string()),
-                    intact: c.intact,
-                    chain_ok: c.chain_ok,
-                    revoked: c.revoked,
-                    covers_revision: c.covers_revision,
-                    later_changes_only_signatures: c.later_changes_only_signatures,
-                })
-                .collect(),
-            None => Vec::new(),
-        };
+        let screen = btlp_commission::screens::decision(s.db.conn(), parse_id("decision_id", &id)?)?;
+        let d = screen.decision;
+        let checks = screen
+            .checks
+            .into_iter()
+            .map(|c| CheckRow {
+                valid: c.valid(),
+                signer: c.signer_cn,
+                signing_time: c.signing_time.map(|t| t.format("%d.%m.%Y %H:%M").to_string()),
+                intact: c.intact,
+                chain_ok: c.chain_ok,
+                revoked: c.revoked,
+                covers_revision: c.covers_revision,
+                later_changes_only_signatures: c.later_changes_only_signatures,
+            })
+            .collect();
         Ok(DecisionDetail {
             decision: decision_row(&d),
             case_id: d.case_id.to_string(),
-            patient_name: patients::get(conn, case.patient_id)?.full_name(),
-            product_name: case.product_name,
+            patient_name: screen.patient_name,
+            product_name: screen.product_name,
             setting: d.setting.code().to_string(),
             department: d.department.clone(),
             dose: d.dose.clone(),
             route: d.route.clone(),
             votes: format!("{} / {} / {}", d.votes_for, d.votes_against, d.votes_abstain),
-            signers: status
+            signers: screen
+                .signatures
                 .signers
                 .into_iter()
                 .map(|(seat, at)| SignerRow {
                     login: seat.login,
                     full_name: seat.full_name,
-                    role: seat.role.code().to_string(),
+                    role: seat.role.into(),
                     signed_at: at.as_deref().map(crate::commands::dto::moment),
                 })
                 .collect(),
-            complete: status.complete,
-            signed_sha256: status.signed_sha256,
+            complete: screen.signatures.complete,
+            signed_sha256: screen.signatures.signed_sha256,
             checks,
         })
     })

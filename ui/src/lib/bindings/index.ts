@@ -787,7 +787,7 @@ export type SetupForm = {
 export type SignerRow = {
 	login: string,
 	full_name: string,
-	role: string,
+	role: SeatRole,
 	signed_at: string | null,
 };
 
