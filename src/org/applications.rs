@@ -119,6 +119,13 @@ pub struct Application {
     pub decided: bool,
 }
 
+impl Application {
+    /// Whether `d`, one of this application's deadlines, passed unmet by `today` (none is, once decided).
+    pub fn overdue(&self, d: &Deadline, today: NaiveDate) -> bool {
+        d.met_on.is_none() && !self.decided && d.due < today
+    }
+}
+
 /// Whether `next` may follow `steps` (in date order): a request must be answered and a referral concluded
 /// before anything else happens, an answer needs an open request, a conclusion an open referral, and nothing
 /// follows the decision.

@@ -267,3 +267,18 @@ fn the_qc_journal_exports_as_xlsx_and_pdf() {
         assert!(matches!(r, Err(Error::Forbidden { .. })), "only admins export the journal, not {who}");
     }
 }
+
+#[test]
+fn the_batch_page_offers_only_the_stages_the_order_allows_next() {
+    let mut c = Clinic::new();
+    let (case, _) = ready(&mut c);
+    let b = c.batch_at(case, Stage::Manufacture);
+    let screen = btlp_commission::screens::batch(c.db.conn(), b).unwrap();
+    assert_eq!(screen.stages.len(), 3, "collection, genetic study and manufacture are recorded");
+    assert!(screen.next_stages.contains(&Stage::QualityControl), "quality control comes next");
+    assert!(
+        !screen.next_stages.contains(&Stage::Release),
+        "release is not offered before QC: {:?}",
+        screen.next_stages
+    );
+}

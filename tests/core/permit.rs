@@ -79,6 +79,19 @@ fn an_application_deadline_crossing_a_holiday_is_counted_in_working_days() {
     let a = applications::get(c.db.conn(), app).unwrap();
     let review = a.deadlines.last().unwrap();
     assert_eq!(review.due, date("03.08.2026"), "50 working days of review, 12.06 being a holiday");
+
+    let screen = btlp_commission::screens::permit(c.db.conn(), date("04.08.2026")).unwrap();
+    let a = screen.applications.iter().find(|x| x.id == app).unwrap();
+    let late: Vec<_> = a.deadlines.iter().filter(|d| a.overdue(d, date("04.08.2026"))).collect();
+    assert_eq!(late.len(), 1, "on the permit page only the expert's unmet review is overdue: {late:?}");
+    assert!(screen.in_force, "the permit page says the permit is in force");
+    applications::add_step(&mut c.db, &admin, app, "expert_conclusion", "23.05.2026", "").unwrap();
+    applications::add_step(&mut c.db, &admin, app, "decision", "25.05.2026", "Подтверждено").unwrap();
+    let a = applications::get(c.db.conn(), app).unwrap();
+    assert!(
+        a.deadlines.iter().all(|d| !a.overdue(d, date("04.08.2026"))),
+        "nothing of a decided application is overdue"
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@ use crate::commands::dto::{day, parse_id, read_upload};
 use crate::error::IpcError;
 use crate::state::AppState;
 use btlp_commission::i18n::tr;
-use btlp_commission::org::{self, applications, checklist, permit};
+use btlp_commission::org::{applications, checklist, permit};
 use serde::Serialize;
 use specta::Type;
 use tauri::State;
@@ -87,11 +87,12 @@ pub struct PermitOverview {
 #[specta::specta]
 pub async fn permit_overview(state: State<'_, AppState>) -> Result<PermitOverview, IpcError> {
     state.with_session(|s, lang| {
-        let conn = s.db.conn();
         let today = s.db.today();
         let t = |prefix: &str, code: &str| tr(lang, &format!("{prefix}.{code}"), &[]);
-        let o = org::get(conn)?;
-        let history = permit::history(conn)?
+        let screen = btlp_commission::screens::permit(s.db.conn(), today)?;
+        let o = &screen.org;
+        let history = screen
+            .history
             .into_iter()
             .map(|e| PermitEventRow {
                 kind: e.kind.code().into(),
@@ -101,13 +102,14 @@ pub async fn permit_overview(state: State<'_, AppState>) -> Result<PermitOvervie
                 note: e.note,
             })
             .collect();
-        let applications = applications::list(conn)?
-            .into_iter()
+        let applications = screen
+            .applications
+            .iter()
             .map(|a| ApplicationRow {
                 id: a.id.to_string(),
                 kind: a.kind.code().into(),
                 title: t("application_kind", a.kind.code()),
-                reference: a.reference,
+                reference: a.reference.clone(),
                 decided: a.decided,
                 steps: a
                     .steps
@@ -129,12 +131,13 @@ pub async fn permit_overview(state: State<'_, AppState>) -> Result<PermitOvervie
                         due: day(d.due),
                         rule: d.rule.code(),
                         met_on: d.met_on.map(day),
-                        overdue: d.met_on.is_none() && !a.decided && d.due < today,
+                        overdue: a.overdue(d, today),
                     })
                     .collect(),
             })
             .collect();
-        let requirements = checklist::checklist(conn, today)?
+        let requirements = screen
+            .requirements
             .into_iter()
             .map(|r| RequirementRow {
                 code: r.code.into(),
@@ -159,7 +162,7 @@ pub async fn permit_overview(state: State<'_, AppState>) -> Result<PermitOvervie
             status: o.permit_status.code().into(),
             status_title: t("permit_status", o.permit_status.code()),
             confirmation_due: day(o.confirmation_due()),
-            in_force: o.check_permit(today).is_ok(),
+            in_force: screen.in_force,
             history,
             applications,
             requirements,

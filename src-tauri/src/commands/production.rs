@@ -6,7 +6,7 @@ use crate::commands::reporting::export_table;
 use crate::error::IpcError;
 use crate::state::AppState;
 use btlp_commission::i18n::tr;
-use btlp_commission::production::{self, qc, Batch, Disposal, NewBooking, NewStage, Stage};
+use btlp_commission::production::{self, qc, Batch, Disposal, NewBooking, NewStage};
 use btlp_commission::{documents, org};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -109,10 +109,9 @@ pub async fn batches_create(
 #[specta::specta]
 pub async fn batches_get(state: State<'_, AppState>, id: String) -> Result<BatchDetail, IpcError> {
     state.with_session(|s, lang| {
-        let id = parse_id("batch_id", &id)?;
-        let conn = s.db.conn();
-        let b = production::batch(conn, id)?;
-        let stages = production::stages(conn, id)?
+        let screen = btlp_commission::screens::batch(s.db.conn(), parse_id("batch_id", &id)?)?;
+        let stages = screen
+            .stages
             .into_iter()
             .map(|st| StageRow {
                 stage: st.stage.code().into(),
@@ -125,7 +124,8 @@ pub async fn batches_get(state: State<'_, AppState>, id: String) -> Result<Batch
                 done_by: st.done_by,
             })
             .collect();
-        let tests = qc::tests(conn, Some(id), None, None)?
+        let tests = screen
+            .tests
             .into_iter()
             .map(|t| TestRow {
                 id: t.id.to_string(),
@@ -139,11 +139,8 @@ pub async fn batches_get(state: State<'_, AppState>, id: String) -> Result<Batch
                 tested_on: t.tested_on.map(day),
             })
             .collect();
-        let next_stages = Stage::RECORDED
-            .into_iter()
-            .filter(|st| production::check_order(b.last_stage, *st).is_ok())
-            .map(|st| st.code().to_string())
-            .collect();
+        let next_stages = screen.next_stages.iter().map(|st| st.code().to_string()).collect();
+        let b = screen.batch;
         Ok(BatchDetail { batch: batch_row(&b, lang), stages, tests, next_stages })
     })
 }
