@@ -8,7 +8,7 @@ use btlp_commission::people::{NewUser, Role};
 use btlp_commission::signatures::RecordKind;
 use btlp_commission::signing::ca;
 use btlp_commission::validate::{show_date, show_snils};
-use btlp_commission::{administrations, clinic, commission, consent, demo, icd, patients, pki, safety, signatures};
+use btlp_commission::{clinic, commission, demo, icd, patients, pki, signatures};
 use btlp_commission::{Error, Lang, Result, Session};
 use clap::{Parser, Subcommand};
 
@@ -669,9 +669,8 @@ fn parse_state(code: &str) -> Result<CaseState> {
 }
 
 fn show_case(s: &Session, id: &str, lang: Lang) -> Result<()> {
-    let conn = s.db.conn();
-    let c = cases::get(conn, cases::parse_id(id)?)?;
-    let p = patients::get(conn, c.patient_id)?;
+    let screen = btlp_commission::screens::case(s.db.conn(), cases::parse_id(id)?, s.db.today())?;
+    let (c, p) = (&screen.case, &screen.patient);
     let t = |key: &str| tr(lang, key, &[]);
     let line = |key: &str, value: String| println!("{:<28} {}", t(&format!("field.{key}")), value);
     line("case_id", c.id.to_string());
@@ -681,25 +680,24 @@ fn show_case(s: &Session, id: &str, lang: Lang) -> Result<()> {
     if let Some(r) = &p.representative {
         line("rep_full_name", format!("{} ({})", r.full_name, r.relation));
     }
-    let title = icd::search(conn, &c.icd_code, 1)?.into_iter().next().map(|e| e.title).unwrap_or_default();
-    line("icd_code", format!("{} {}", c.icd_code, title));
+    line("icd_code", format!("{} {}", c.icd_code, screen.icd_title));
     line("indication", c.indication.clone());
     line("product_name", c.product_name.clone());
     line("genetic_study", c.genetic_study.clone());
     let setting = c.setting.map(|st| t(&format!("setting.{}", st.code()))).unwrap_or_default();
     line("setting", format!("{} {}", setting, c.department.clone().unwrap_or_default()));
     println!("\n{}", t("cli.assessment"));
-    for f in cases::findings(conn, c.id)? {
+    for f in &screen.findings {
         println!("  {}: {} — {}", t(&format!("finding.{}", f.kind.code())), f.finding, f.justification);
     }
     println!("\n{}", t("cli.consents"));
-    for k in consent::for_case(conn, c.id)? {
+    for k in &screen.consents {
         let withdrawn =
             k.withdrawn_on.map(|d| format!(" — {} {}", t("cli.withdrawn"), show_date(d))).unwrap_or_default();
         println!("  {} {} ({}){} [{}]", show_date(k.signed_on), k.signer_name, k.form_version, withdrawn, k.id);
     }
     println!("\n{}", t("cli.decisions"));
-    for d in commission::decisions(conn, Some(c.id), i64::MAX, 0)? {
+    for (d, _) in &screen.decisions {
         let outcome = t(&format!("outcome.{}", d.outcome.code()));
         println!(
             "  № {} {} {} ({} {} / {} {} / {} {}); {}–{}",
@@ -717,9 +715,9 @@ fn show_case(s: &Session, id: &str, lang: Lang) -> Result<()> {
         );
     }
     println!("\n{}", t("cli.administrations"));
-    for a in administrations::for_case(conn, c.id)? {
+    for (a, reactions) in &screen.administrations {
         println!("  {} {} {} {} [{}]", a.administered_at.format("%d.%m.%Y %H:%M"), a.dose, a.route, a.batch, a.id);
-        for r in safety::for_administration(conn, a.id)? {
+        for r in reactions {
             println!("    {} {}: {}", t("cli.reaction"), show_date(r.onset_on), r.description);
         }
     }
