@@ -12,7 +12,7 @@ packages=(
   build-essential pkg-config libssl-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   xvfb xauth webkit2gtk-driver imagemagick poppler-utils x11-utils
   zbar-tools
-  libnss3-tools qpdf curl
+  libnss3-tools qpdf curl openssl
 )
 
 as_root() {

@@ -123,6 +123,12 @@ impl Session {
         &self.path
     }
 
+    /// Issues the clinic server's TLS certificate for `hosts` (`HOST[,IP…]`) with the CA key this admin
+    /// opened at sign-in.
+    pub fn issue_server_tls(&mut self, hosts: &str) -> Result<pki::ServerTls> {
+        pki::issue_server_tls(&mut self.db, &self.actor, self.root.as_ref(), hosts)
+    }
+
     /// Creates a user, issues their signing certificate when their roles sign documents (and gives a new
     /// admin a copy of the CA key), and lets them unlock the database with their password. Admins only.
     pub fn add_user(&mut self, u: &NewUser) -> Result<Uuid> {

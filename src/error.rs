@@ -48,6 +48,8 @@ pub enum Check {
     },
     /// A full path to a folder (starting from the root of a disk).
     AbsolutePath,
+    /// A host name (letters, digits, hyphens, dots) or an IP address.
+    HostName,
 }
 
 impl Check {
@@ -74,6 +76,7 @@ impl Check {
             Check::CodeFormat => "code_format",
             Check::Between { .. } => "between",
             Check::AbsolutePath => "absolute_path",
+            Check::HostName => "host_name",
         }
     }
 
@@ -164,6 +167,8 @@ pub enum Rule {
     /// An administrator cannot deactivate their own account.
     SelfDeactivate,
     NoValidCertificate,
+    /// The signed-in admin holds no copy of the clinic CA's key (or it is not open in this session).
+    NoCaKey,
     DecisionUnsigned,
     /// The physician has not confirmed, at the bedside, that the batch's card matches the patient.
     BedsideNotConfirmed,
@@ -273,6 +278,7 @@ impl Rule {
             Rule::LastAdmin => "last_admin",
             Rule::SelfDeactivate => "self_deactivate",
             Rule::NoValidCertificate => "no_valid_certificate",
+            Rule::NoCaKey => "no_ca_key",
             Rule::DecisionUnsigned => "decision_unsigned",
             Rule::BedsideNotConfirmed => "bedside_not_confirmed",
             Rule::NotASigner => "not_a_signer",

@@ -220,6 +220,26 @@ enum Command {
         #[command(subcommand)]
         command: IcdCommand,
     },
+    /// TLS for the clinic server.
+    Tls {
+        #[command(subcommand)]
+        command: TlsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TlsCommand {
+    /// Issue the clinic server's certificate, signed by the clinic root (admins): writes DIR/server.pem and
+    /// DIR/server.key (readable by the file's owner only).
+    Issue {
+        #[command(flatten)]
+        db: DbArg,
+        /// The names the server answers to: HOST[,IP…], e.g. btlp.clinic.local,192.168.1.10
+        #[arg(long)]
+        san: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -363,6 +383,20 @@ pub(crate) fn password(lang: Lang, var: &str, key: &str) -> Result<String> {
     Ok(rpassword::prompt_password(format!("{}: ", tr(lang, key, &[])))?)
 }
 
+/// Writes a secret file readable and writable by its owner only (mode 0600 from its creation, never wider).
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(path)?;
+    #[cfg(unix)]
+    f.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    Ok(())
+}
+
 pub(crate) fn sign_in(db: &Path, lang: Lang) -> Result<Session> {
     let (login, password) = credentials(lang)?;
     clinic::sign_in(db, &login, &password)
@@ -487,6 +521,18 @@ fn run(command: Command, lang: Lang) -> Result<()> {
             Ok(())
         }
         Command::Verify { file, db, root } => verify(lang, &file, db.as_deref(), root.as_deref()),
+        Command::Tls { command: TlsCommand::Issue { db, san, out } } => {
+            let mut s = sign_in(&db.db, lang)?;
+            let tls = s.issue_server_tls(&san)?;
+            std::fs::create_dir_all(&out)?;
+            let (cert, key) = (out.join("server.pem"), out.join("server.key"));
+            write_private(&key, tls.key_pem.as_bytes())?;
+            std::fs::write(&cert, &tls.cert_pem)?;
+            let args =
+                [("serial", tls.serial), ("cert", cert.display().to_string()), ("key", key.display().to_string())];
+            println!("{}", tr(lang, "cli.tls_written", &args));
+            Ok(())
+        }
         Command::Backup { db, out, keep } => {
             let mut s = sign_in(&db.db, lang)?;
             let done = s.backup(&out, keep)?;

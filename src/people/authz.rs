@@ -58,10 +58,11 @@ pub enum Operation {
     Backup,
     IntegrityCheck,
     UserUnlock,
+    TlsIssue,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 46] = [
+    pub const ALL: [Operation; 47] = [
         Operation::PatientRegister,
         Operation::CaseCreate,
         Operation::CaseSubmit,
@@ -108,6 +109,7 @@ impl Operation {
         Operation::Backup,
         Operation::IntegrityCheck,
         Operation::UserUnlock,
+        Operation::TlsIssue,
     ];
 
     /// The action's key in the catalogue (`action.*`), as a refusal names it.
@@ -159,6 +161,7 @@ impl Operation {
             Operation::Backup => "backup",
             Operation::IntegrityCheck => "integrity_check",
             Operation::UserUnlock => "user_unlock",
+            Operation::TlsIssue => "tls_issue",
         }
     }
 
@@ -212,6 +215,7 @@ impl Operation {
             Operation::Backup => &[Admin],
             Operation::IntegrityCheck => &[Admin],
             Operation::UserUnlock => &[Admin],
+            Operation::TlsIssue => &[Admin],
         }
     }
 }

@@ -89,6 +89,77 @@ pub fn root_cert(conn: &Connection) -> Result<Vec<u8>> {
         .ok_or(Error::NotFound { entity: "certificate", id: "root".into() })
 }
 
+/// The clinic server's TLS certificate and its private key, both PEM.
+pub struct ServerTls {
+    pub cert_pem: String,
+    pub key_pem: Zeroizing<String>,
+    pub serial: String,
+}
+
+/// The hosts a server certificate is for, from `HOST[,IP…]`: DNS names (letters, digits, hyphens, dots) or IP
+/// addresses; at least one.
+pub fn parse_hosts(list: &str) -> Result<Vec<ca::Host>> {
+    let bad = || Error::invalid("san", crate::error::Check::HostName);
+    let mut hosts = Vec::new();
+    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if let Ok(ip) = item.parse::<std::net::IpAddr>() {
+            hosts.push(ca::Host::Ip(ip));
+            continue;
+        }
+        let name = item.to_ascii_lowercase();
+        let label_ok = |l: &str| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        };
+        if name.len() > 253 || !name.split('.').all(label_ok) {
+            return Err(bad());
+        }
+        hosts.push(ca::Host::Dns(name));
+    }
+    if hosts.is_empty() {
+        return Err(Error::invalid("san", crate::error::Check::Required));
+    }
+    Ok(hosts)
+}
+
+/// Issues the clinic server's TLS certificate for `hosts` (`HOST[,IP…]`), signed by the clinic root (admins).
+/// It is never entered among the signers' certificates and cannot sign documents; its issue is audited.
+pub fn issue_server_tls(db: &mut Db, actor: &Actor, root: Option<&RootKey>, hosts: &str) -> Result<ServerTls> {
+    actor.require(Operation::TlsIssue)?;
+    let hosts = parse_hosts(hosts)?;
+    let root = root.ok_or(Error::Refused(Rule::NoCaKey))?;
+    db.tx(|tx| {
+        let organization = crate::org::get(tx)?.name;
+        let root_cert = root_cert(tx)?;
+        let key = ca::new_key();
+        let serial = loop {
+            let n = rand::rngs::OsRng.next_u64() >> 1;
+            if n > 0 {
+                break n;
+            }
+        };
+        let now = tx.now().with_timezone(&Utc);
+        let cert =
+            ca::issue_server(&root_cert, &root.0, &organization, &hosts, &key.public_key(), serial, now, USER_YEARS)?;
+        let serial = ca::info(&cert)?.serial_hex.to_lowercase();
+        let der = key.to_pkcs8_der().map_err(|e| Storage::Document(e.to_string()))?;
+        let key_pem = der::pem::encode_string("PRIVATE KEY", der::pem::LineEnding::LF, der.as_bytes())
+            .map_err(|e| Storage::Document(e.to_string()))?;
+        let names: Vec<String> = hosts
+            .iter()
+            .map(|h| match h {
+                ca::Host::Dns(n) => n.clone(),
+                ca::Host::Ip(ip) => ip.to_string(),
+            })
+            .collect();
+        audit::record(tx, actor, "tls.issue", "certificate", &serial, &names)?;
+        Ok(ServerTls { cert_pem: ca::to_pem(&cert), key_pem: Zeroizing::new(key_pem), serial })
+    })
+}
+
 /// Issues a signing key and certificate for a user, sealing the key under their password.
 pub fn issue(tx: &Tx, root: &RootKey, user: Uuid, password: &str) -> Result<String> {
     let (full_name, position): (String, String) =

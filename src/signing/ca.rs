@@ -7,7 +7,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Months, Utc};
-use der::asn1::{GeneralizedTime, ObjectIdentifier, PrintableStringRef, SetOfVec, Utf8StringRef};
+use der::asn1::{
+    GeneralizedTime, Ia5String, ObjectIdentifier, OctetString, PrintableStringRef, SetOfVec, Utf8StringRef,
+};
 use der::{Any, Decode, Encode, Header, Reader, SliceReader, Tag, Tagged};
 use p256::ecdsa::signature::{Keypair, Signer, Verifier};
 use p256::ecdsa::{DerSignature, Signature, SigningKey, VerifyingKey};
@@ -15,7 +17,8 @@ use rand::RngCore;
 use spki::{AlgorithmIdentifierOwned, DynSignatureAlgorithmIdentifier, SubjectPublicKeyInfoOwned};
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::builder::{Builder, CertificateBuilder, Profile};
-use x509_cert::ext::pkix::{KeyUsage, KeyUsages};
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectAltName};
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
@@ -29,6 +32,9 @@ const OID_ORGANIZATION: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.1
 const OID_TITLE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.12");
 pub(crate) const OID_ECDSA_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
 const OID_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
+const OID_SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
+const OID_EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
+const OID_KP_SERVER_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.1");
 
 /// Who a member certificate is issued to. All three go into the subject as UTF8String, so Cyrillic is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +124,107 @@ pub fn issue(
     Ok(cert.to_der()?)
 }
 
+/// A name the clinic server answers to: a DNS name or an IP address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Host {
+    Dns(String),
+    Ip(std::net::IpAddr),
+}
+
+/// Issues the clinic server's TLS certificate, signed by the root. It carries a subjectAltName with every
+/// host (rustls and browsers match only that, never the common name), extendedKeyUsage serverAuth (which
+/// browsers want, and which keeps it from passing as a document signer) and the leaf's keyUsage. The
+/// validity is cut at the root's end.
+#[allow(clippy::too_many_arguments)]
+pub fn issue_server(
+    root_cert_der: &[u8],
+    root_key: &p256::SecretKey,
+    organization: &str,
+    hosts: &[Host],
+    subject_key: &p256::PublicKey,
+    serial: u64,
+    not_before: DateTime<Utc>,
+    years: u32,
+) -> Result<Vec<u8>> {
+    let first = hosts.first().ok_or_else(|| SigningError::Certificate("a server certificate needs a host".into()))?;
+    if serial == 0 {
+        return Err(SigningError::Certificate("a serial number must be positive".into()));
+    }
+    let root = parse(root_cert_der)?;
+    let root_public = root.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
+    if root_public != root_key.public_key().to_sec1_bytes().as_ref() {
+        return Err(SigningError::Certificate("the root key does not match the root certificate".into()));
+    }
+    let signer = CaSigner(SigningKey::from(root_key));
+    let cn = match first {
+        Host::Dns(name) => name.clone(),
+        Host::Ip(ip) => ip.to_string(),
+    };
+    let subject_name = name(&[
+        (OID_COUNTRY, Value::Printable("RU")),
+        (OID_ORGANIZATION, Value::Utf8(organization)),
+        (OID_CN, Value::Utf8(&cn)),
+    ])?;
+    let validity = validity(not_before, years, Some(&root.tbs_certificate.validity.not_after))?;
+    let spki = SubjectPublicKeyInfoOwned::from_key(*subject_key).map_err(cert_err)?;
+    let profile = Profile::Leaf {
+        issuer: root.tbs_certificate.subject.clone(),
+        enable_key_agreement: false,
+        enable_key_encipherment: false,
+    };
+    let mut builder =
+        CertificateBuilder::new(profile, SerialNumber::from(serial), validity, subject_name, spki, &signer)
+            .map_err(cert_err)?;
+    let names = hosts
+        .iter()
+        .map(|h| match h {
+            Host::Dns(name) => Ia5String::new(name).map(GeneralName::DnsName).map_err(cert_err),
+            Host::Ip(std::net::IpAddr::V4(ip)) => {
+                OctetString::new(ip.octets()).map(GeneralName::IpAddress).map_err(cert_err)
+            }
+            Host::Ip(std::net::IpAddr::V6(ip)) => {
+                OctetString::new(ip.octets()).map(GeneralName::IpAddress).map_err(cert_err)
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    builder.add_extension(&SubjectAltName(names)).map_err(cert_err)?;
+    builder.add_extension(&ExtendedKeyUsage(vec![OID_KP_SERVER_AUTH])).map_err(cert_err)?;
+    let cert = builder.build::<DerSignature>().map_err(cert_err)?;
+    Ok(cert.to_der()?)
+}
+
+/// The hosts a certificate's subjectAltName names, and whether its extendedKeyUsage includes serverAuth.
+pub fn server_names(cert_der: &[u8]) -> Result<(Vec<Host>, bool)> {
+    let cert = parse(cert_der)?;
+    let extensions = cert.tbs_certificate.extensions.as_deref().unwrap_or_default();
+    let mut hosts = Vec::new();
+    if let Some(ext) = extensions.iter().find(|e| e.extn_id == OID_SUBJECT_ALT_NAME) {
+        for n in SubjectAltName::from_der(ext.extn_value.as_bytes()).map_err(cert_err)?.0 {
+            match n {
+                GeneralName::DnsName(d) => hosts.push(Host::Dns(d.to_string())),
+                GeneralName::IpAddress(o) => match o.as_bytes().len() {
+                    4 => hosts.push(Host::Ip(
+                        <[u8; 4]>::try_from(o.as_bytes()).map(std::net::IpAddr::from).map_err(cert_err)?,
+                    )),
+                    16 => hosts.push(Host::Ip(
+                        <[u8; 16]>::try_from(o.as_bytes()).map(std::net::IpAddr::from).map_err(cert_err)?,
+                    )),
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+    }
+    Ok((hosts, serves_tls(&cert)))
+}
+
+fn serves_tls(cert: &Certificate) -> bool {
+    let extensions = cert.tbs_certificate.extensions.as_deref().unwrap_or_default();
+    extensions.iter().filter(|e| e.extn_id == OID_EXT_KEY_USAGE).any(|e| {
+        ExtendedKeyUsage::from_der(e.extn_value.as_bytes()).is_ok_and(|eku| eku.0.contains(&OID_KP_SERVER_AUTH))
+    })
+}
+
 /// Serial, names and validity of a DER certificate.
 pub fn info(cert_der: &[u8]) -> Result<CertInfo> {
     let cert = parse(cert_der)?;
@@ -176,8 +283,12 @@ pub(crate) fn verifying_key(cert: &Certificate) -> Result<VerifyingKey> {
         .map_err(|_| SigningError::Certificate("the certificate key is not a P-256 key".into()))
 }
 
-/// Whether the certificate's keyUsage, when present, allows signing documents.
+/// Whether the certificate's keyUsage, when present, allows signing documents. The clinic server's TLS
+/// certificate (serverAuth) never does, although it chains to the same root.
 pub(crate) fn allows_document_signing(cert: &Certificate) -> bool {
+    if serves_tls(cert) {
+        return false;
+    }
     let extensions = cert.tbs_certificate.extensions.as_deref().unwrap_or_default();
     match extensions.iter().find(|ext| ext.extn_id == OID_KEY_USAGE) {
         None => true,
@@ -363,6 +474,23 @@ mod tests {
             info(&cert).expect("parses").not_after,
             info(&root).expect("parses").not_after,
             "a member certificate must not outlive the root that issued it"
+        );
+    }
+
+    #[test]
+    fn a_server_certificate_cannot_pass_as_a_document_signer() {
+        let (root, root_key) = new_root("Клиника", start(), 20).expect("root");
+        let key = new_key();
+        let hosts = [Host::Dns("btlp.clinic.local".into())];
+        let cert = issue_server(&root, &root_key, "Клиника", &hosts, &key.public_key(), 7, start(), 3).expect("issued");
+        assert!(verify_issued(&cert, &root).expect("verifies"), "it chains to the clinic root");
+        assert!(
+            !allows_document_signing(&parse(&cert).expect("parses")),
+            "the server's key must never sign a decision, though it chains to the same root"
+        );
+        assert!(
+            issue_server(&root, &root_key, "Клиника", &[], &key.public_key(), 8, start(), 3).is_err(),
+            "no host, no certificate"
         );
     }
 

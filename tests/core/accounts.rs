@@ -4,6 +4,7 @@ use btlp_commission::clinic;
 use btlp_commission::error::{AuthFailure, Storage};
 use btlp_commission::org::NewOrganization;
 use btlp_commission::people::lockout::{Guard, LOCK_AFTER};
+use btlp_commission::signing::ca;
 use btlp_commission::{pki, Error, Keyring, Lang, Role};
 use chrono::{Duration, Utc};
 use std::path::Path;
@@ -218,5 +219,40 @@ fn a_session_opens_from_a_key_already_unlocked_with_the_users_own_password() {
             Err(Error::Auth(AuthFailure::Inactive))
         ),
         "a deactivated user cannot sign in on an unlocked database either"
+    );
+}
+
+#[test]
+fn the_clinic_server_certificate_names_its_hosts_serves_tls_only_and_chains_to_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    clinic_with_chair(&path);
+    let mut admin = clinic::sign_in(&path, "admin", "admin-password").unwrap();
+    let certificates = |s: &btlp_commission::Session| -> i64 {
+        s.db.conn().query_row("SELECT count(*) FROM certificates", [], |r| r.get(0)).unwrap()
+    };
+    let before = certificates(&admin);
+    let r = admin.issue_server_tls("btlp.clinic.local, bad host!");
+    assert!(
+        matches!(r, Err(Error::Invalid { field: "san", check: btlp_commission::error::Check::HostName })),
+        "a name that is not a host is refused beside the field"
+    );
+    let tls = admin.issue_server_tls("BTLP.clinic.local,192.168.1.10").unwrap();
+    let der = ca::from_pem(&tls.cert_pem).unwrap();
+    let (hosts, serves) = ca::server_names(&der).unwrap();
+    assert_eq!(
+        hosts,
+        vec![ca::Host::Dns("btlp.clinic.local".into()), ca::Host::Ip("192.168.1.10".parse().unwrap())],
+        "rustls and browsers match the subjectAltName, so every host is in it"
+    );
+    assert!(serves, "extendedKeyUsage serverAuth, as browsers want");
+    let root = pki::root_cert(admin.db.conn()).unwrap();
+    assert!(ca::verify_issued(&der, &root).unwrap(), "the certificate chains to the clinic root");
+    assert!(tls.key_pem.starts_with("-----BEGIN PRIVATE KEY-----"), "the key is PKCS#8 PEM");
+    assert_eq!(certificates(&admin), before, "a server certificate is never entered among the signers'");
+    let mut chair = clinic::sign_in(&path, "chair", "chair-password").unwrap();
+    assert!(
+        matches!(chair.issue_server_tls("btlp.clinic.local"), Err(Error::Forbidden { action: "tls_issue" })),
+        "only admins issue the server's certificate"
     );
 }

@@ -185,3 +185,59 @@ fn demo_decisions_are_fully_signed_and_pass_outside_validators() {
     assert!(!out.status.success(), "btlp verify must fail on a changed file: {text}");
     assert!(text.contains("INVALID") && text.contains("changed after signing"), "and say why: {text}");
 }
+
+#[test]
+fn tls_issue_writes_a_server_certificate_openssl_accepts_for_tls_and_a_private_key() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    assert!(btlp(&["demo", "--db", db], "", "").status.success());
+    let out_dir = dir.path().join("tls");
+    let out = btlp(
+        &["tls", "issue", "--db", db, "--san", "localhost,127.0.0.1", "--out", out_dir.to_str().unwrap()],
+        "doctor",
+        "doctor-demo",
+    );
+    assert!(!out.status.success(), "a physician cannot issue the server's certificate");
+    assert!(!out_dir.join("server.key").exists(), "and nothing is written");
+    let out = btlp(
+        &["tls", "issue", "--db", db, "--san", "localhost,127.0.0.1", "--out", out_dir.to_str().unwrap()],
+        "admin",
+        "admin-demo",
+    );
+    assert!(out.status.success(), "tls issue must succeed: {}", String::from_utf8_lossy(&out.stderr));
+    let mode = std::fs::metadata(out_dir.join("server.key")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the private key is readable by its owner only");
+    let root = dir.path().join("root.pem");
+    assert!(btlp(&["export-root", "--db", db, "--out", root.to_str().unwrap()], "admin", "admin-demo")
+        .status
+        .success());
+    // OpenSSL as the outside judge: the chain, and the TLS server purpose (extendedKeyUsage serverAuth).
+    let verify = Command::new("openssl")
+        .args(["verify", "-CAfile", root.to_str().unwrap(), "-purpose", "sslserver", "-verify_hostname", "localhost"])
+        .arg(out_dir.join("server.pem"))
+        .output()
+        .expect("openssl (Debian's openssl package) must be installed");
+    let said = String::from_utf8_lossy(&verify.stdout).to_string() + &String::from_utf8_lossy(&verify.stderr);
+    assert!(
+        verify.status.success() && said.contains(": OK"),
+        "openssl accepts it for a TLS server named localhost: {said}"
+    );
+    let wrong = Command::new("openssl")
+        .args([
+            "verify",
+            "-CAfile",
+            root.to_str().unwrap(),
+            "-purpose",
+            "sslserver",
+            "-verify_hostname",
+            "elsewhere.example",
+        ])
+        .arg(out_dir.join("server.pem"))
+        .output()
+        .unwrap();
+    assert!(!wrong.status.success(), "and refuses it for a host it does not name");
+    let key = Command::new("openssl").args(["pkey", "-noout", "-in"]).arg(out_dir.join("server.key")).output().unwrap();
+    assert!(key.status.success(), "the key reads as a PKCS#8 private key: {}", String::from_utf8_lossy(&key.stderr));
+}
