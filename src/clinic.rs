@@ -118,9 +118,37 @@ fn settle(path: &Path, db: &mut Db, signed_in: Option<&str>) -> Result<()> {
     })
 }
 
+/// Creates (`Some`) or removes (`None`) the unlock file of the database at `path`; admins; audited.
+pub fn manage_unlock_file(db: &mut Db, actor: &Actor, path: &Path, create: Option<(&Path, &DbKey)>) -> Result<()> {
+    actor.require(crate::people::Operation::UnlockFileManage)?;
+    db.tx(|tx| {
+        let action = match create {
+            Some((file, key)) => {
+                crate::db::unlock_file::create(path, file, key)?;
+                "unlock_file.create"
+            }
+            None => {
+                crate::db::unlock_file::remove(path)?;
+                "unlock_file.remove"
+            }
+        };
+        crate::audit::record(tx, actor, action, "key_file", "unlock-file", &())
+    })
+}
+
 impl Session {
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Writes a new unlock file at `file` for the clinic server to open the database at start (admins).
+    pub fn create_unlock_file(&mut self, file: &Path) -> Result<()> {
+        manage_unlock_file(&mut self.db, &self.actor, &self.path, Some((file, &self.key)))
+    }
+
+    /// Makes the unlock file stop opening the database (admins).
+    pub fn remove_unlock_file(&mut self) -> Result<()> {
+        manage_unlock_file(&mut self.db, &self.actor, &self.path, None)
     }
 
     /// Issues the clinic server's TLS certificate for `hosts` (`HOST[,IP…]`) with the CA key this admin

@@ -424,6 +424,17 @@ pub enum Storage {
     /// The disk is full; the change was not saved, earlier ones are intact.
     #[error("the disk is full")]
     DiskFull,
+    /// An unlock file that is missing or no longer registered in the key file.
+    #[error("unlock file not registered: {0}")]
+    UnlockFileUnknown(PathBuf),
+    #[error("unlock file is not a regular file: {0}")]
+    UnlockFileNotAFile(PathBuf),
+    /// An unlock file others may read or write (it must be 0400 or 0600).
+    #[error("unlock file {path} has mode {mode:o}")]
+    UnlockFileMode { path: PathBuf, mode: u32 },
+    /// An unlock file owned by another user than the one running the program.
+    #[error("unlock file {path} is owned by uid {owner}")]
+    UnlockFileOwner { path: PathBuf, owner: u32 },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -543,6 +554,10 @@ fn storage_code(s: &Storage) -> &'static str {
         Storage::BackupDamaged(_) => "backup_damaged",
         Storage::ReadOnly => "read_only",
         Storage::DiskFull => "disk_full",
+        Storage::UnlockFileUnknown(_) => "unlock_file_unknown",
+        Storage::UnlockFileNotAFile(_) => "unlock_file_not_a_file",
+        Storage::UnlockFileMode { .. } => "unlock_file_mode",
+        Storage::UnlockFileOwner { .. } => "unlock_file_owner",
     }
 }
 
@@ -554,7 +569,15 @@ fn storage_message(s: &Storage, lang: Lang) -> String {
         | Storage::WrongKeyOrNotDatabase(p)
         | Storage::Unencrypted(p)
         | Storage::KeyFileDamaged(p)
-        | Storage::KeyFileMissing(p) => vec![("path", p.display().to_string())],
+        | Storage::KeyFileMissing(p)
+        | Storage::UnlockFileUnknown(p)
+        | Storage::UnlockFileNotAFile(p) => vec![("path", p.display().to_string())],
+        Storage::UnlockFileMode { path, mode } => {
+            vec![("path", path.display().to_string()), ("mode", format!("{mode:04o}"))]
+        }
+        Storage::UnlockFileOwner { path, owner } => {
+            vec![("path", path.display().to_string()), ("owner", owner.to_string())]
+        }
         Storage::NewerSchema { found, supported } => {
             vec![("found", found.to_string()), ("supported", supported.to_string())]
         }

@@ -225,6 +225,26 @@ enum Command {
         #[command(subcommand)]
         command: TlsCommand,
     },
+    /// The clinic server's unlock file: a secret that opens the database at start (admins).
+    UnlockFile {
+        #[command(subcommand)]
+        command: UnlockFileCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UnlockFileCommand {
+    /// Write a new unlock file (mode 0600) and register it in the key file.
+    Create {
+        path: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Stop the unlock file from opening the database.
+    Remove {
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -531,6 +551,16 @@ fn run(command: Command, lang: Lang) -> Result<()> {
             let args =
                 [("serial", tls.serial), ("cert", cert.display().to_string()), ("key", key.display().to_string())];
             println!("{}", tr(lang, "cli.tls_written", &args));
+            Ok(())
+        }
+        Command::UnlockFile { command: UnlockFileCommand::Create { path, db } } => {
+            sign_in(&db.db, lang)?.create_unlock_file(&path)?;
+            println!("{}", tr(lang, "cli.unlock_file_created", &[("path", path.display().to_string())]));
+            Ok(())
+        }
+        Command::UnlockFile { command: UnlockFileCommand::Remove { db } } => {
+            sign_in(&db.db, lang)?.remove_unlock_file()?;
+            println!("{}", tr(lang, "cli.unlock_file_removed", &[]));
             Ok(())
         }
         Command::Backup { db, out, keep } => {

@@ -6,6 +6,7 @@
 mod keyring;
 mod migrations;
 mod seals;
+pub mod unlock_file;
 
 pub use keyring::{DbKey, Keyring};
 pub use migrations::SchemaFinding;

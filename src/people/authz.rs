@@ -59,10 +59,11 @@ pub enum Operation {
     IntegrityCheck,
     UserUnlock,
     TlsIssue,
+    UnlockFileManage,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 47] = [
+    pub const ALL: [Operation; 48] = [
         Operation::PatientRegister,
         Operation::CaseCreate,
         Operation::CaseSubmit,
@@ -110,6 +111,7 @@ impl Operation {
         Operation::IntegrityCheck,
         Operation::UserUnlock,
         Operation::TlsIssue,
+        Operation::UnlockFileManage,
     ];
 
     /// The action's key in the catalogue (`action.*`), as a refusal names it.
@@ -162,6 +164,7 @@ impl Operation {
             Operation::IntegrityCheck => "integrity_check",
             Operation::UserUnlock => "user_unlock",
             Operation::TlsIssue => "tls_issue",
+            Operation::UnlockFileManage => "unlock_file_manage",
         }
     }
 
@@ -216,6 +219,7 @@ impl Operation {
             Operation::IntegrityCheck => &[Admin],
             Operation::UserUnlock => &[Admin],
             Operation::TlsIssue => &[Admin],
+            Operation::UnlockFileManage => &[Admin],
         }
     }
 }

@@ -256,3 +256,66 @@ fn the_clinic_server_certificate_names_its_hosts_serves_tls_only_and_chains_to_t
         "only admins issue the server's certificate"
     );
 }
+
+#[test]
+fn an_unlock_file_opens_the_database_only_while_private_to_its_owner_and_registered() {
+    use btlp_commission::db::unlock_file;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    clinic_with_chair(&path);
+    let file = dir.path().join("unlock.secret");
+    let mut chair = clinic::sign_in(&path, "chair", "chair-password").unwrap();
+    assert!(
+        matches!(chair.create_unlock_file(&file), Err(Error::Forbidden { action: "unlock_file_manage" })),
+        "only an admin makes an unlock file"
+    );
+    assert!(!file.exists(), "and nothing is written");
+    let mut admin = clinic::sign_in(&path, "admin", "admin-password").unwrap();
+    admin.create_unlock_file(&file).unwrap();
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "written for its owner only");
+    let key = unlock_file::unlock(&path, &file).expect("a private, registered unlock file gives the key");
+    btlp_commission::Db::open(&path, &key).expect("and the key opens the database");
+    assert!(
+        matches!(admin.create_unlock_file(&file), Err(Error::Storage(Storage::AlreadyExists(_)))),
+        "an existing file is never overwritten"
+    );
+
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let r = unlock_file::unlock(&path, &file);
+    assert!(
+        matches!(&r, Err(Error::Storage(Storage::UnlockFileMode { mode: 0o644, .. }))),
+        "a file others may read is refused, saying why: {:?}",
+        r.as_ref().err()
+    );
+    let said = r.err().unwrap().message(Lang::Ru);
+    assert!(said.contains("0644") && said.contains("chmod 600"), "the message gives the mode and the fix: {said}");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o400)).unwrap();
+    unlock_file::unlock(&path, &file).expect("0400 is as good as 0600");
+
+    // Owned by another user (only root can give a file away; elsewhere this part cannot be staged).
+    if std::os::unix::fs::chown(&file, Some(65534), None).is_ok() {
+        assert!(
+            matches!(
+                unlock_file::unlock(&path, &file),
+                Err(Error::Storage(Storage::UnlockFileOwner { owner: 65534, .. }))
+            ),
+            "a file of another user is refused"
+        );
+        std::os::unix::fs::chown(&file, Some(my_uid()), None).unwrap();
+    }
+
+    admin.remove_unlock_file().unwrap();
+    assert!(
+        matches!(unlock_file::unlock(&path, &file), Err(Error::Storage(Storage::UnlockFileUnknown(_)))),
+        "once removed, the file opens nothing"
+    );
+    assert_eq!(audited(&path, "unlock_file.create"), 1, "making it is audited");
+    assert_eq!(audited(&path, "unlock_file.remove"), 1, "and removing it");
+}
+
+/// The user this test runs as: the owner of a file it has just created.
+fn my_uid() -> u32 {
+    let probe = tempfile::NamedTempFile::new().unwrap();
+    std::os::unix::fs::MetadataExt::uid(&probe.as_file().metadata().unwrap())
+}

@@ -103,6 +103,7 @@ fn call(op: Operation, db: &mut Db, a: &Actor, dir: &Path) -> Result<()> {
         Operation::IntegrityCheck => btlp_commission::integrity::check(db, a).map(drop),
         Operation::UserUnlock => people::unlock(db, a, "m3"),
         Operation::TlsIssue => pki::issue_server_tls(db, a, None, "btlp.clinic.local").map(drop),
+        Operation::UnlockFileManage => btlp_commission::clinic::manage_unlock_file(db, a, &dir.join("none.db"), None),
         Operation::Backup => {
             let key = btlp_commission::db::DbKey::random();
             btlp_commission::backup::create(db, a, &dir.join("none.db"), &key, &dir.join("backups"), 0).map(drop)
@@ -151,6 +152,7 @@ fn the_matrix_keeps_the_clinic_s_separation_of_duties() {
         Operation::UserDeactivate,
         Operation::UserUnlock,
         Operation::TlsIssue,
+        Operation::UnlockFileManage,
         Operation::Export,
         Operation::JournalExport,
         Operation::QcExport,
