@@ -166,6 +166,16 @@ pub fn cast(
             params![meeting_id, case_id, actor.id(), choice.code(), reason, tx.now_text()],
         )?;
         if inserted == 0 {
+            // The same vote again is a retry whose answer was lost (the natural key: meeting, case, member):
+            // it is stored once and answered as stored. A different vote by the same member is refused.
+            let stored: (String, Option<String>) = tx.query_row(
+                "SELECT choice, reason FROM votes WHERE meeting_id = ?1 AND case_id = ?2 AND user_id = ?3",
+                params![meeting_id, case_id, actor.id()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if stored == (choice.code().to_string(), reason.clone()) {
+                return Ok(());
+            }
             return Err(Error::Refused(Rule::AlreadyVoted));
         }
         audit::record(tx, actor, "vote.cast", "meeting", &meeting_id.to_string(), &(case_id, choice, &reason))

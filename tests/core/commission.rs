@@ -122,6 +122,21 @@ fn a_vote_without_a_choice_is_refused() {
     c.vote(m, case, "chair", Choice::For).expect("the same member may then vote with a choice");
 }
 
+#[test]
+fn the_same_vote_sent_again_is_stored_once_and_answered_as_stored() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let m = c.meeting(&ALL_PRESENT, case);
+    c.vote(m, case, "m1", Choice::For).unwrap();
+    c.vote(m, case, "m1", Choice::For).expect("a retry of the same vote (its answer lost) is answered as stored");
+    assert_eq!(c.count("votes"), 1, "and stored once");
+    assert_eq!(audit_count(&c, "vote.cast"), 1, "and audited once");
+    assert!(
+        matches!(c.vote(m, case, "m1", Choice::Abstain), Err(Error::Refused(Rule::AlreadyVoted))),
+        "a different vote by the same member is still refused"
+    );
+}
+
 fn audit_count(c: &Clinic, action: &str) -> i64 {
     c.db.conn().query_row("SELECT count(*) FROM audit_log WHERE action = ?1", [action], |r| r.get(0)).unwrap()
 }
