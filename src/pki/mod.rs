@@ -135,12 +135,7 @@ pub fn issue_server_tls(db: &mut Db, actor: &Actor, root: Option<&RootKey>, host
         let organization = crate::org::get(tx)?.name;
         let root_cert = root_cert(tx)?;
         let key = ca::new_key();
-        let serial = loop {
-            let n = rand::rngs::OsRng.next_u64() >> 1;
-            if n > 0 {
-                break n;
-            }
-        };
+        let serial = new_serial();
         let now = tx.now().with_timezone(&Utc);
         let cert =
             ca::issue_server(&root_cert, &root.0, &organization, &hosts, &key.public_key(), serial, now, USER_YEARS)?;
@@ -148,16 +143,20 @@ pub fn issue_server_tls(db: &mut Db, actor: &Actor, root: Option<&RootKey>, host
         let der = key.to_pkcs8_der().map_err(|e| Storage::Document(e.to_string()))?;
         let key_pem = der::pem::encode_string("PRIVATE KEY", der::pem::LineEnding::LF, der.as_bytes())
             .map_err(|e| Storage::Document(e.to_string()))?;
-        let names: Vec<String> = hosts
-            .iter()
-            .map(|h| match h {
-                ca::Host::Dns(n) => n.clone(),
-                ca::Host::Ip(ip) => ip.to_string(),
-            })
-            .collect();
+        let names: Vec<String> = hosts.iter().map(ToString::to_string).collect();
         audit::record(tx, actor, "tls.issue", "certificate", &serial, &names)?;
         Ok(ServerTls { cert_pem: ca::to_pem(&cert), key_pem: Zeroizing::new(key_pem), serial })
     })
+}
+
+/// A random positive 63-bit certificate serial.
+fn new_serial() -> u64 {
+    loop {
+        let n = rand::rngs::OsRng.next_u64() >> 1;
+        if n > 0 {
+            return n;
+        }
+    }
 }
 
 /// Issues a signing key and certificate for a user, sealing the key under their password.
@@ -167,12 +166,7 @@ pub fn issue(tx: &Tx, root: &RootKey, user: Uuid, password: &str) -> Result<Stri
     let organization = crate::org::get(tx)?.name;
     let root_cert = root_cert(tx)?;
     let key = ca::new_key();
-    let serial = loop {
-        let n = rand::rngs::OsRng.next_u64() >> 1;
-        if n > 0 {
-            break n;
-        }
-    };
+    let serial = new_serial();
     let now = tx.now().with_timezone(&Utc);
     let subject = ca::Subject { full_name, position, organization };
     let cert = ca::issue(&root_cert, &root.0, &subject, &key.public_key(), serial, now, USER_YEARS)?;

@@ -96,14 +96,7 @@ pub fn issue(
     not_before: DateTime<Utc>,
     years: u32,
 ) -> Result<Vec<u8>> {
-    if serial == 0 {
-        return Err(SigningError::Certificate("a serial number must be positive".into()));
-    }
-    let root = parse(root_cert_der)?;
-    let root_public = root.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
-    if root_public != root_key.public_key().to_sec1_bytes().as_ref() {
-        return Err(SigningError::Certificate("the root key does not match the root certificate".into()));
-    }
+    let root = issuing_root(root_cert_der, root_key, serial)?;
     let signer = CaSigner(SigningKey::from(root_key));
     let subject_name = name(&[
         (OID_COUNTRY, Value::Printable("RU")),
@@ -131,6 +124,29 @@ pub enum Host {
     Ip(std::net::IpAddr),
 }
 
+impl std::fmt::Display for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Host::Dns(name) => f.write_str(name),
+            Host::Ip(ip) => write!(f, "{ip}"),
+        }
+    }
+}
+
+/// The root certificate that issues a certificate with `serial`, after checking that the serial is positive
+/// and that `root_key` is the root's own key.
+fn issuing_root(root_cert_der: &[u8], root_key: &p256::SecretKey, serial: u64) -> Result<Certificate> {
+    if serial == 0 {
+        return Err(SigningError::Certificate("a serial number must be positive".into()));
+    }
+    let root = parse(root_cert_der)?;
+    let root_public = root.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
+    if root_public != root_key.public_key().to_sec1_bytes().as_ref() {
+        return Err(SigningError::Certificate("the root key does not match the root certificate".into()));
+    }
+    Ok(root)
+}
+
 /// Issues the clinic server's TLS certificate, signed by the root. It carries a subjectAltName with every
 /// host (rustls and browsers match only that, never the common name), extendedKeyUsage serverAuth (which
 /// browsers want, and which keeps it from passing as a document signer) and the leaf's keyUsage. The
@@ -147,19 +163,9 @@ pub fn issue_server(
     years: u32,
 ) -> Result<Vec<u8>> {
     let first = hosts.first().ok_or_else(|| SigningError::Certificate("a server certificate needs a host".into()))?;
-    if serial == 0 {
-        return Err(SigningError::Certificate("a serial number must be positive".into()));
-    }
-    let root = parse(root_cert_der)?;
-    let root_public = root.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
-    if root_public != root_key.public_key().to_sec1_bytes().as_ref() {
-        return Err(SigningError::Certificate("the root key does not match the root certificate".into()));
-    }
+    let root = issuing_root(root_cert_der, root_key, serial)?;
     let signer = CaSigner(SigningKey::from(root_key));
-    let cn = match first {
-        Host::Dns(name) => name.clone(),
-        Host::Ip(ip) => ip.to_string(),
-    };
+    let cn = first.to_string();
     let subject_name = name(&[
         (OID_COUNTRY, Value::Printable("RU")),
         (OID_ORGANIZATION, Value::Utf8(organization)),
