@@ -14,11 +14,13 @@ echo "== Rust: format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 
-echo "== The core library never depends on tauri"
-if cargo tree -p btlp_commission -e normal,build --prefix none | grep -Eq '^tauri(-[a-z-]+)? v'; then
-  echo "btlp_commission depends on tauri: the core must stay free of the desktop shell" >&2
-  exit 1
-fi
+echo "== The core library and the command layer never depend on tauri, tokio, axum or rustls"
+for package in btlp_commission btlp_api; do
+  if cargo tree -p "$package" -e normal,build --prefix none | grep -Eq '^(tauri(-[a-z-]+)?|tokio|axum|rustls|hyper) v'; then
+    echo "$package depends on a transport (tauri, tokio, axum or rustls): it must stay free of them" >&2
+    exit 1
+  fi
+done
 
 echo "== Rust: every test"
 cargo test --workspace --features btlp-app/custom-protocol

@@ -5,109 +5,18 @@
 //! its own. The commands' TypeScript bindings are generated from `specta_builder` into
 //! `ui/src/lib/bindings/` and committed; a test fails when they are stale.
 mod commands;
-mod error;
+mod session;
 mod state;
+mod uploads;
 
-use commands::{admin, cases, commission, decisions, integrity, patients, permit, production, reporting, session};
+pub use commands::specta_builder;
 use state::AppState;
 use std::path::PathBuf;
 use tauri::Manager;
-use tauri_specta::{collect_commands, Builder, ErrorHandlingMode};
+use tauri_specta as _;
 
 /// Where the generated bindings live, relative to this crate.
 pub const BINDINGS: &str = "../ui/src/lib/bindings/index.ts";
-
-/// Every command the UI may call, in one list: the invoke handler and the bindings both come from it.
-pub fn specta_builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().error_handling(ErrorHandlingMode::Throw).disable_serde_phases().commands(
-        collect_commands![
-            session::app_status,
-            session::app_set_lang,
-            session::clinic_setup,
-            session::session_sign_in,
-            session::session_sign_out,
-            integrity::integrity_check,
-            integrity::backup_status,
-            integrity::backup_set_schedule,
-            integrity::backup_now,
-            admin::users_unlock,
-            patients::patients_search,
-            patients::patients_register,
-            patients::patients_get,
-            cases::cases_list,
-            cases::icd_search,
-            cases::cases_create,
-            cases::cases_get,
-            cases::cases_submit,
-            cases::cases_record_finding,
-            cases::cases_set_setting,
-            cases::cases_complete_assessment,
-            cases::consent_record,
-            cases::consent_withdraw,
-            commission::meetings_list,
-            commission::meetings_create,
-            commission::meetings_get,
-            commission::meetings_set_attendance,
-            commission::meetings_add_to_agenda,
-            commission::meetings_declare_conflict,
-            commission::votes_cast,
-            commission::decisions_preview,
-            commission::decisions_adopt,
-            commission::meetings_close,
-            decisions::decisions_list,
-            decisions::decisions_get,
-            decisions::decisions_pdf,
-            decisions::decisions_sign,
-            decisions::decisions_sign_all,
-            decisions::administrations_bedside,
-            decisions::administrations_record,
-            decisions::reactions_record,
-            admin::users_list,
-            admin::users_add,
-            admin::users_deactivate,
-            admin::users_set_password,
-            admin::compositions_current,
-            admin::compositions_create,
-            admin::org_get,
-            admin::certificates_list,
-            admin::certificates_revoke,
-            admin::exports_decisions,
-            admin::work_cancel,
-            reporting::reports_list,
-            reporting::reports_get,
-            reporting::reports_pdf,
-            reporting::reports_sign,
-            reporting::reports_mark_sent,
-            reporting::reports_open_benefit_risk,
-            reporting::reports_set_conclusion,
-            reporting::reports_products,
-            reporting::reports_save,
-            reporting::deadlines_board,
-            reporting::journal_export,
-            reporting::deadline_rules_get,
-            reporting::deadline_rules_set,
-            production::batches_list,
-            production::batches_create,
-            production::batches_get,
-            production::batches_record_stage,
-            production::batches_dispose,
-            production::batches_label,
-            production::batches_save_label,
-            production::qc_plan,
-            production::qc_record_result,
-            production::qc_release,
-            production::qc_journal_export,
-            production::rooms_list,
-            production::rooms_add,
-            production::rooms_book,
-            permit::permit_overview,
-            permit::permit_record_event,
-            permit::applications_open,
-            permit::applications_add_step,
-            permit::checklist_attach,
-        ],
-    )
-}
 
 /// Writes the TypeScript bindings to `path`.
 pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
@@ -142,11 +51,24 @@ pub fn run_app(builder: tauri::Builder<tauri::Wry>) {
         .invoke_handler(specta.invoke_handler())
         .setup(|app| {
             app.manage(AppState::new(db_path(app)));
-            integrity::start_scheduler(app.handle().clone());
+            start_scheduler(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!())
         .expect("failed to start the btlp-commission window (is a display available?)");
+}
+
+/// Checks every minute whether the scheduled backup is due, while someone is signed in on this computer.
+fn start_scheduler(app: tauri::AppHandle) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let state = app.state::<AppState>();
+        let lang = state.lang();
+        let mut guard = state.session.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = guard.as_mut() {
+            btlp_api::integrity::backup_tick(s, lang);
+        }
+    });
 }
 
 #[cfg(test)]

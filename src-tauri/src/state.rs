@@ -1,7 +1,7 @@
 //! What the running app holds between commands: where the clinic database lives, the interface language
-//! for messages from the core, and the signed-in session (none before sign-in and after sign-out or the
-//! idle lock).
-use crate::error::IpcError;
+//! for messages from the core, the signed-in session (none before sign-in and after sign-out or the idle
+//! lock) and the cancel flag of long work.
+use btlp_api::IpcError;
 use btlp_commission::{Error, Lang, Session};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -13,19 +13,11 @@ pub struct AppState {
     pub session: Mutex<Option<Session>>,
     /// Set by the cancel button of long work (an export, batch signing); read between its steps.
     pub cancel_work: AtomicBool,
-    /// Why the last scheduled backup failed, until one succeeds.
-    pub backup_error: Mutex<Option<String>>,
 }
 
 impl AppState {
     pub fn new(db_path: PathBuf) -> Self {
-        AppState {
-            db_path,
-            lang: Mutex::new(Lang::Ru),
-            session: Mutex::new(None),
-            cancel_work: AtomicBool::new(false),
-            backup_error: Mutex::new(None),
-        }
+        AppState { db_path, lang: Mutex::new(Lang::Ru), session: Mutex::new(None), cancel_work: AtomicBool::new(false) }
     }
 
     pub fn lang(&self) -> Lang {
@@ -48,7 +40,7 @@ fn signed_out() -> btlp_commission::error::AuthFailure {
     btlp_commission::error::AuthFailure::SignedOut
 }
 
-/// Runs long work (an export, batch signing) on the blocking thread pool, so it neither holds one of the
+/// Runs a command on the blocking thread pool, so argon2, signing and long exports hold neither one of the
 /// async runtime's few workers nor the window's thread; progress and the cancel command keep flowing.
 pub async fn blocking<T: Send + 'static>(
     app: tauri::AppHandle,

@@ -2,7 +2,7 @@
 // throws an `IpcError` `{kind, code, message, field}`; a form shows the message beside `field`, or above
 // the form when no field is named. Anything else (a broken IPC channel) becomes a storage-kind error so the
 // screens never show raw text from the runtime.
-import { type IpcError } from './bindings';
+import { type IpcError, type SavedFile } from './bindings';
 
 export { commands } from './bindings';
 export { Channel } from '@tauri-apps/api/core';
@@ -16,4 +16,9 @@ export function asIpcError(e: unknown, fallback: string): IpcError {
   if (isIpcError(e)) return e;
   console.error(e);
   return { kind: 'storage', code: 'ui.unexpected', message: fallback, field: null };
+}
+
+/// What a command that saves files on this workstation wrote: the records they hold and where they are.
+export function written(files: SavedFile[]): { rows: number; path: string } {
+  return { rows: files.reduce((n, f) => n + f.count, 0), path: files.map((f) => f.path).join(', ') };
 }

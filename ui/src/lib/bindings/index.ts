@@ -14,18 +14,23 @@ export const commands = {
 	sessionSignIn: (login: string, password: string) => __TAURI_INVOKE<UserInfo>("session_sign_in", { login, password }),
 	/**  Ends the session (sign-out or the idle lock): the database closes and the keys held for it are dropped. */
 	sessionSignOut: () => __TAURI_INVOKE<null>("session_sign_out"),
-	/**  Runs every check (admins); on the blocking pool, since a large clinic takes tens of seconds (README). */
-	integrityCheck: () => __TAURI_INVOKE<IntegrityView>("integrity_check"),
-	backupStatus: () => __TAURI_INVOKE<BackupStatus>("backup_status"),
-	/**  Sets the schedule (admins); `null` stops it. */
-	backupSetSchedule: (schedule: BackupSchedule | null) => __TAURI_INVOKE<null>("backup_set_schedule", { schedule }),
-	/**  Backs up now into the scheduled folder (admins); returns the new backup's folder. */
-	backupNow: () => __TAURI_INVOKE<string>("backup_now"),
-	/**  Unlocks an account locked after failed sign-ins (admins). */
+	/**
+	 *  Stops the long work in progress (an export or batch signing) at its next step.
+	 *  A plain (not async) command: Tauri runs it on the main thread, so it is heard even while every async
+	 *  worker waits on the session the long work holds.
+	 */
+	workCancel: () => __TAURI_INVOKE<null>("work_cancel"),
+	usersList: () => __TAURI_INVOKE<UserRow[]>("users_list"),
+	usersAdd: (form: UserForm) => __TAURI_INVOKE<null>("users_add", { form }),
+	usersDeactivate: (login: string) => __TAURI_INVOKE<null>("users_deactivate", { login }),
 	usersUnlock: (login: string) => __TAURI_INVOKE<null>("users_unlock", { login }),
-	patientsSearch: (query: string) => __TAURI_INVOKE<PatientRow[]>("patients_search", { query }),
-	patientsRegister: (form: PatientForm) => __TAURI_INVOKE<PatientRow>("patients_register", { form }),
-	patientsGet: (id: string) => __TAURI_INVOKE<PatientRow>("patients_get", { id }),
+	usersSetPassword: (login: string, password: string, current: string | null) => __TAURI_INVOKE<null>("users_set_password", { login, password, current }),
+	compositionsCurrent: () => __TAURI_INVOKE<CompositionView | null>("compositions_current"),
+	compositionsCreate: (form: CompositionForm) => __TAURI_INVOKE<null>("compositions_create", { form }),
+	orgGet: () => __TAURI_INVOKE<OrgView>("org_get"),
+	certificatesList: () => __TAURI_INVOKE<CertificateRow[]>("certificates_list"),
+	certificatesRevoke: (serial: string) => __TAURI_INVOKE<null>("certificates_revoke", { serial }),
+	exportsDecisions: (from: string, to: string, patientId: string | null, folder: string | null, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<SavedFile[]>("exports_decisions", { from, to, patientId, folder, onProgress }),
 	casesList: (caseState: string | null, query: string, offset: number, limit: number) => __TAURI_INVOKE<Page<CaseRow>>("cases_list", { caseState, query, offset, limit }),
 	icdSearch: (query: string) => __TAURI_INVOKE<IcdRow[]>("icd_search", { query }),
 	casesCreate: (form: CaseForm) => __TAURI_INVOKE<string>("cases_create", { form }),
@@ -34,134 +39,67 @@ export const commands = {
 	casesRecordFinding: (caseId: string, kind: string, finding: string, justification: string) => __TAURI_INVOKE<null>("cases_record_finding", { caseId, kind, finding, justification }),
 	casesSetSetting: (caseId: string, setting: string, department: string, icuAccess: boolean) => __TAURI_INVOKE<null>("cases_set_setting", { caseId, setting, department, icuAccess }),
 	casesCompleteAssessment: (caseId: string) => __TAURI_INVOKE<null>("cases_complete_assessment", { caseId }),
-	consentRecord: (form: ConsentForm) => __TAURI_INVOKE<string>("consent_record", { form }),
-	/**  The patient withdraws a consent on `on` (ДД.ММ.ГГГГ); final for that consent. */
+	/**  Records a consent; `scan_path` is a scanned copy (PDF, JPEG or PNG) chosen in the native file dialog. */
+	consentRecord: (form: ConsentForm, scanPath: string | null) => __TAURI_INVOKE<string>("consent_record", { form, scanPath }),
 	consentWithdraw: (consentId: string, on: string, note: string) => __TAURI_INVOKE<null>("consent_withdraw", { consentId, on, note }),
 	meetingsList: () => __TAURI_INVOKE<MeetingRow[]>("meetings_list"),
 	meetingsCreate: (date: string) => __TAURI_INVOKE<string>("meetings_create", { date }),
 	meetingsGet: (id: string) => __TAURI_INVOKE<MeetingDetail>("meetings_get", { id }),
 	meetingsSetAttendance: (meetingId: string, logins: string[]) => __TAURI_INVOKE<null>("meetings_set_attendance", { meetingId, logins }),
 	meetingsAddToAgenda: (meetingId: string, caseId: string, plan: PlanForm) => __TAURI_INVOKE<null>("meetings_add_to_agenda", { meetingId, caseId, plan }),
-	/**
-	 *  A conflict of interest: declared by the member, confirmed with their own password at the meeting's
-	 *  workstation (or as the signed-in member); or, with `note` and no password, entered by the secretary or
-	 *  chair on the member's word.
-	 */
 	meetingsDeclareConflict: (meetingId: string, caseId: string, login: string, password: string | null, reason: string, note: string) => __TAURI_INVOKE<null>("meetings_declare_conflict", { meetingId, caseId, login, password, reason, note }),
-	/**
-	 *  A member casts their own vote on the shared meeting workstation: their password confirms it is them.
-	 *  `choice` is `null` until the member picks one; the core refuses a vote without it.
-	 */
 	votesCast: (meetingId: string, caseId: string, login: string, password: string, choice: VoteChoice | null, reason: string) => __TAURI_INVOKE<null>("votes_cast", { meetingId, caseId, login, password, choice, reason }),
-	/**  The decision adopting would record now (its number, outcome and text), for the confirmation. */
 	decisionsPreview: (meetingId: string, caseId: string) => __TAURI_INVOKE<AdoptionPreview>("decisions_preview", { meetingId, caseId }),
-	/**  Adopts the decision the user confirmed under `number` (from `decisions_preview`). */
 	decisionsAdopt: (meetingId: string, caseId: string, number: string) => __TAURI_INVOKE<string>("decisions_adopt", { meetingId, caseId, number }),
 	meetingsClose: (meetingId: string) => __TAURI_INVOKE<null>("meetings_close", { meetingId }),
 	decisionsList: (offset: number, limit: number) => __TAURI_INVOKE<Page<DecisionListRow>>("decisions_list", { offset, limit }),
 	decisionsGet: (id: string) => __TAURI_INVOKE<DecisionDetail>("decisions_get", { id }),
-	/**
-	 *  The decision's PDF: the stored (signed or partly signed) file, or a rendering of the unsigned extract
-	 *  before the first signature.
-	 */
 	decisionsPdf: (id: string) => __TAURI_INVOKE<number[]>("decisions_pdf", { id }),
-	/**  One signer signs, unlocking their key with their own password. */
 	decisionsSign: (id: string, login: string, password: string) => __TAURI_INVOKE<null>("decisions_sign", { id, login, password }),
-	/**
-	 *  Signs every decision waiting for `login`'s signature, one by one, reporting progress on `on_progress`;
-	 *  `work_cancel` (the shared cancel button) stops between decisions. Returns how many were signed.
-	 */
-	decisionsSignAll: (login: string, password: string, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<number>("decisions_sign_all", { login, password, onProgress }),
-	/**  The bedside card for the scanned label `code` under a decision; refused with the batch's rule. */
-	administrationsBedside: (decisionId: string, code: string) => __TAURI_INVOKE<BedsideCard>("administrations_bedside", { decisionId, code }),
 	administrationsRecord: (form: AdministrationForm) => __TAURI_INVOKE<string>("administrations_record", { form }),
+	administrationsBedside: (decisionId: string, code: string) => __TAURI_INVOKE<BedsideCard>("administrations_bedside", { decisionId, code }),
 	reactionsRecord: (form: ReactionForm) => __TAURI_INVOKE<string>("reactions_record", { form }),
-	usersList: () => __TAURI_INVOKE<UserRow[]>("users_list"),
-	usersAdd: (form: UserForm) => __TAURI_INVOKE<null>("users_add", { form }),
-	usersDeactivate: (login: string) => __TAURI_INVOKE<null>("users_deactivate", { login }),
-	usersSetPassword: (login: string, password: string, current: string | null) => __TAURI_INVOKE<null>("users_set_password", { login, password, current }),
-	compositionsCurrent: () => __TAURI_INVOKE<CompositionView | null>("compositions_current"),
-	compositionsCreate: (form: CompositionForm) => __TAURI_INVOKE<null>("compositions_create", { form }),
-	orgGet: () => __TAURI_INVOKE<OrgView>("org_get"),
-	certificatesList: () => __TAURI_INVOKE<CertificateRow[]>("certificates_list"),
-	certificatesRevoke: (serial: string) => __TAURI_INVOKE<null>("certificates_revoke", { serial }),
-	/**
-	 *  Exports the decisions of a period (dates ДД.ММ.ГГГГ, either may be empty), or of one patient, as one ZIP in
-	 *  `folder` (or the default export folder), reporting progress on `on_progress`; `work_cancel` stops it.
-	 */
-	exportsDecisions: (from: string, to: string, patientId: string | null, folder: string | null, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<ExportResult>("exports_decisions", { from, to, patientId, folder, onProgress }),
-	/**
-	 *  Stops the long work in progress (an export or batch signing) at its next step.
-	 *  A plain (not async) command: Tauri runs it on the main thread, so it is heard even while every async
-	 *  worker waits on the session the long work holds.
-	 */
-	workCancel: () => __TAURI_INVOKE<null>("work_cancel"),
-	/**
-	 *  Reports: `filter` is open (not yet sent; the default), all, draft, signed or sent; `kind` narrows to one
-	 *  kind.
-	 */
-	reportsList: (filter: string, kind: string | null, offset: number, limit: number) => __TAURI_INVOKE<Page<ReportRow>>("reports_list", { filter, kind, offset, limit }),
-	reportsGet: (id: string) => __TAURI_INVOKE<ReportDetail>("reports_get", { id }),
-	/**  The signed report's PDF. */
-	reportsPdf: (id: string) => __TAURI_INVOKE<number[]>("reports_pdf", { id }),
-	/**  Signs the report as the signed-in user, with their password. */
-	reportsSign: (id: string, password: string) => __TAURI_INVOKE<null>("reports_sign", { id, password }),
-	/**  Records that a signed report was sent on `sent_on` (ДД.ММ.ГГГГ) under `outgoing_ref`. */
-	reportsMarkSent: (id: string, sentOn: string, outgoingRef: string) => __TAURI_INVOKE<null>("reports_mark_sent", { id, sentOn, outgoingRef }),
-	/**  Opens the benefit–risk report of `product_name` for the period containing `period` (ДД.ММ.ГГГГ). */
-	reportsOpenBenefitRisk: (productName: string, period: string, conclusion: string) => __TAURI_INVOKE<string>("reports_open_benefit_risk", { productName, period, conclusion }),
-	reportsSetConclusion: (id: string, conclusion: string) => __TAURI_INVOKE<null>("reports_set_conclusion", { id, conclusion }),
-	/**  The products the clinic's cases name. */
-	reportsProducts: () => __TAURI_INVOKE<string[]>("reports_products"),
-	/**
-	 *  Saves the report's data (JSON and CSV) and, once signed, its PDF into `folder` (or the default export
-	 *  folder), for uploading to Roszdravnadzor's system. Returns the paths written.
-	 */
-	reportsSave: (id: string, folder: string | null) => __TAURI_INVOKE<string[]>("reports_save", { id, folder }),
-	/**  The deadline board: overdue first, then by due date. */
-	deadlinesBoard: () => __TAURI_INVOKE<DueRow[]>("deadlines_board"),
-	/**
-	 *  Exports the commission's journal of decisions decided in `[from, to]` (ДД.ММ.ГГГГ, either empty) as
-	 *  `format` (xlsx, csv or pdf) into `folder` (or the default export folder).
-	 */
-	journalExport: (from: string, to: string, format: string, folder: string | null) => __TAURI_INVOKE<JournalResult>("journal_export", { from, to, format, folder }),
-	deadlineRulesGet: () => __TAURI_INVOKE<DeadlineSettings>("deadline_rules_get"),
-	/**  Changes the deadline settings (admins); reports already open keep their deadlines. */
-	deadlineRulesSet: (rules: DeadlineSettings) => __TAURI_INVOKE<null>("deadline_rules_set", { rules }),
-	/**  Every batch, newest first, or one case's. */
-	batchesList: (caseId: string | null) => __TAURI_INVOKE<BatchRow[]>("batches_list", { caseId }),
-	/**  Starts a batch of a case's product (production staff). */
-	batchesCreate: (caseId: string, productCode: string) => __TAURI_INVOKE<BatchRow>("batches_create", { caseId, productCode }),
-	/**  A batch with its stages and tests. */
-	batchesGet: (id: string) => __TAURI_INVOKE<BatchDetail>("batches_get", { id }),
-	batchesRecordStage: (id: string, form: StageForm) => __TAURI_INVOKE<null>("batches_record_stage", { id, form }),
-	batchesDispose: (id: string, form: DisposalForm) => __TAURI_INVOKE<null>("batches_dispose", { id, form }),
-	/**  The batch's label PDF (QR code of its chain-of-identity code). */
-	batchesLabel: (id: string) => __TAURI_INVOKE<number[]>("batches_label", { id }),
-	/**
-	 *  Saves the batch's label PDF as `btlp-label-{code}.pdf` in `folder` (or the default export folder), for
-	 *  printing; returns its path.
-	 */
-	batchesSaveLabel: (id: string, folder: string | null) => __TAURI_INVOKE<string>("batches_save_label", { id, folder }),
-	qcPlan: (batchId: string, form: TestForm) => __TAURI_INVOKE<string>("qc_plan", { batchId, form }),
-	/**  Records a test's result once; `tested_on` is ДД.ММ.ГГГГ. */
-	qcRecordResult: (testId: string, result: string, passed: boolean, testedOn: string) => __TAURI_INVOKE<null>("qc_record_result", { testId, result, passed, testedOn }),
-	qcRelease: (batchId: string, form: ReleaseForm) => __TAURI_INVOKE<null>("qc_release", { batchId, form }),
-	/**  Writes the QC journal (xlsx, csv or pdf) of tests made in a period to `folder` or the export folder. */
-	qcJournalExport: (from: string, to: string, format: string, folder: string | null) => __TAURI_INVOKE<ExportedFile>("qc_journal_export", { from, to, format, folder }),
-	roomsList: () => __TAURI_INVOKE<RoomRow[]>("rooms_list"),
-	roomsAdd: (name: string, cleaningMinutes: number) => __TAURI_INVOKE<string>("rooms_add", { name, cleaningMinutes }),
-	roomsBook: (form: BookingForm) => __TAURI_INVOKE<null>("rooms_book", { form }),
-	/**  Everything the permit screen shows. */
+	decisionsSignAll: (login: string, password: string, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<number>("decisions_sign_all", { login, password, onProgress }),
+	integrityCheck: () => __TAURI_INVOKE<IntegrityView>("integrity_check"),
+	backupStatus: () => __TAURI_INVOKE<BackupStatus>("backup_status"),
+	backupSetSchedule: (schedule: BackupSchedule | null) => __TAURI_INVOKE<null>("backup_set_schedule", { schedule }),
+	backupNow: () => __TAURI_INVOKE<string>("backup_now"),
+	patientsSearch: (query: string) => __TAURI_INVOKE<PatientRow[]>("patients_search", { query }),
+	patientsRegister: (form: PatientForm) => __TAURI_INVOKE<PatientRow>("patients_register", { form }),
+	patientsGet: (id: string) => __TAURI_INVOKE<PatientRow>("patients_get", { id }),
 	permitOverview: () => __TAURI_INVOKE<PermitOverview>("permit_overview"),
-	/**  Records a permit event (confirmed, suspended, reinstated, revoked); admins. */
 	permitRecordEvent: (kind: string, onDate: string, reference: string, note: string) => __TAURI_INVOKE<null>("permit_record_event", { kind, onDate, reference, note }),
-	/**  Opens an application (permit, confirmation, change) submitted on `on_date`; admins. */
 	applicationsOpen: (kind: string, reference: string, onDate: string) => __TAURI_INVOKE<string>("applications_open", { kind, reference, onDate }),
-	/**  Records an application's next step; admins. */
 	applicationsAddStep: (id: string, step: string, onDate: string, note: string) => __TAURI_INVOKE<null>("applications_add_step", { id, step, onDate, note }),
 	/**  Attaches an evidence document chosen in the native dialog to a requirement; admins. */
 	checklistAttach: (requirement: string, title: string, path: string, validUntil: string) => __TAURI_INVOKE<null>("checklist_attach", { requirement, title, path, validUntil }),
+	batchesList: (caseId: string | null) => __TAURI_INVOKE<BatchRow[]>("batches_list", { caseId }),
+	batchesCreate: (caseId: string, productCode: string) => __TAURI_INVOKE<BatchRow>("batches_create", { caseId, productCode }),
+	batchesGet: (id: string) => __TAURI_INVOKE<BatchDetail>("batches_get", { id }),
+	batchesRecordStage: (id: string, form: StageForm) => __TAURI_INVOKE<null>("batches_record_stage", { id, form }),
+	batchesDispose: (id: string, form: DisposalForm) => __TAURI_INVOKE<null>("batches_dispose", { id, form }),
+	batchesLabel: (id: string) => __TAURI_INVOKE<number[]>("batches_label", { id }),
+	batchesSaveLabel: (id: string, folder: string | null) => __TAURI_INVOKE<SavedFile[]>("batches_save_label", { id, folder }),
+	qcPlan: (batchId: string, form: TestForm) => __TAURI_INVOKE<string>("qc_plan", { batchId, form }),
+	qcRecordResult: (testId: string, result: string, passed: boolean, testedOn: string) => __TAURI_INVOKE<null>("qc_record_result", { testId, result, passed, testedOn }),
+	qcRelease: (batchId: string, form: ReleaseForm) => __TAURI_INVOKE<null>("qc_release", { batchId, form }),
+	qcJournalExport: (from: string, to: string, format: string, folder: string | null) => __TAURI_INVOKE<SavedFile[]>("qc_journal_export", { from, to, format, folder }),
+	roomsList: () => __TAURI_INVOKE<RoomRow[]>("rooms_list"),
+	roomsAdd: (name: string, cleaningMinutes: number) => __TAURI_INVOKE<string>("rooms_add", { name, cleaningMinutes }),
+	roomsBook: (form: BookingForm) => __TAURI_INVOKE<null>("rooms_book", { form }),
+	reportsList: (filter: string, kind: string | null, offset: number, limit: number) => __TAURI_INVOKE<Page<ReportRow>>("reports_list", { filter, kind, offset, limit }),
+	reportsGet: (id: string) => __TAURI_INVOKE<ReportDetail>("reports_get", { id }),
+	reportsPdf: (id: string) => __TAURI_INVOKE<number[]>("reports_pdf", { id }),
+	reportsSign: (id: string, password: string) => __TAURI_INVOKE<null>("reports_sign", { id, password }),
+	reportsMarkSent: (id: string, sentOn: string, outgoingRef: string) => __TAURI_INVOKE<null>("reports_mark_sent", { id, sentOn, outgoingRef }),
+	reportsOpenBenefitRisk: (productName: string, period: string, conclusion: string) => __TAURI_INVOKE<string>("reports_open_benefit_risk", { productName, period, conclusion }),
+	reportsSetConclusion: (id: string, conclusion: string) => __TAURI_INVOKE<null>("reports_set_conclusion", { id, conclusion }),
+	reportsProducts: () => __TAURI_INVOKE<string[]>("reports_products"),
+	deadlinesBoard: () => __TAURI_INVOKE<DueRow[]>("deadlines_board"),
+	journalExport: (from: string, to: string, format: string, folder: string | null) => __TAURI_INVOKE<SavedFile[]>("journal_export", { from, to, format, folder }),
+	deadlineRulesGet: () => __TAURI_INVOKE<DeadlineSettings>("deadline_rules_get"),
+	deadlineRulesSet: (rules: DeadlineSettings) => __TAURI_INVOKE<null>("deadline_rules_set", { rules }),
+	reportsSave: (id: string, folder: string | null) => __TAURI_INVOKE<SavedFile[]>("reports_save", { id, folder }),
 };
 
 /* Types */
@@ -392,8 +330,6 @@ export type ConsentForm = {
 	signer_name: string,
 	representative_ground: string,
 	signed_on: string,
-	/**  A scanned copy chosen in the native file dialog (PDF, JPEG or PNG), read here. */
-	scan_path: string | null,
 };
 
 export type ConsentRow = {
@@ -511,17 +447,6 @@ export type EvidenceRow = {
 	valid_until: string | null,
 };
 
-export type ExportResult = {
-	path: string,
-	decisions: number,
-	bytes: number,
-};
-
-export type ExportedFile = {
-	path: string,
-	rows: number,
-};
-
 export type FieldRow = {
 	label: string,
 	value: string,
@@ -566,11 +491,6 @@ export type IpcError = {
 	code: string,
 	message: string,
 	field: string | null,
-};
-
-export type JournalResult = {
-	path: string,
-	decisions: number,
 };
 
 export type MeetingDetail = {
@@ -746,6 +666,12 @@ export type RoomRow = {
 	bookings: BookingRow[],
 };
 
+/**  Where a produced file was saved on the workstation, as the UI shows it. */
+export type SavedFile = {
+	path: string,
+	count: number,
+};
+
 export type SeatForm = {
 	login: string,
 	role: string,
@@ -889,7 +815,7 @@ export type VoteRow = {
 	reason: string | null,
 };
 
-/**  How far long work (an export, batch signing) has got. */
+/**  Progress of long work (an export, batch signing). */
 export type WorkProgress = {
 	done: number,
 	total: number,

@@ -67,7 +67,7 @@ impl From<btlp_commission::cases::Setting> for Setting {
 }
 
 /// The signed-in user, for the window title and the screens their roles open.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct UserInfo {
     pub login: String,
     pub full_name: String,
@@ -76,7 +76,7 @@ pub struct UserInfo {
 }
 
 /// One page of a long list and the total it is taken from.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u32,
@@ -90,15 +90,4 @@ pub fn moment(rfc3339: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
         .map(|t| t.with_timezone(&chrono::Local).format("%d.%m.%Y %H:%M").to_string())
         .unwrap_or_else(|_| rfc3339.to_string())
-}
-
-/// Reads a file the user chose in the native dialog (a scan, an evidence document), refusing one over the
-/// core's size limit before reading it, so a huge file is never loaded while the session is held.
-pub fn read_upload(field: &'static str, path: &str) -> btlp_commission::Result<Vec<u8>> {
-    use btlp_commission::error::{Check, Error};
-    let max = btlp_commission::consent::SCAN_MAX_MB;
-    if std::fs::metadata(path).map_err(Error::from)?.len() > (max * 1024 * 1024) as u64 {
-        return Err(Error::invalid(field, Check::ScanTooLarge { max_mb: max }));
-    }
-    std::fs::read(path).map_err(Error::from)
 }

@@ -1,15 +1,13 @@
 //! The commission's meetings: the queue of cases ready for one, a meeting's attendance, agenda, conflicts
 //! of interest and live tally, each member's vote (confirmed with their own password) and adopting the
 //! decision.
-use crate::commands::dto::{day, parse_id};
-use crate::error::IpcError;
-use crate::state::AppState;
+use crate::dto::{day, parse_id};
 use btlp_commission::commission::{self, Choice, Declarant, Plan};
+use btlp_commission::{Lang, Result, Session};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tauri::State;
 
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct MeetingRow {
     pub id: String,
     pub date: String,
@@ -18,7 +16,7 @@ pub struct MeetingRow {
 }
 
 /// A seat on the commission.
-#[derive(Debug, Clone, Copy, Serialize, Type, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum SeatRole {
     Chair,
@@ -38,7 +36,7 @@ impl From<commission::SeatRole> for SeatRole {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct SeatRow {
     pub login: String,
     pub full_name: String,
@@ -47,7 +45,7 @@ pub struct SeatRow {
     pub present: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct TallyRow {
     pub composition_size: u32,
     pub present: u32,
@@ -88,7 +86,7 @@ impl From<Choice> for VoteChoice {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct VoteRow {
     pub login: String,
     pub full_name: String,
@@ -96,7 +94,7 @@ pub struct VoteRow {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct RecusalRow {
     pub login: String,
     pub full_name: String,
@@ -107,13 +105,13 @@ pub struct RecusalRow {
 }
 
 /// What adopting would record, shown in the confirmation first.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct AdoptionPreview {
     pub number: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct AgendaRow {
     pub case_id: String,
     pub patient_name: String,
@@ -128,7 +126,7 @@ pub struct AgendaRow {
     pub recused: Vec<RecusalRow>,
 }
 
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct MeetingDetail {
     pub id: String,
     pub date: String,
@@ -138,7 +136,7 @@ pub struct MeetingDetail {
     pub agenda: Vec<AgendaRow>,
 }
 
-#[derive(Debug, Deserialize, Type)]
+#[derive(Debug, Serialize, Deserialize, Type)]
 pub struct PlanForm {
     pub window_from: String,
     pub window_to: String,
@@ -146,50 +144,40 @@ pub struct PlanForm {
     pub route: String,
 }
 
-#[tauri::command]
-#[specta::specta]
-pub async fn meetings_list(state: State<'_, AppState>) -> Result<Vec<MeetingRow>, IpcError> {
-    state.with_session(|s, _| {
-        Ok(commission::meetings(s.db.conn(), 100)?
-            .into_iter()
-            .map(|m| MeetingRow { id: m.id.to_string(), date: day(m.date), open: m.open, items: m.items })
-            .collect())
-    })
+pub fn meetings_list(s: &mut Session, _: Lang) -> Result<Vec<MeetingRow>> {
+    Ok(commission::meetings(s.db.conn(), 100)?
+        .into_iter()
+        .map(|m| MeetingRow { id: m.id.to_string(), date: day(m.date), open: m.open, items: m.items })
+        .collect())
 }
 
-#[tauri::command]
-#[specta::specta]
-pub async fn meetings_create(state: State<'_, AppState>, date: String) -> Result<String, IpcError> {
-    state.with_session(|s, _| Ok(commission::create_meeting(&mut s.db, &s.actor, &date)?.to_string()))
+pub fn meetings_create(s: &mut Session, _: Lang, date: String) -> Result<String> {
+    Ok(commission::create_meeting(&mut s.db, &s.actor, &date)?.to_string())
 }
 
-#[tauri::command]
-#[specta::specta]
-pub async fn meetings_get(state: State<'_, AppState>, id: String) -> Result<MeetingDetail, IpcError> {
-    state.with_session(|s, _| {
-        let screen = btlp_commission::screens::meeting(s.db.conn(), parse_id("meeting_id", &id)?)?;
-        let m = &screen.meeting;
-        let seats = m
-            .composition
-            .seats
-            .iter()
-            .map(|seat| SeatRow {
-                login: seat.login.clone(),
-                full_name: seat.full_name.clone(),
-                role: seat.role.into(),
-                votes: seat.role.votes(),
-                present: m.present.contains(&seat.user_id),
-            })
-            .collect();
-        let agenda = screen.agenda.into_iter().map(agenda_row).collect();
-        Ok(MeetingDetail {
-            id: m.id.to_string(),
-            date: day(m.date),
-            open: m.open,
-            order_ref: m.composition.order_ref.clone(),
-            seats,
-            agenda,
+pub fn meetings_get(s: &mut Session, _: Lang, id: String) -> Result<MeetingDetail> {
+    let screen = btlp_commission::screens::meeting(s.db.conn(), parse_id("meeting_id", &id)?)?;
+    let m = &screen.meeting;
+    let seats = m
+        .composition
+        .seats
+        .iter()
+        .map(|seat| SeatRow {
+            login: seat.login.clone(),
+            full_name: seat.full_name.clone(),
+            role: seat.role.into(),
+            votes: seat.role.votes(),
+            present: m.present.contains(&seat.user_id),
         })
+        .collect();
+    let agenda = screen.agenda.into_iter().map(agenda_row).collect();
+    Ok(MeetingDetail {
+        id: m.id.to_string(),
+        date: day(m.date),
+        open: m.open,
+        order_ref: m.composition.order_ref.clone(),
+        seats,
+        agenda,
     })
 }
 
@@ -240,116 +228,85 @@ fn agenda_row(a: btlp_commission::screens::AgendaView) -> AgendaRow {
     }
 }
 
-#[tauri::command]
-#[specta::specta]
-pub async fn meetings_set_attendance(
-    state: State<'_, AppState>,
-    meeting_id: String,
-    logins: Vec<String>,
-) -> Result<(), IpcError> {
-    state.with_session(|s, _| {
-        let logins: Vec<&str> = logins.iter().map(String::as_str).collect();
-        commission::set_attendance(&mut s.db, &s.actor, parse_id("meeting_id", &meeting_id)?, &logins)
-    })
+pub fn meetings_set_attendance(s: &mut Session, _: Lang, meeting_id: String, logins: Vec<String>) -> Result<()> {
+    let logins: Vec<&str> = logins.iter().map(String::as_str).collect();
+    commission::set_attendance(&mut s.db, &s.actor, parse_id("meeting_id", &meeting_id)?, &logins)
 }
 
-#[tauri::command]
-#[specta::specta]
-pub async fn meetings_add_to_agenda(
-    state: State<'_, AppState>,
+pub fn meetings_add_to_agenda(
+    s: &mut Session,
+    _: Lang,
     meeting_id: String,
     case_id: String,
     plan: PlanForm,
-) -> Result<(), IpcError> {
-    state.with_session(|s, _| {
-        let plan =
-            Plan { window_from: plan.window_from, window_to: plan.window_to, dose: plan.dose, route: plan.route };
-        let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
-        commission::add_to_agenda(&mut s.db, &s.actor, m, c, &plan)
-    })
+) -> Result<()> {
+    let plan = Plan { window_from: plan.window_from, window_to: plan.window_to, dose: plan.dose, route: plan.route };
+    let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
+    commission::add_to_agenda(&mut s.db, &s.actor, m, c, &plan)
 }
 
 /// A conflict of interest: declared by the member, confirmed with their own password at the meeting's
 /// workstation (or as the signed-in member); or, with `note` and no password, entered by the secretary or
 /// chair on the member's word.
-#[tauri::command]
-#[specta::specta]
-pub async fn meetings_declare_conflict(
-    state: State<'_, AppState>,
+pub fn meetings_declare_conflict(
+    s: &mut Session,
+    _: Lang,
     meeting_id: String,
     case_id: String,
     login: String,
     password: Option<String>,
     reason: String,
     note: String,
-) -> Result<(), IpcError> {
-    state.with_session(|s, _| {
-        let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
-        match password.filter(|p| !p.is_empty()) {
-            Some(password) => {
-                let member = s.act_as(&login, &password)?;
-                commission::declare_conflict(&mut s.db, &member, m, c, Declarant::Member, &reason)
-            }
-            None => {
-                let on_word = Declarant::OnWordOf { login: &login, note: &note };
-                commission::declare_conflict(&mut s.db, &s.actor, m, c, on_word, &reason)
-            }
+) -> Result<()> {
+    let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
+    match password.filter(|p| !p.is_empty()) {
+        Some(password) => {
+            let member = s.act_as(&login, &password)?;
+            commission::declare_conflict(&mut s.db, &member, m, c, Declarant::Member, &reason)
         }
-    })
+        None => {
+            let on_word = Declarant::OnWordOf { login: &login, note: &note };
+            commission::declare_conflict(&mut s.db, &s.actor, m, c, on_word, &reason)
+        }
+    }
 }
 
 /// A member casts their own vote on the shared meeting workstation: their password confirms it is them.
 /// `choice` is `null` until the member picks one; the core refuses a vote without it.
-#[tauri::command]
-#[specta::specta]
-pub async fn votes_cast(
-    state: State<'_, AppState>,
+pub fn votes_cast(
+    s: &mut Session,
+    _: Lang,
     meeting_id: String,
     case_id: String,
     login: String,
     password: String,
     choice: Option<VoteChoice>,
     reason: String,
-) -> Result<(), IpcError> {
-    state.with_session(|s, _| {
-        let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
-        let member = s.act_as(&login, &password)?;
-        commission::cast(&mut s.db, &member, m, c, choice.map(Choice::from), &reason)
-    })
+) -> Result<()> {
+    let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
+    let member = s.act_as(&login, &password)?;
+    commission::cast(&mut s.db, &member, m, c, choice.map(Choice::from), &reason)
 }
 
 /// The decision adopting would record now (its number, outcome and text), for the confirmation.
-#[tauri::command]
-#[specta::specta]
-pub async fn decisions_preview(
-    state: State<'_, AppState>,
-    meeting_id: String,
-    case_id: String,
-) -> Result<AdoptionPreview, IpcError> {
-    state.with_session(|s, lang| {
-        let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
-        let p = btlp_commission::documents::adoption_preview(&s.db, &s.actor, m, c, lang)?;
-        Ok(AdoptionPreview { number: p.number, text: p.text })
-    })
+pub fn decisions_preview(s: &mut Session, lang: Lang, meeting_id: String, case_id: String) -> Result<AdoptionPreview> {
+    let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
+    let p = btlp_commission::documents::adoption_preview(&s.db, &s.actor, m, c, lang)?;
+    Ok(AdoptionPreview { number: p.number, text: p.text })
 }
 
 /// Adopts the decision the user confirmed under `number` (from `decisions_preview`).
-#[tauri::command]
-#[specta::specta]
-pub async fn decisions_adopt(
-    state: State<'_, AppState>,
+pub fn decisions_adopt(
+    s: &mut Session,
+    _: Lang,
     meeting_id: String,
     case_id: String,
     number: String,
-) -> Result<String, IpcError> {
-    state.with_session(|s, _| {
-        let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
-        Ok(commission::adopt_confirmed(&mut s.db, &s.actor, m, c, &number)?.to_string())
-    })
+) -> Result<String> {
+    let (m, c) = (parse_id("meeting_id", &meeting_id)?, parse_id("case_id", &case_id)?);
+    Ok(commission::adopt_confirmed(&mut s.db, &s.actor, m, c, &number)?.to_string())
 }
 
-#[tauri::command]
-#[specta::specta]
-pub async fn meetings_close(state: State<'_, AppState>, meeting_id: String) -> Result<(), IpcError> {
-    state.with_session(|s, _| commission::close_meeting(&mut s.db, &s.actor, parse_id("meeting_id", &meeting_id)?))
+pub fn meetings_close(s: &mut Session, _: Lang, meeting_id: String) -> Result<()> {
+    commission::close_meeting(&mut s.db, &s.actor, parse_id("meeting_id", &meeting_id)?)
 }

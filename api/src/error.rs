@@ -2,10 +2,10 @@
 //! `code` the core's stable code (`refused.decision_used`, `invalid.snils_checksum`, …), `message` the core's
 //! text in the user's language and `field` the form field to show it beside. Never a bare string.
 use btlp_commission::{Error, Lang};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
-#[derive(Debug, Clone, Copy, Serialize, Type, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// An input value failed a check; `field` names it.
@@ -21,7 +21,7 @@ pub enum ErrorKind {
     Storage,
 }
 
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct IpcError {
     pub kind: ErrorKind,
     pub code: String,

@@ -1,12 +1,12 @@
 //! Starting up: the first-start set-up of a clinic, signing in and out, and the interface language.
-use crate::commands::dto::{Role, UserInfo};
-use crate::error::IpcError;
 use crate::state::AppState;
-use btlp_commission::org::NewOrganization;
-use btlp_commission::people::NewUser;
+use btlp_api::dto::UserInfo;
+use btlp_api::session::{user_info, SetupForm};
+use btlp_api::IpcError;
 use btlp_commission::{clinic, Lang, Session};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use specta::Type;
+use std::sync::atomic::Ordering;
 use tauri::State;
 
 /// What the start screen needs: whether a clinic exists yet and who (if anyone) is signed in.
@@ -15,30 +15,6 @@ pub struct AppStatus {
     pub db_path: String,
     pub db_exists: bool,
     pub user: Option<UserInfo>,
-}
-
-#[derive(Debug, Deserialize, Type)]
-pub struct SetupForm {
-    pub org_name: String,
-    pub licence: String,
-    pub permit_number: String,
-    /// ДД.ММ.ГГГГ
-    pub permit_date: String,
-    pub icu_present: bool,
-    pub admin_login: String,
-    pub admin_full_name: String,
-    pub admin_position: String,
-    pub admin_password: String,
-}
-
-fn user_info(s: &Session) -> btlp_commission::Result<UserInfo> {
-    let org = btlp_commission::org::get(s.db.conn())?;
-    Ok(UserInfo {
-        login: s.actor.login.clone(),
-        full_name: s.actor.full_name.clone(),
-        roles: s.actor.roles().iter().map(|r| Role::from(*r)).collect(),
-        organization: org.name,
-    })
 }
 
 fn keep(state: &AppState, session: Session) -> Result<UserInfo, IpcError> {
@@ -90,25 +66,7 @@ pub async fn app_set_lang(state: State<'_, AppState>, lang: String) -> Result<()
 #[tauri::command]
 #[specta::specta]
 pub async fn clinic_setup(state: State<'_, AppState>, form: SetupForm) -> Result<UserInfo, IpcError> {
-    let lang = state.lang();
-    if let Some(dir) = state.db_path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| IpcError::new(e.into(), lang))?;
-    }
-    let org = NewOrganization {
-        name: form.org_name,
-        licence: form.licence,
-        permit_number: form.permit_number,
-        permit_date: form.permit_date,
-        icu_present: form.icu_present,
-    };
-    let admin = NewUser {
-        login: form.admin_login,
-        full_name: form.admin_full_name,
-        position: form.admin_position,
-        roles: vec![btlp_commission::Role::Admin],
-        password: form.admin_password,
-    };
-    let session = clinic::init(&state.db_path, &org, &admin).map_err(|e| IpcError::new(e, lang))?;
+    let session = btlp_api::session::clinic_setup(&state.db_path, form).map_err(|e| IpcError::new(e, state.lang()))?;
     keep(&state, session)
 }
 
@@ -128,5 +86,15 @@ pub async fn session_sign_in(
 #[specta::specta]
 pub async fn session_sign_out(state: State<'_, AppState>) -> Result<(), IpcError> {
     state.session.lock().unwrap_or_else(|p| p.into_inner()).take();
+    Ok(())
+}
+
+/// Stops the long work in progress (an export or batch signing) at its next step.
+/// A plain (not async) command: Tauri runs it on the main thread, so it is heard even while every async
+/// worker waits on the session the long work holds.
+#[tauri::command]
+#[specta::specta]
+pub fn work_cancel(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.cancel_work.store(true, Ordering::SeqCst);
     Ok(())
 }

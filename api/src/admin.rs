@@ -1,0 +1,183 @@
+//! The administrator's screens: users and roles, the commission's composition, the organization and its
+//! permit, signing certificates, and the decisions archive (with progress and cancel).
+use crate::dto::{day, moment, Role};
+use btlp_commission::commission::{self, NewComposition, SeatRole};
+use btlp_commission::people::{self, NewUser};
+use btlp_commission::{org, pki};
+use btlp_commission::{Lang, Result, Session};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct UserRow {
+    pub login: String,
+    pub full_name: String,
+    pub position: String,
+    pub roles: Vec<Role>,
+    pub active: bool,
+    /// Locked after too many failed sign-ins.
+    pub locked: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, Type)]
+pub struct UserForm {
+    pub login: String,
+    pub full_name: String,
+    pub position: String,
+    pub roles: Vec<Role>,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct SeatView {
+    pub login: String,
+    pub full_name: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct CompositionView {
+    pub order_ref: String,
+    pub effective_from: String,
+    pub effective_to: Option<String>,
+    pub seats: Vec<SeatView>,
+}
+
+#[derive(Debug, Serialize, Deserialize, Type)]
+pub struct SeatForm {
+    pub login: String,
+    pub role: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, Type)]
+pub struct CompositionForm {
+    pub order_ref: String,
+    pub effective_from: String,
+    pub seats: Vec<SeatForm>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct OrgView {
+    pub name: String,
+    pub licence: String,
+    pub permit_number: String,
+    pub permit_date: String,
+    /// active, suspended, revoked
+    pub permit_status: String,
+    pub last_confirmed: Option<String>,
+    pub confirmation_due: String,
+    pub days_to_confirmation: i32,
+    pub icu_present: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct CertificateRow {
+    pub serial: String,
+    pub login: String,
+    pub full_name: String,
+    pub not_before: String,
+    pub not_after: String,
+    pub revoked_at: Option<String>,
+}
+
+pub fn users_list(s: &mut Session, _: Lang) -> Result<Vec<UserRow>> {
+    Ok(people::list(&s.db)?
+        .into_iter()
+        .map(|u| UserRow {
+            login: u.login,
+            full_name: u.full_name,
+            position: u.position,
+            roles: u.roles.into_iter().map(Role::from).collect(),
+            active: u.active,
+            locked: u.locked,
+        })
+        .collect())
+}
+
+pub fn users_add(s: &mut Session, _: Lang, form: UserForm) -> Result<()> {
+    let u = NewUser {
+        login: form.login,
+        full_name: form.full_name,
+        position: form.position,
+        roles: form.roles.into_iter().map(Into::into).collect(),
+        password: form.password,
+    };
+    s.add_user(&u).map(|_| ())
+}
+
+pub fn users_deactivate(s: &mut Session, _: Lang, login: String) -> Result<()> {
+    s.deactivate(&login)
+}
+
+/// Unlocks an account locked after failed sign-ins (admins).
+pub fn users_unlock(s: &mut Session, _: Lang, login: String) -> Result<()> {
+    s.unlock(&login)
+}
+
+pub fn users_set_password(
+    s: &mut Session,
+    _: Lang,
+    login: String,
+    password: String,
+    current: Option<String>,
+) -> Result<()> {
+    s.change_password(&login, current.as_deref(), &password)
+}
+
+pub fn compositions_current(s: &mut Session, _: Lang) -> Result<Option<CompositionView>> {
+    let today = chrono::Local::now().date_naive();
+    Ok(commission::effective_on(s.db.conn(), today)?.map(|c| CompositionView {
+        order_ref: c.order_ref,
+        effective_from: day(c.effective_from),
+        effective_to: c.effective_to.map(day),
+        seats: c
+            .seats
+            .into_iter()
+            .map(|x| SeatView { login: x.login, full_name: x.full_name, role: x.role.code().to_string() })
+            .collect(),
+    }))
+}
+
+pub fn compositions_create(s: &mut Session, _: Lang, form: CompositionForm) -> Result<()> {
+    let seats = form
+        .seats
+        .into_iter()
+        .map(|x| Ok((x.login, SeatRole::parse(&x.role)?)))
+        .collect::<btlp_commission::Result<_>>()?;
+    let c = NewComposition { order_ref: form.order_ref, effective_from: form.effective_from, seats };
+    commission::compose(&mut s.db, &s.actor, &c).map(|_| ())
+}
+
+pub fn org_get(s: &mut Session, _: Lang) -> Result<OrgView> {
+    let o = org::get(s.db.conn())?;
+    let today = chrono::Local::now().date_naive();
+    Ok(OrgView {
+        confirmation_due: day(o.confirmation_due()),
+        days_to_confirmation: o.days_to_confirmation(today) as i32,
+        name: o.name,
+        licence: o.licence,
+        permit_number: o.permit_number,
+        permit_date: day(o.permit_date),
+        permit_status: o.permit_status.code().to_string(),
+        last_confirmed: o.last_confirmed.map(day),
+        icu_present: o.icu_present,
+    })
+}
+
+pub fn certificates_list(s: &mut Session, _: Lang) -> Result<Vec<CertificateRow>> {
+    Ok(pki::list(s.db.conn())?
+        .into_iter()
+        .map(|c| CertificateRow {
+            not_before: moment(&c.not_before),
+            not_after: moment(&c.not_after),
+            revoked_at: c.revoked_at.as_deref().map(moment),
+            serial: c.serial,
+            login: c.login,
+            full_name: c.full_name,
+        })
+        .collect())
+}
+
+pub fn certificates_revoke(s: &mut Session, _: Lang, serial: String) -> Result<()> {
+    pki::revoke(&mut s.db, &s.actor, &serial)
+}

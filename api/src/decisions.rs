@@ -1,0 +1,231 @@
+//! Decisions: the list, the decision page (its PDF for the preview, the signers in order, a verification
+//! badge per signature), signing by each signer with their own password, and recording the one
+//! administration a signed approved decision allows, with any adverse reaction after it.
+use crate::cases::{decision_row, DecisionRow};
+use crate::dto::{day, parse_id, Page, Setting};
+use btlp_commission::administrations::{self, NewAdministration};
+use btlp_commission::safety::{self, NewReaction};
+use btlp_commission::{cases, commission, patients, signatures};
+use btlp_commission::{Lang, Result, Session};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct DecisionListRow {
+    pub decision: DecisionRow,
+    pub case_id: String,
+    pub patient_name: String,
+    pub product_name: String,
+    pub signed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct SignerRow {
+    pub login: String,
+    pub full_name: String,
+    pub role: crate::commission::SeatRole,
+    pub signed_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct CheckRow {
+    pub signer: String,
+    pub signing_time: Option<String>,
+    pub valid: bool,
+    pub intact: bool,
+    pub chain_ok: bool,
+    pub revoked: bool,
+    pub covers_revision: bool,
+    pub later_changes_only_signatures: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct DecisionDetail {
+    pub decision: DecisionRow,
+    pub case_id: String,
+    pub patient_name: String,
+    pub product_name: String,
+    pub setting: String,
+    pub department: String,
+    pub dose: String,
+    pub route: String,
+    pub votes: String,
+    pub signers: Vec<SignerRow>,
+    pub complete: bool,
+    pub signed_sha256: Option<String>,
+    pub checks: Vec<CheckRow>,
+}
+
+#[derive(Debug, Serialize, Deserialize, Type)]
+pub struct AdministrationForm {
+    pub decision_id: String,
+    /// ДД.ММ.ГГГГ ЧЧ:ММ
+    pub administered_at: String,
+    pub setting: String,
+    pub department: String,
+    pub dose: String,
+    pub route: String,
+    pub batch: String,
+    pub staff: String,
+    /// The physician ticked that the bedside card matches the patient in front of them.
+    pub bedside_confirmed: bool,
+    /// Why the dose or route differs from the decision's.
+    pub deviation_reason: String,
+}
+
+/// The scanned batch beside the decision's terms, for the physician to confirm at the bedside.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct BedsideCard {
+    pub patient_name: String,
+    pub birth_date: String,
+    pub product_name: String,
+    pub batch_code: String,
+    pub expires_on: Option<String>,
+    pub released_at: String,
+    pub storage: Option<String>,
+    pub decision_number: String,
+    pub dose: String,
+    pub route: String,
+    pub setting: Setting,
+    pub department: String,
+    pub window: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, Type)]
+pub struct ReactionForm {
+    pub administration_id: String,
+    pub description: String,
+    pub onset_on: String,
+    pub seriousness: Vec<String>,
+    pub outcome: String,
+    pub causality: String,
+}
+
+pub fn decisions_list(s: &mut Session, _: Lang, offset: u32, limit: u32) -> Result<Page<DecisionListRow>> {
+    let conn = s.db.conn();
+    let mut items = Vec::new();
+    for d in commission::decisions(conn, None, limit.min(200) as i64, offset as i64)? {
+        let case = cases::get(conn, d.case_id)?;
+        items.push(DecisionListRow {
+            decision: decision_row(&d),
+            case_id: d.case_id.to_string(),
+            patient_name: patients::get(conn, case.patient_id)?.full_name(),
+            product_name: case.product_name,
+            signed: signatures::is_signed(conn, d.id)?,
+        });
+    }
+    Ok(Page { items, total: commission::decisions_total(conn)? })
+}
+
+pub fn decisions_get(s: &mut Session, _: Lang, id: String) -> Result<DecisionDetail> {
+    let screen = btlp_commission::screens::decision(s.db.conn(), parse_id("decision_id", &id)?)?;
+    let d = screen.decision;
+    let checks = screen
+        .checks
+        .into_iter()
+        .map(|c| CheckRow {
+            valid: c.valid(),
+            signer: c.signer_cn,
+            signing_time: c.signing_time.map(|t| t.format("%d.%m.%Y %H:%M").to_string()),
+            intact: c.intact,
+            chain_ok: c.chain_ok,
+            revoked: c.revoked,
+            covers_revision: c.covers_revision,
+            later_changes_only_signatures: c.later_changes_only_signatures,
+        })
+        .collect();
+    Ok(DecisionDetail {
+        decision: decision_row(&d),
+        case_id: d.case_id.to_string(),
+        patient_name: screen.patient_name,
+        product_name: screen.product_name,
+        setting: d.setting.code().to_string(),
+        department: d.department.clone(),
+        dose: d.dose.clone(),
+        route: d.route.clone(),
+        votes: format!("{} / {} / {}", d.votes_for, d.votes_against, d.votes_abstain),
+        signers: screen
+            .signatures
+            .signers
+            .into_iter()
+            .map(|(seat, at)| SignerRow {
+                login: seat.login,
+                full_name: seat.full_name,
+                role: seat.role.into(),
+                signed_at: at.as_deref().map(crate::dto::moment),
+            })
+            .collect(),
+        complete: screen.signatures.complete,
+        signed_sha256: screen.signatures.signed_sha256,
+        checks,
+    })
+}
+
+/// The decision's PDF: the stored (signed or partly signed) file, or a rendering of the unsigned extract
+/// before the first signature.
+pub fn decisions_pdf(s: &mut Session, lang: Lang, id: String) -> Result<Vec<u8>> {
+    let conn = s.db.conn();
+    let id = parse_id("decision_id", &id)?;
+    if let Some((pdf, _)) = signatures::decision_pdf(conn, id)? {
+        return Ok(pdf);
+    }
+    let d = commission::decision(conn, id)?;
+    let sheet = btlp_commission::documents::decision_sheet(conn, &d)?;
+    Ok(btlp_commission::documents::render_decision(&sheet, lang)?.pdf)
+}
+
+/// One signer signs, unlocking their key with their own password.
+pub fn decisions_sign(s: &mut Session, lang: Lang, id: String, login: String, password: String) -> Result<()> {
+    let signer = s.act_as(&login, &password)?;
+    signatures::sign_decision(&mut s.db, &signer, parse_id("decision_id", &id)?, &password, lang)?;
+    Ok(())
+}
+
+pub fn administrations_record(s: &mut Session, _: Lang, form: AdministrationForm) -> Result<String> {
+    let a = NewAdministration {
+        decision_id: parse_id("decision_id", &form.decision_id)?,
+        administered_at: form.administered_at,
+        setting: form.setting,
+        department: form.department,
+        dose: form.dose,
+        route: form.route,
+        batch: form.batch,
+        staff: form.staff,
+        bedside_confirmed: form.bedside_confirmed,
+        deviation_reason: form.deviation_reason,
+    };
+    Ok(administrations::record(&mut s.db, &s.actor, &a)?.to_string())
+}
+
+/// The bedside card for the scanned label `code` under a decision; refused with the batch's rule.
+pub fn administrations_bedside(s: &mut Session, _: Lang, decision_id: String, code: String) -> Result<BedsideCard> {
+    let today = s.db.today();
+    let c = administrations::bedside(s.db.conn(), &s.actor, parse_id("decision_id", &decision_id)?, &code, today)?;
+    Ok(BedsideCard {
+        patient_name: c.patient_name,
+        birth_date: day(c.birth_date),
+        product_name: c.product_name,
+        batch_code: c.batch_code,
+        expires_on: c.expires_on.map(day),
+        released_at: c.released_at.format("%d.%m.%Y %H:%M").to_string(),
+        storage: c.storage,
+        decision_number: c.decision_number,
+        dose: c.dose,
+        route: c.route,
+        setting: c.setting.into(),
+        department: c.department,
+        window: format!("{} – {}", day(c.window_from), day(c.window_to)),
+    })
+}
+
+pub fn reactions_record(s: &mut Session, _: Lang, form: ReactionForm) -> Result<String> {
+    let r = NewReaction {
+        administration_id: parse_id("administration_id", &form.administration_id)?,
+        description: form.description,
+        onset_on: form.onset_on,
+        seriousness: form.seriousness,
+        outcome: form.outcome,
+        causality: form.causality,
+    };
+    Ok(safety::record(&mut s.db, &s.actor, &r)?.to_string())
+}
