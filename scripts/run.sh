@@ -10,7 +10,7 @@ export BTLP_DB="${BTLP_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/btlp-commission/
 mkdir -p "$(dirname "$BTLP_DB")"
 
 (cd ui && npm run build --silent)
-cargo build --bin btlp -p btlp_commission
+cargo build --bin btlp -p btlp-server
 cargo build -p btlp-app --features custom-protocol
 
 if [[ ! -e "$BTLP_DB" ]]; then

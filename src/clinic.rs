@@ -136,7 +136,19 @@ pub fn manage_unlock_file(db: &mut Db, actor: &Actor, path: &Path, create: Optio
     })
 }
 
+/// Records that `actor` opened the database for the clinic server with their own password; admins; audited.
+pub fn record_server_unlock(db: &mut Db, actor: &Actor) -> Result<()> {
+    actor.require(crate::people::Operation::ServerUnlock)?;
+    db.tx(|tx| crate::audit::record(tx, actor, "server.unlock", "key_file", "server", &()))
+}
+
 impl Session {
+    /// The database key, for the clinic server started by this admin (`--unlock-prompt`); the session ends.
+    pub fn into_server_key(mut self) -> Result<DbKey> {
+        record_server_unlock(&mut self.db, &self.actor)?;
+        Ok(self.key.clone())
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

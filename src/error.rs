@@ -50,6 +50,8 @@ pub enum Check {
     AbsolutePath,
     /// A host name (letters, digits, hyphens, dots) or an IP address.
     HostName,
+    /// A file name alone, with no folder in it.
+    FileName,
 }
 
 impl Check {
@@ -77,6 +79,7 @@ impl Check {
             Check::Between { .. } => "between",
             Check::AbsolutePath => "absolute_path",
             Check::HostName => "host_name",
+            Check::FileName => "file_name",
         }
     }
 

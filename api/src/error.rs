@@ -1,6 +1,8 @@
 //! Errors as the UI receives them: `{kind, code, message, field}`. `kind` is a closed set the UI branches on,
 //! `code` the core's stable code (`refused.decision_used`, `invalid.snils_checksum`, …), `message` the core's
 //! text in the user's language and `field` the form field to show it beside. Never a bare string.
+use btlp_commission::error::Storage;
+use btlp_commission::i18n::tr;
 use btlp_commission::{Error, Lang};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -40,6 +42,23 @@ impl IpcError {
             Error::Storage(_) => ErrorKind::Storage,
         };
         IpcError { kind, code: e.code(), message: e.message(lang), field: e.field().map(str::to_string) }
+    }
+
+    /// The error as the clinic server sends it to a workstation: a storage error's message is the catalogue's
+    /// general one, never the file path or SQLite's words (those stay in the server's log).
+    pub fn remote(e: Error, lang: Lang) -> Self {
+        let plain = matches!(e, Error::Storage(Storage::ReadOnly | Storage::DiskFull | Storage::NewerSchema { .. }));
+        let mut out = IpcError::new(e, lang);
+        if out.kind == ErrorKind::Storage && !plain {
+            out.message = tr(lang, "storage.remote", &[]);
+        }
+        out
+    }
+
+    /// An error of the transport itself (a request the server could not read, one too large), in the catalogue's
+    /// words.
+    pub fn transport(kind: ErrorKind, code: &str, message: String) -> Self {
+        IpcError { kind, code: code.to_string(), message, field: None }
     }
 }
 

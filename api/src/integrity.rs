@@ -101,9 +101,8 @@ pub fn backup_now(s: &mut Session, _: Lang) -> Result<String> {
 /// schedule runs in the desktop app (embedded mode) or in the clinic server.
 static BACKUP_ERROR: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
-/// Makes the scheduled backup if it is due; what went wrong is kept for `backup_status`. Called every minute
-/// by the process that owns the schedule.
-pub fn backup_tick(s: &mut Session, lang: Lang) {
-    let result = s.backup_if_due().map(|_| ());
+/// Keeps the outcome of a scheduled backup for `backup_status`: what went wrong, until one succeeds. Called every
+/// minute by the process that owns the schedule (`Session::backup_if_due`, or the server's own connection).
+pub fn backup_result<T>(result: Result<T>, lang: Lang) {
     *BACKUP_ERROR.lock().unwrap_or_else(|p| p.into_inner()) = result.err().map(|e| e.message(lang));
 }

@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod cases;
 pub mod commission;
+pub mod connection;
 pub mod decisions;
 pub mod dto;
 pub mod error;

@@ -66,7 +66,7 @@ fn start_scheduler(app: tauri::AppHandle) {
         let lang = state.lang();
         let mut guard = state.session.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(s) = guard.as_mut() {
-            btlp_api::integrity::backup_tick(s, lang);
+            btlp_api::integrity::backup_result(s.backup_if_due(), lang);
         }
     });
 }

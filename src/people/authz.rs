@@ -60,10 +60,12 @@ pub enum Operation {
     UserUnlock,
     TlsIssue,
     UnlockFileManage,
+    /// Opening the database for the clinic server with one's own password (`btlp serve --unlock-prompt`).
+    ServerUnlock,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 48] = [
+    pub const ALL: [Operation; 49] = [
         Operation::PatientRegister,
         Operation::CaseCreate,
         Operation::CaseSubmit,
@@ -112,6 +114,7 @@ impl Operation {
         Operation::UserUnlock,
         Operation::TlsIssue,
         Operation::UnlockFileManage,
+        Operation::ServerUnlock,
     ];
 
     /// The action's key in the catalogue (`action.*`), as a refusal names it.
@@ -165,6 +168,7 @@ impl Operation {
             Operation::UserUnlock => "user_unlock",
             Operation::TlsIssue => "tls_issue",
             Operation::UnlockFileManage => "unlock_file_manage",
+            Operation::ServerUnlock => "server_unlock",
         }
     }
 
@@ -220,6 +224,7 @@ impl Operation {
             Operation::UserUnlock => &[Admin],
             Operation::TlsIssue => &[Admin],
             Operation::UnlockFileManage => &[Admin],
+            Operation::ServerUnlock => &[Admin],
         }
     }
 }

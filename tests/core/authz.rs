@@ -104,6 +104,7 @@ fn call(op: Operation, db: &mut Db, a: &Actor, dir: &Path) -> Result<()> {
         Operation::UserUnlock => people::unlock(db, a, "m3"),
         Operation::TlsIssue => pki::issue_server_tls(db, a, None, "btlp.clinic.local").map(drop),
         Operation::UnlockFileManage => btlp_commission::clinic::manage_unlock_file(db, a, &dir.join("none.db"), None),
+        Operation::ServerUnlock => btlp_commission::clinic::record_server_unlock(db, a),
         Operation::Backup => {
             let key = btlp_commission::db::DbKey::random();
             btlp_commission::backup::create(db, a, &dir.join("none.db"), &key, &dir.join("backups"), 0).map(drop)
@@ -153,6 +154,7 @@ fn the_matrix_keeps_the_clinic_s_separation_of_duties() {
         Operation::UserUnlock,
         Operation::TlsIssue,
         Operation::UnlockFileManage,
+        Operation::ServerUnlock,
         Operation::Export,
         Operation::JournalExport,
         Operation::QcExport,

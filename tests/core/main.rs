@@ -9,7 +9,6 @@ mod authz;
 mod batches;
 mod bedside;
 mod cases;
-mod cli;
 mod commission;
 mod consent;
 mod crash;

@@ -230,6 +230,43 @@ enum Command {
         #[command(subcommand)]
         command: UnlockFileCommand,
     },
+    /// Run the clinic server: every workstation on this database over HTTPS (README, "Running the clinic
+    /// server"). Exactly one of --unlock-prompt, --unlock-credential, --unlock-file.
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// ADDR:PORT, e.g. 0.0.0.0:8443
+        #[arg(long)]
+        listen: std::net::SocketAddr,
+        /// The server's certificate chain (PEM), e.g. from `btlp tls issue`.
+        #[arg(long)]
+        tls_cert: PathBuf,
+        /// The server's private key (PEM).
+        #[arg(long)]
+        tls_key: PathBuf,
+        /// An admin signs in here (BTLP_USER / BTLP_PASSWORD, or asked for) to open the database.
+        #[arg(long)]
+        unlock_prompt: bool,
+        /// The unlock file's secret as a systemd credential: $CREDENTIALS_DIRECTORY/NAME.
+        #[arg(long, value_name = "NAME")]
+        unlock_credential: Option<String>,
+        /// The unlock file made by `btlp unlock-file create` (mode 0400/0600, owned by the server's user).
+        #[arg(long, value_name = "PATH")]
+        unlock_file: Option<PathBuf>,
+        /// A session ends after this many minutes without a request (and after 12 hours in any case).
+        #[arg(long, default_value_t = 15)]
+        idle_minutes: u64,
+    },
+    /// Write the connection file an admin hands to workstations: the server's address and the clinic root.
+    ConnectFile {
+        #[command(flatten)]
+        db: DbArg,
+        /// https://HOST:PORT of the clinic server
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -383,6 +420,43 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+type UnlockArgs = (bool, Option<String>, Option<PathBuf>);
+
+/// `btlp serve`: opens the key the one way given, then serves until SIGTERM or Ctrl+C.
+fn serve(lang: Lang, config: btlp_server::Config, (prompt, credential, file): UnlockArgs) -> Result<()> {
+    use btlp_server::unlock::{self, Unlock};
+    let how = match (prompt, credential, file) {
+        (true, None, None) => {
+            let (login, password) = credentials(lang)?;
+            Unlock::Prompt { login, password }
+        }
+        (false, Some(name), None) => {
+            let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY") else {
+                eprintln!("{}", tr(lang, "cli.serve_no_credentials_dir", &[]));
+                std::process::exit(2);
+            };
+            let path = unlock::credential_path(Path::new(&dir), &name)?;
+            Unlock::Credential(path.display().to_string())
+        }
+        (false, None, Some(path)) => Unlock::File(path),
+        _ => {
+            eprintln!("{}", tr(lang, "cli.serve_unlock_one", &[]));
+            std::process::exit(2);
+        }
+    };
+    let key = unlock::key(&config.db, how)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let served = runtime.block_on(btlp_server::serve(config, key, |addr| {
+        println!("{}", tr(lang, "cli.serve_listening", &[("addr", addr.to_string())]));
+    }));
+    if let Err(e) = served {
+        eprintln!("{}", tr(lang, "cli.serve_tls", &[("detail", e.to_string())]));
+        std::process::exit(1);
+    }
+    println!("{}", tr(lang, "cli.serve_stopped", &[]));
+    Ok(())
 }
 
 fn prompt(lang: Lang, key: &str) -> Result<String> {
@@ -573,6 +647,35 @@ fn run(command: Command, lang: Lang) -> Result<()> {
             let (login, password) = credentials(lang)?;
             btlp_commission::backup::restore(&backup, &to, &login, &password)?;
             println!("{}", tr(lang, "cli.written", &[("path", to.display().to_string())]));
+            Ok(())
+        }
+        Command::Serve {
+            db,
+            listen,
+            tls_cert,
+            tls_key,
+            unlock_prompt,
+            unlock_credential,
+            unlock_file,
+            idle_minutes,
+        } => serve(
+            lang,
+            btlp_server::Config {
+                db: db.db,
+                listen,
+                tls_cert,
+                tls_key,
+                idle: std::time::Duration::from_secs(idle_minutes.max(1) * 60),
+            },
+            (unlock_prompt, unlock_credential, unlock_file),
+        ),
+        Command::ConnectFile { db, url, out } => {
+            let s = sign_in(&db.db, lang)?;
+            let root = ca::to_pem(&pki::root_cert(s.db.conn())?);
+            let file = btlp_api::connection::ConnectionFile::new(&url, &root)?;
+            std::fs::write(&out, serde_json::to_vec_pretty(&file).unwrap_or_default())?;
+            let args = [("path", out.display().to_string()), ("fingerprint", file.fingerprint()?)];
+            println!("{}", tr(lang, "cli.connect_file_written", &args));
             Ok(())
         }
         Command::ExportRoot { db, out } => {

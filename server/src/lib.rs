@@ -1,0 +1,368 @@
+//! The clinic server (`btlp serve`): the core over HTTPS for every workstation, on the same encrypted SQLite
+//! file as the single-computer mode. One port: `POST /api/v1/<command>` for every command of the command
+//! layer's table and `GET /api/v1/health`. TLS 1.2 and 1.3 only (rustls, ring); no plain-HTTP mode and no
+//! switch that turns authentication off.
+//!
+//! Every request but sign-in carries `Authorization: Bearer <token>`; the core answers it on that user's own
+//! session, so the authorisation matrix, the rules and their errors are the core's, exactly as in the app.
+pub mod routes;
+pub mod sessions;
+pub mod unlock;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path as UrlPath, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use btlp_api::{ErrorKind, IpcError};
+use btlp_commission::error::{AuthFailure, Error};
+use btlp_commission::i18n::tr;
+use btlp_commission::{clinic, DbKey, Lang};
+use sessions::{AddressLimit, Reply, Sessions};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// At most this many requests do database or password-hashing work at once (argon2id takes 19 MiB each), so
+/// 50 simultaneous sign-ins queue instead of exhausting memory.
+pub const WORKERS: usize = 8;
+
+pub struct Config {
+    pub db: PathBuf,
+    pub listen: SocketAddr,
+    pub tls_cert: PathBuf,
+    pub tls_key: PathBuf,
+    /// A session ends after this long without a request.
+    pub idle: Duration,
+}
+
+/// What every request shares: the database, its key (unlocked once at start), the sessions.
+pub struct App {
+    db: PathBuf,
+    key: DbKey,
+    pub sessions: Sessions,
+    addresses: AddressLimit,
+    workers: Semaphore,
+}
+
+impl App {
+    pub fn new(db: PathBuf, key: DbKey, idle: Duration) -> Arc<App> {
+        Arc::new(App {
+            db,
+            key,
+            sessions: Sessions::new(idle),
+            addresses: AddressLimit::new(),
+            workers: Semaphore::new(WORKERS),
+        })
+    }
+}
+
+/// The largest request body: a scan at the core's limit, as base64 inside JSON, and the form around it.
+pub fn body_limit() -> usize {
+    btlp_commission::consent::SCAN_MAX_MB * 1024 * 1024 * 4 / 3 + 64 * 1024
+}
+
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/api/v1/health", get(|| async { "ok" }))
+        .route("/api/v1/{command}", post(command))
+        .layer(DefaultBodyLimit::max(body_limit()))
+        .with_state(app)
+}
+
+fn reply(r: Reply) -> Response {
+    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, r.body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(r.content_type));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn status(kind: ErrorKind) -> u16 {
+    match kind {
+        ErrorKind::Invalid => 422,
+        ErrorKind::Forbidden => 403,
+        ErrorKind::Refused => 409,
+        ErrorKind::NotFound => 404,
+        ErrorKind::Auth => 401,
+        ErrorKind::Storage => 500,
+    }
+}
+
+fn failure(e: IpcError) -> Reply {
+    let mut r = routes::json(&e);
+    r.status = status(e.kind);
+    r
+}
+
+fn header_lang(headers: &HeaderMap) -> Lang {
+    headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::parse).unwrap_or_default()
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
+}
+
+fn signed_out(lang: Lang) -> Reply {
+    failure(IpcError::new(Error::Auth(AuthFailure::SignedOut), lang))
+}
+
+/// Runs blocking work (argon2, SQLite, rendering) on the blocking pool under the workers' semaphore.
+async fn blocking<T: Send + 'static>(app: &App, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let _permit = app.workers.acquire().await.ok()?;
+    tokio::task::spawn_blocking(work).await.ok()
+}
+
+fn internal(lang: Lang) -> Reply {
+    failure(IpcError::remote(Error::Storage(btlp_commission::error::Storage::Crypto), lang))
+}
+
+async fn command(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    UrlPath(name): UrlPath<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let lang = header_lang(&headers);
+    let body = match body {
+        Ok(b) if b.is_empty() => Bytes::from_static(b"{}"),
+        Ok(b) => b,
+        Err(_) => {
+            let max = btlp_commission::consent::SCAN_MAX_MB.to_string();
+            let message = tr(lang, "error.too_large", &[("max_mb", max)]);
+            let mut r = failure(IpcError::transport(ErrorKind::Invalid, "invalid.too_large", message));
+            r.status = 413;
+            return reply(r);
+        }
+    };
+    if name == "session_sign_in" {
+        return reply(sign_in(&app, peer, lang, body).await);
+    }
+    let Some(token) = bearer(&headers).map(str::to_string) else { return reply(signed_out(lang)) };
+    let Some(entry) = app.sessions.get(&token) else { return reply(signed_out(lang)) };
+    let lang = entry.lang();
+    match name.as_str() {
+        "session_sign_out" => {
+            app.sessions.close(&token);
+            return reply(routes::json(&()));
+        }
+        "app_set_lang" => {
+            #[derive(serde::Deserialize)]
+            struct Args {
+                lang: String,
+            }
+            return reply(match serde_json::from_slice::<Args>(&body) {
+                Ok(a) => {
+                    *sessions::lock(&entry.lang) = Lang::parse(&a.lang);
+                    routes::json(&())
+                }
+                Err(_) => failure(routes::malformed(lang)),
+            });
+        }
+        "work_cancel" => {
+            entry.cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+            return reply(routes::json(&()));
+        }
+        "work_progress" => return reply(routes::json(&*sessions::lock(&entry.progress))),
+        _ => {}
+    }
+    let Some(handler) = routes::handler(&name) else {
+        let message = tr(lang, "error.request_malformed", &[]);
+        return reply(failure(IpcError::transport(ErrorKind::NotFound, "not_found.command", message)));
+    };
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let run = move || {
+        let mut session = sessions::lock(&entry.session);
+        // Under the session's lock: a retry that arrives while the first is still running waits for it here
+        // and then finds its reply.
+        if let Some(stored) = key.as_deref().and_then(|k| entry.replied(k)) {
+            return stored;
+        }
+        let r = handler(&mut session, lang, &entry, &body).unwrap_or_else(failure);
+        if let Some(k) = key {
+            if r.body.len() <= 1024 * 1024 {
+                entry.remember(k, &r);
+            }
+        }
+        r
+    };
+    reply(blocking(&app, run).await.unwrap_or_else(|| internal(lang)))
+}
+
+#[derive(serde::Deserialize)]
+struct SignInArgs {
+    login: String,
+    password: String,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct SignedIn {
+    pub token: String,
+    pub user: btlp_api::dto::UserInfo,
+}
+
+async fn sign_in(app: &Arc<App>, peer: SocketAddr, lang: Lang, body: Bytes) -> Reply {
+    let Ok(args) = serde_json::from_slice::<SignInArgs>(&body) else { return failure(routes::malformed(lang)) };
+    if let Some(seconds) = app.addresses.wait(peer.ip()) {
+        let message = tr(lang, "error.too_many_sign_ins", &[("seconds", seconds.to_string())]);
+        return failure(IpcError::transport(ErrorKind::Auth, "auth.too_soon", message));
+    }
+    let shared = app.clone();
+    let opened = blocking(app, move || {
+        let now = chrono::Utc::now();
+        let session = clinic::sign_in_with_key(&shared.db, &shared.key, &args.login, &args.password, now)?;
+        let user = btlp_api::session::user_info(&session)?;
+        Ok::<_, Error>((session, user))
+    })
+    .await;
+    match opened {
+        Some(Ok((session, user))) => {
+            app.addresses.clear(peer.ip());
+            let token = app.sessions.open(session, lang);
+            routes::json(&SignedIn { token, user })
+        }
+        Some(Err(e)) => {
+            if matches!(e, Error::Auth(_)) {
+                app.addresses.fail(peer.ip());
+            }
+            failure(IpcError::remote(e, lang))
+        }
+        None => internal(lang),
+    }
+}
+
+/// The server's TLS settings: the certificate chain and key from PEM files, TLS 1.2 and 1.3, HTTP/1.1.
+pub fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> std::io::Result<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let other = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
+    let chain = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| other(&e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| other(&e))?;
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| other(&e))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|e| other(&e))?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| other(&e))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// Checks every minute whether the scheduled backup is due, on the server's own connection, and drops
+/// expired sessions; stops when `stop` is set.
+fn start_housekeeping(app: Arc<App>, stop: Arc<std::sync::atomic::AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut db = btlp_commission::Db::open(&app.db, &app.key).ok();
+        let mut last = std::time::Instant::now();
+        while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(250));
+            if last.elapsed() < Duration::from_secs(60) {
+                continue;
+            }
+            last = std::time::Instant::now();
+            app.sessions.sweep();
+            if let Some(db) = db.as_mut() {
+                let now = db.clock().now();
+                let result = btlp_commission::backup::run_if_due(db, &app.db, &app.key, now);
+                btlp_api::integrity::backup_result(result, Lang::Ru);
+            }
+        }
+    })
+}
+
+/// Serves until SIGTERM or Ctrl+C: then stops accepting, asks long work to stop, lets running requests finish
+/// (30 s at most) and closes every session's connection. `ready` gets the bound address (port 0 picks one).
+pub async fn serve(config: Config, key: DbKey, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    let tls = tls_config(&config.tls_cert, &config.tls_key)?;
+    let app = App::new(config.db.clone(), key, config.idle);
+    let listener = std::net::TcpListener::bind(config.listen)?;
+    listener.set_nonblocking(true)?;
+    ready(listener.local_addr()?);
+    let handle = axum_server::Handle::new();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let housekeeping = start_housekeeping(app.clone(), stop.clone());
+    let on_signal = {
+        let (handle, app) = (handle.clone(), app.clone());
+        async move {
+            shutdown_signal().await;
+            app.sessions.cancel_all();
+            handle.graceful_shutdown(Some(Duration::from_secs(30)));
+        }
+    };
+    tokio::spawn(on_signal);
+    let rustls = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(tls));
+    let served = axum_server::from_tcp_rustls(listener, rustls)?
+        .handle(handle)
+        .serve(router(app.clone()).into_make_service_with_connect_info::<SocketAddr>())
+        .await;
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let _ = housekeeping.join();
+    app.sessions.clear();
+    served
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The UI calls commands by the names in its generated bindings; each must be one the server answers, or
+    /// one the desktop app answers itself (`btlp_api::LOCAL_ONLY`), and the server answers nothing else.
+    #[test]
+    fn the_servers_commands_are_the_bindings_commands() {
+        let bindings = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings/index.ts"))
+            .expect("the generated bindings");
+        let mut bound: Vec<String> = bindings
+            .split("__TAURI_INVOKE<")
+            .skip(1)
+            .filter_map(|call| Some(call.split_once("(\"")?.1.split('"').next()?.to_string()))
+            .filter(|n| !btlp_api::LOCAL_ONLY.contains(&n.as_str()))
+            .collect();
+        bound.sort();
+        let mut served: Vec<String> =
+            routes::names().into_iter().filter(|n| *n != "work_progress").map(str::to_string).collect();
+        served.sort();
+        assert!(bound.len() > 70, "the scan must find the bindings' commands: {}", bound.len());
+        assert_eq!(bound, served, "a command in the bindings but not on the server (or the reverse)");
+    }
+
+    #[test]
+    fn a_session_ends_after_the_idle_time() {
+        let dir = std::env::temp_dir().join(format!("btlp-idle-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let session = btlp_commission::demo::build(&dir.join("c.db")).unwrap();
+        let sessions = Sessions::new(Duration::from_millis(200));
+        let token = sessions.open(session, Lang::En);
+        assert!(sessions.get(&token).is_some(), "a fresh token opens its session");
+        std::thread::sleep(Duration::from_millis(400));
+        assert!(sessions.get(&token).is_none(), "after the idle time the token is dead");
+        assert_eq!(sessions.count(), 0, "and the session (its connection) is gone");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,187 @@
+//! The server's signed-in sessions. A token is 256 random bits handed to the client once; the server keeps
+//! only its SHA-256, so a copy of the server's memory or logs gives no usable token. A session ends on
+//! sign-out, after the idle time without a request, and 12 hours after sign-in in any case.
+//!
+//! Each session holds its own core `Session` (its own connection to the database, the signed-in user), its
+//! language, the cancel flag and progress of its long work, and the replies to its last state-changing
+//! requests by idempotency key, so a request sent again after a lost reply gets the stored reply.
+use btlp_api::WorkProgress;
+use btlp_commission::{Lang, Session};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// Sessions end 12 hours after sign-in whatever their activity.
+pub const MAX_AGE: Duration = Duration::from_secs(12 * 3600);
+/// How many replies a session remembers for retries.
+const REMEMBERED: usize = 64;
+
+/// A reply as it went out: its HTTP status, content type and body.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+}
+
+pub struct Entry {
+    pub login: String,
+    pub session: Mutex<Session>,
+    pub lang: Mutex<Lang>,
+    pub cancel: AtomicBool,
+    pub progress: Mutex<WorkProgress>,
+    created: Instant,
+    last_seen: Mutex<Instant>,
+    replies: Mutex<VecDeque<(String, Reply)>>,
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Entry {
+    pub fn lang(&self) -> Lang {
+        *lock(&self.lang)
+    }
+
+    /// The stored reply to the request with this idempotency key, if it was answered.
+    pub fn replied(&self, key: &str) -> Option<Reply> {
+        lock(&self.replies).iter().find(|(k, _)| k == key).map(|(_, r)| r.clone())
+    }
+
+    pub fn remember(&self, key: String, reply: &Reply) {
+        let mut replies = lock(&self.replies);
+        if replies.len() == REMEMBERED {
+            replies.pop_front();
+        }
+        replies.push_back((key, reply.clone()));
+    }
+}
+
+pub struct Sessions {
+    by_hash: Mutex<HashMap<[u8; 32], Arc<Entry>>>,
+    idle: Duration,
+}
+
+fn hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+impl Sessions {
+    pub fn new(idle: Duration) -> Self {
+        Sessions { by_hash: Mutex::new(HashMap::new()), idle }
+    }
+
+    /// Keeps a new session; returns its token (hex), which the server never sees again in clear.
+    pub fn open(&self, session: Session, lang: Lang) -> String {
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let token = hex::encode(bytes);
+        let now = Instant::now();
+        let entry = Entry {
+            login: session.actor.login.clone(),
+            session: Mutex::new(session),
+            lang: Mutex::new(lang),
+            cancel: AtomicBool::new(false),
+            progress: Mutex::new(WorkProgress::default()),
+            created: now,
+            last_seen: Mutex::new(now),
+            replies: Mutex::new(VecDeque::new()),
+        };
+        lock(&self.by_hash).insert(hash(&token), Arc::new(entry));
+        token
+    }
+
+    /// The live session of `token`, marked as seen now; `None` when unknown, signed out or expired (an
+    /// expired one is dropped, closing its connection).
+    pub fn get(&self, token: &str) -> Option<Arc<Entry>> {
+        let key = hash(token);
+        let mut map = lock(&self.by_hash);
+        let entry = map.get(&key)?.clone();
+        let now = Instant::now();
+        let mut seen = lock(&entry.last_seen);
+        if now.duration_since(*seen) > self.idle || now.duration_since(entry.created) > MAX_AGE {
+            drop(seen);
+            map.remove(&key);
+            return None;
+        }
+        *seen = now;
+        drop(seen);
+        Some(entry)
+    }
+
+    pub fn close(&self, token: &str) {
+        lock(&self.by_hash).remove(&hash(token));
+    }
+
+    /// Drops every expired session (called every minute, so an idle session's connection does not linger).
+    pub fn sweep(&self) {
+        let now = Instant::now();
+        lock(&self.by_hash).retain(|_, e| {
+            now.duration_since(*lock(&e.last_seen)) <= self.idle && now.duration_since(e.created) <= MAX_AGE
+        });
+    }
+
+    /// Asks every session's long work to stop (the server is shutting down).
+    pub fn cancel_all(&self) {
+        for e in lock(&self.by_hash).values() {
+            e.cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// Ends every session, closing their database connections.
+    pub fn clear(&self) {
+        lock(&self.by_hash).clear();
+    }
+
+    pub fn count(&self) -> usize {
+        lock(&self.by_hash).len()
+    }
+}
+
+/// Failed sign-ins per client address: after `LIMIT` failures within `WINDOW`, that address waits for the
+/// window to pass, whatever logins it tries (the per-account waits and lock-out apply as well).
+pub struct AddressLimit {
+    failures: Mutex<HashMap<std::net::IpAddr, VecDeque<Instant>>>,
+}
+
+pub const ADDRESS_LIMIT: usize = 20;
+pub const ADDRESS_WINDOW: Duration = Duration::from_secs(600);
+
+impl AddressLimit {
+    pub fn new() -> Self {
+        AddressLimit { failures: Mutex::new(HashMap::new()) }
+    }
+
+    /// Seconds this address must still wait, if it has failed too often.
+    pub fn wait(&self, ip: std::net::IpAddr) -> Option<u64> {
+        let now = Instant::now();
+        let mut map = lock(&self.failures);
+        let list = map.get_mut(&ip)?;
+        while list.front().is_some_and(|t| now.duration_since(*t) > ADDRESS_WINDOW) {
+            list.pop_front();
+        }
+        if list.len() < ADDRESS_LIMIT {
+            return None;
+        }
+        let oldest = *list.front()?;
+        Some((ADDRESS_WINDOW.saturating_sub(now.duration_since(oldest))).as_secs().max(1))
+    }
+
+    pub fn fail(&self, ip: std::net::IpAddr) {
+        lock(&self.failures).entry(ip).or_default().push_back(Instant::now());
+    }
+
+    pub fn clear(&self, ip: std::net::IpAddr) {
+        lock(&self.failures).remove(&ip);
+    }
+}
+
+impl Default for AddressLimit {
+    fn default() -> Self {
+        Self::new()
+    }
+}

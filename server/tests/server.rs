@@ -1,0 +1,382 @@
+//! `btlp serve` as a clinic runs it — the real binary on 127.0.0.1 with a TLS certificate issued by the
+//! clinic's own CA — driven through the desktop app's own remote client (`btlp_client`).
+use btlp_api::commission::{PlanForm, VoteChoice};
+use btlp_api::connection::ConnectionFile;
+use btlp_api::IpcError;
+use btlp_client::commands as c;
+use btlp_client::Client;
+use btlp_commission::Lang;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+const BTLP: &str = env!("CARGO_BIN_EXE_btlp");
+
+fn btlp(args: &[&str], user: &str) -> std::process::Output {
+    Command::new(BTLP)
+        .args(args)
+        .env("BTLP_USER", user)
+        .env("BTLP_PASSWORD", format!("{user}-demo"))
+        .env_remove("BTLP_LANG")
+        .output()
+        .unwrap()
+}
+
+fn ok(out: std::process::Output, what: &str) -> String {
+    assert!(out.status.success(), "{what} must succeed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A demo clinic with the server's certificate, its unlock file and the root a workstation trusts.
+struct Clinic {
+    dir: tempfile::TempDir,
+}
+
+impl Clinic {
+    fn new() -> Clinic {
+        let dir = tempfile::tempdir().unwrap();
+        let clinic = Clinic { dir };
+        ok(btlp(&["demo", "--db", clinic.db_str()], ""), "btlp demo");
+        let tls = clinic.path("tls");
+        let args = ["tls", "issue", "--db", clinic.db_str(), "--san", "127.0.0.1,localhost", "--out"];
+        ok(btlp(&[&args[..], &[tls.to_str().unwrap()]].concat(), "admin"), "btlp tls issue");
+        let secret = clinic.path("unlock.secret");
+        ok(btlp(&["unlock-file", "create", secret.to_str().unwrap(), "--db", clinic.db_str()], "admin"), "unlock-file");
+        clinic
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn db_str(&self) -> &str {
+        Box::leak(self.path("clinic.db").display().to_string().into_boxed_str())
+    }
+
+    fn root_pem(&self) -> String {
+        let out = self.path("root.pem");
+        ok(btlp(&["export-root", "--db", self.db_str(), "--out", out.to_str().unwrap()], "admin"), "export-root");
+        std::fs::read_to_string(out).unwrap()
+    }
+
+    fn serve(&self) -> Server {
+        self.serve_with(&self.path("tls/server.pem"), &self.path("tls/server.key"))
+    }
+
+    fn serve_with(&self, cert: &Path, key: &Path) -> Server {
+        let mut child = Command::new(BTLP)
+            .args(["serve", "--db", self.db_str(), "--listen", "127.0.0.1:0"])
+            .args(["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()])
+            .args(["--unlock-file", self.path("unlock.secret").to_str().unwrap()])
+            .env("BTLP_LANG", "en")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut line).unwrap();
+        // Keep reading what the server prints (its last words on stopping), as a terminal or the journal would.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        let start = line.find("https://").unwrap_or_else(|| panic!("the server must say where it listens: {line:?}"));
+        let url = line[start..].split_whitespace().next().unwrap().trim_end_matches('/').to_string();
+        Server { child, url }
+    }
+
+    fn verify(&self) {
+        let out = btlp(&["audit", "verify", "--db", self.db_str()], "admin");
+        assert!(
+            out.status.success(),
+            "the file must verify whole after the server's work: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn connection(&self, clinic: &Clinic) -> ConnectionFile {
+        ConnectionFile::new(&self.url, &clinic.root_pem()).unwrap()
+    }
+
+    /// SIGTERM, as systemd stops the service; the server must end cleanly.
+    fn stop(mut self) {
+        unsafe { libc_kill(self.child.id() as i32, 15) };
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "SIGTERM must stop the server cleanly: {status:?}");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
+
+async fn signed_in(file: &ConnectionFile, login: &str) -> Client {
+    let client = Client::new(file, Lang::En).unwrap();
+    client.sign_in(login, &format!("{login}-demo")).await.unwrap_or_else(|e| panic!("{login} signs in: {e:?}"));
+    client
+}
+
+fn day(offset: i64) -> String {
+    (chrono::Local::now().date_naive() + chrono::Duration::days(offset)).format("%d.%m.%Y").to_string()
+}
+
+fn plan() -> PlanForm {
+    PlanForm {
+        window_from: day(0), window_to: day(30), dose: "1 × 10⁸ клеток".into(), route: "внутривенно".into()
+    }
+}
+
+/// The secretary puts the demo's assessed case on a new meeting with the whole commission present.
+async fn meeting_with_case(secretary: &Client) -> (String, String) {
+    let cases = c::cases_list(secretary, Some("assessed".into()), String::new(), 0, 10).await.unwrap();
+    let case = cases.items.first().expect("the demo has a case waiting for a meeting").id.clone();
+    let m = c::meetings_create(secretary, day(0)).await.unwrap();
+    c::meetings_add_to_agenda(secretary, m.clone(), case.clone(), plan()).await.unwrap();
+    let all = ["chair", "deputy", "member1", "member2", "secretary"].map(String::from).to_vec();
+    c::meetings_set_attendance(secretary, m.clone(), all).await.unwrap();
+    (m, case)
+}
+
+async fn vote(client: &Client, login: &str, m: &str, case: &str) -> Result<(), IpcError> {
+    let password = format!("{login}-demo");
+    c::votes_cast(client, m.into(), case.into(), login.into(), password, Some(VoteChoice::For), String::new()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_members_at_three_seats_hold_a_meeting_through_the_server() {
+    let clinic = Clinic::new();
+    let server = clinic.serve();
+    let file = server.connection(&clinic);
+    let secretary = signed_in(&file, "secretary").await;
+    let (m, case) = meeting_with_case(&secretary).await;
+
+    let (chair, deputy, member1, member2) = tokio::join!(
+        signed_in(&file, "chair"),
+        signed_in(&file, "deputy"),
+        signed_in(&file, "member1"),
+        signed_in(&file, "member2")
+    );
+    let votes = tokio::join!(
+        vote(&chair, "chair", &m, &case),
+        vote(&deputy, "deputy", &m, &case),
+        vote(&member1, "member1", &m, &case),
+        vote(&member2, "member2", &m, &case)
+    );
+    for v in [votes.0, votes.1, votes.2, votes.3] {
+        v.expect("each member's vote from their own session is stored, whatever the others do at the same time");
+    }
+    let screen = c::meetings_get(&secretary, m.clone()).await.unwrap();
+    let item = &screen.agenda[0];
+    assert_eq!(item.tally.votes_for, 4, "the secretary's screen shows every vote cast at the other seats");
+
+    let preview = c::decisions_preview(&secretary, m.clone(), case.clone()).await.unwrap();
+    let decision = c::decisions_adopt(&secretary, m.clone(), case.clone(), preview.number.clone()).await.unwrap();
+
+    let seats = [
+        ("secretary", &secretary),
+        ("chair", &chair),
+        ("deputy", &deputy),
+        ("member1", &member1),
+        ("member2", &member2),
+    ];
+    let signers = c::decisions_get(&secretary, decision.clone()).await.unwrap().signers;
+    assert!(signers.len() >= 3, "the decision is signed by the commission: {signers:?}");
+    for signer in &signers {
+        let (login, client) = seats.iter().find(|(l, _)| *l == signer.login).expect("every signer has a seat");
+        c::decisions_sign(client, decision.clone(), login.to_string(), format!("{login}-demo"))
+            .await
+            .unwrap_or_else(|e| panic!("{login} signs in turn from their own session: {e:?}"));
+    }
+    let detail = c::decisions_get(&chair, decision.clone()).await.unwrap();
+    assert!(detail.complete, "after everyone signed in turn the decision is complete");
+    assert!(detail.checks.iter().all(|ch| ch.signer.len() > 1), "the stored PDF verifies with every signature");
+    let pdf = c::decisions_pdf(&member1, decision.clone()).await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "the PDF travels as its bytes, not as JSON");
+
+    for client in [&secretary, &chair, &deputy, &member1, &member2] {
+        client.sign_out().await;
+    }
+    server.stop();
+    clinic.verify();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_without_a_live_session_is_refused_and_changes_nothing() {
+    let clinic = Clinic::new();
+    let server = clinic.serve();
+    let file = server.connection(&clinic);
+    let secretary = signed_in(&file, "secretary").await;
+    let before = c::meetings_list(&secretary).await.unwrap().len();
+
+    let stranger = Client::new(&file, Lang::En).unwrap();
+    let refused = c::meetings_create(&stranger, day(0)).await.unwrap_err();
+    assert_eq!(refused.code, "auth.signed_out", "no token: signed out");
+
+    stranger.set_token(Some("00".repeat(32)));
+    let refused = c::meetings_create(&stranger, day(0)).await.unwrap_err();
+    assert_eq!(refused.code, "auth.signed_out", "a token the server never gave: signed out");
+
+    let gone = signed_in(&file, "chair").await;
+    let old = gone.token();
+    gone.sign_out().await;
+    stranger.set_token(old);
+    let refused = c::meetings_create(&stranger, day(0)).await.unwrap_err();
+    assert_eq!(refused.code, "auth.signed_out", "the token of a session that signed out is dead");
+
+    assert_eq!(c::meetings_list(&secretary).await.unwrap().len(), before, "no refused request created a meeting");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_authorisation_matrix_answers_over_the_network_as_it_does_locally() {
+    let clinic = Clinic::new();
+    let server = clinic.serve();
+    let file = server.connection(&clinic);
+    let secretary = signed_in(&file, "secretary").await;
+    let (m, case) = meeting_with_case(&secretary).await;
+
+    let doctor = signed_in(&file, "doctor").await;
+    let refused = vote(&doctor, "doctor", &m, &case).await.unwrap_err();
+    assert_eq!(refused.kind, btlp_api::ErrorKind::Forbidden, "a physician's token cannot vote: {refused:?}");
+
+    let admin = signed_in(&file, "admin").await;
+    let refused = c::meetings_create(&admin, day(1)).await.unwrap_err();
+    assert_eq!(refused.kind, btlp_api::ErrorKind::Forbidden, "an admin does not run meetings: {refused:?}");
+
+    let screen = c::meetings_get(&secretary, m).await.unwrap();
+    assert!(screen.agenda[0].votes.is_empty(), "the refused vote was not stored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vote_sent_again_after_its_reply_was_lost_is_stored_once_and_answered_as_stored() {
+    let clinic = Clinic::new();
+    let server = clinic.serve();
+    let file = server.connection(&clinic);
+    let secretary = signed_in(&file, "secretary").await;
+    let (m, case) = meeting_with_case(&secretary).await;
+    let member1 = signed_in(&file, "member1").await;
+    let args = serde_json::json!({
+        "meetingId": m, "caseId": case, "login": "member1", "password": "member1-demo",
+        "choice": "for", "reason": ""
+    });
+    member1.call_with_key::<()>("votes_cast", args.clone(), "vote-1").await.expect("the vote is stored");
+    member1
+        .call_with_key::<()>("votes_cast", args.clone(), "vote-1")
+        .await
+        .expect("the same request again: its stored reply");
+    // A client that lost even the key (restarted): the vote is recognised by its natural key.
+    member1.call::<()>("votes_cast", args).await.expect("the same vote again: stored, not an error");
+    let screen = c::meetings_get(&secretary, m).await.unwrap();
+    assert_eq!(screen.agenda[0].votes.len(), 1, "three sends of one vote store it once");
+    assert_eq!(screen.agenda[0].tally.votes_for, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_error_sends_no_path_and_no_sql() {
+    let clinic = Clinic::new();
+    let server = clinic.serve();
+    let file = server.connection(&clinic);
+    let admin = signed_in(&file, "admin").await;
+    let folder = "/proc/btlp-no-such-folder/backups";
+    let schedule = btlp_api::integrity::BackupSchedule { folder: folder.into(), every_hours: 24, keep: 3 };
+    c::backup_set_schedule(&admin, Some(schedule)).await.unwrap();
+    let e = c::backup_now(&admin).await.unwrap_err();
+    assert_eq!(e.kind, btlp_api::ErrorKind::Storage, "writing into /proc fails on the server: {e:?}");
+    assert!(!e.message.contains("/proc") && !e.message.contains("btlp-no-such"), "no server path: {}", e.message);
+    assert!(e.message.contains("administrator"), "the catalogue's message: {}", e.message);
+
+    let garbage = admin.call::<()>("meetings_create", serde_json::json!({"date": 5})).await.unwrap_err();
+    assert_eq!(garbage.code, "invalid.request", "a body the server cannot read: {garbage:?}");
+    let unknown = admin.call::<()>("drop_table", serde_json::json!({})).await.unwrap_err();
+    assert_eq!(unknown.code, "not_found.command");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_over_the_scan_limit_is_refused_before_it_is_read() {
+    let clinic = Clinic::new();
+    let server = clinic.serve();
+    let file = server.connection(&clinic);
+    let admin = signed_in(&file, "admin").await;
+    let scan = "A".repeat(btlp_server::body_limit() + 1);
+    let args = serde_json::json!({"requirement": "x", "title": "x", "file": {"name": "a.pdf", "bytes": scan}, "validUntil": ""});
+    let e = admin.call::<()>("checklist_attach", args).await.expect_err("an oversized body must be refused");
+    assert_eq!(e.code, "invalid.too_large", "refused by its declared length, with the catalogue's words: {e:?}");
+    assert!(e.message.contains("MB"), "the message says the limit: {}", e.message);
+    admin.health().await.expect("the server goes on after refusing it");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_whose_certificate_is_not_the_clinics_is_refused_with_its_fingerprint() {
+    let clinic = Clinic::new();
+    let other = Clinic::new();
+    // A real server, but with the other clinic's certificate (issued by another root).
+    let server = clinic.serve_with(&other.path("tls/server.pem"), &other.path("tls/server.key"));
+    let file = server.connection(&clinic);
+    let client = Client::new(&file, Lang::En).unwrap();
+    let e = client.sign_in("admin", "admin-demo").await.unwrap_err();
+    assert_eq!(e.code, "connection.untrusted", "another root's certificate is refused: {e:?}");
+    let pem = std::fs::read_to_string(other.path("tls/server.pem")).unwrap();
+    let der = btlp_commission::signing::ca::from_pem(&pem).unwrap();
+    let fingerprint = btlp_api::connection::fingerprint_of(&der);
+    assert!(e.message.contains(&fingerprint), "the message shows the fingerprint it got: {}", e.message);
+
+    // A certificate of the clinic's own root, but for another host than the one the workstation reached.
+    let out = clinic.path("tls-other");
+    let args = ["tls", "issue", "--db", clinic.db_str(), "--san", "btlp.other.local", "--out", out.to_str().unwrap()];
+    ok(btlp(&args, "admin"), "btlp tls issue");
+    let own = clinic.serve_with(&out.join("server.pem"), &out.join("server.key"));
+    let e = Client::new(&own.connection(&clinic), Lang::En).unwrap().health().await.unwrap_err();
+    assert_eq!(e.code, "connection.untrusted", "a certificate for another host is refused: {e:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn killed_during_concurrent_writes_the_server_keeps_every_write_it_confirmed() {
+    let clinic = Clinic::new();
+    let mut server = clinic.serve();
+    let file = server.connection(&clinic);
+    let confirmed = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut tasks = Vec::new();
+    for n in 0..3 {
+        let client = signed_in(&file, "secretary").await;
+        let confirmed = confirmed.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..20_000 {
+                match c::meetings_create(&client, day(100 + n * 20_000 + i)).await {
+                    Ok(id) => confirmed.lock().unwrap().push(id),
+                    Err(e) if e.code.starts_with("connection.") => return true,
+                    Err(e) => panic!("a meeting on a free date is created: {e:?}"),
+                }
+            }
+            false
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(2000)).await;
+    server.child.kill().unwrap(); // SIGKILL, in the middle of the writes
+    server.child.wait().unwrap();
+    for t in tasks {
+        assert!(t.await.unwrap(), "every client was still writing when the server was killed");
+    }
+    let confirmed = confirmed.lock().unwrap().clone();
+    assert!(confirmed.len() > 3, "the clients wrote before the kill: {}", confirmed.len());
+    eprintln!("{} meetings confirmed before SIGKILL", confirmed.len());
+    clinic.verify();
+    let again = clinic.serve();
+    let secretary = signed_in(&again.connection(&clinic), "secretary").await;
+    for id in &confirmed {
+        c::meetings_get(&secretary, id.clone()).await.unwrap_or_else(|e| panic!("confirmed meeting {id} lost: {e:?}"));
+    }
+    again.stop();
+}
