@@ -83,6 +83,8 @@ start_driver() {
   done
   fail "tauri-driver did not answer on port ${port} within 10 s"
 }
+# BTLP_E2E_LEG=server runs only the server leg (for working on it).
+if [[ ${BTLP_E2E_LEG:-all} != server ]]; then
 start_driver "${work}/clinic.db"
 
 echo "e2e: running tests/e2e/run.mjs on ${display}"
@@ -98,4 +100,34 @@ start_driver "${work}/demo.db"
 WEBDRIVER_URL="http://127.0.0.1:${port}" BTLP_APP="${app}" \
   BTLP_SCREENSHOTS="${BTLP_SCREENSHOTS-${root}/docs/screenshots}" \
   node "${root}/tests/e2e/demo.mjs"
+fi
+
+echo "e2e: the app as a workstation of the clinic server (btlp serve on loopback)"
+[[ -n ${driver-} ]] && kill -- "-${driver}" 2>/dev/null || true
+btlp="${root}/target/debug/btlp"
+(cd "${root}" && cargo build -q --bin btlp) || fail "cargo build --bin btlp failed"
+served="${work}/server.db"
+"${btlp}" demo --db "${served}" >/dev/null || fail "btlp demo (server) failed"
+as_admin=(env BTLP_USER=admin BTLP_PASSWORD=admin-demo)
+"${as_admin[@]}" "${btlp}" tls issue --db "${served}" --san 127.0.0.1,localhost --out "${work}/tls" >/dev/null \
+  || fail "btlp tls issue failed"
+"${as_admin[@]}" "${btlp}" unlock-file create "${work}/unlock.secret" --db "${served}" >/dev/null \
+  || fail "btlp unlock-file create failed"
+server_port=$((20000 + RANDOM % 20000))
+setsid "${btlp}" serve --db "${served}" --listen "127.0.0.1:${server_port}" --tls-cert "${work}/tls/server.pem" \
+  --tls-key "${work}/tls/server.key" --unlock-file "${work}/unlock.secret" >"${work}/server.log" 2>&1 &
+pids+=($!)
+"${as_admin[@]}" "${btlp}" export-root --db "${served}" --out "${work}/root.pem" >/dev/null || fail "export-root failed"
+for _ in $(seq 100); do
+  curl -sf --cacert "${work}/root.pem" "https://127.0.0.1:${server_port}/api/v1/health" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+"${as_admin[@]}" "${btlp}" connect-file --db "${served}" --url "https://127.0.0.1:${server_port}" \
+  --out "${work}/clinic-connect.json" >/dev/null || fail "btlp connect-file failed"
+export XDG_DATA_HOME="${work}/data-server" XDG_CONFIG_HOME="${work}/config-server"
+start_driver "${work}/no-local-clinic.db"
+WEBDRIVER_URL="http://127.0.0.1:${port}" BTLP_APP="${app}" BTLP_CONNECT_FILE="${work}/clinic-connect.json" \
+  BTLP_SERVER_URL="https://127.0.0.1:${server_port}" NODE_EXTRA_CA_CERTS="${work}/root.pem" \
+  BTLP_SCREENSHOTS="${BTLP_SCREENSHOTS-${root}/docs/screenshots}" \
+  node "${root}/tests/e2e/server.mjs"
 echo "e2e: OK"

@@ -15,11 +15,24 @@ macro_rules! tauri_command {
         #[tauri::command]
         #[specta::specta]
         pub async fn $name(app: tauri::AppHandle, $($arg: $ty),*) -> Result<$ret, IpcError> {
+            if let Some(client) = app.state::<AppState>().remote() {
+                return client.call(stringify!($name), btlp_client::args!($($arg),*)).await;
+            }
             blocking(app, move |state| state.with_session(|s, lang| btlp_api::$module::$name(s, lang, $($arg),*)))
                 .await
         }
     };
-    (bytes $($rest:tt)*) => { tauri_command!(json $($rest)*); };
+    (bytes $module:ident :: $name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty) => {
+        #[tauri::command]
+        #[specta::specta]
+        pub async fn $name(app: tauri::AppHandle, $($arg: $ty),*) -> Result<$ret, IpcError> {
+            if let Some(client) = app.state::<AppState>().remote() {
+                return client.call_bytes(stringify!($name), btlp_client::args!($($arg),*)).await;
+            }
+            blocking(app, move |state| state.with_session(|s, lang| btlp_api::$module::$name(s, lang, $($arg),*)))
+                .await
+        }
+    };
     (files $module:ident :: $name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty) => {
         #[tauri::command]
         #[specta::specta]
@@ -29,6 +42,10 @@ macro_rules! tauri_command {
             folder: Option<String>,
         ) -> Result<Vec<SavedFile>, IpcError> {
             let dir = folder_or_default(&app, folder);
+            if let Some(client) = app.state::<AppState>().remote() {
+                let files = client.call(stringify!($name), btlp_client::args!($($arg),*)).await?;
+                return save(&app.state::<AppState>(), &dir, files);
+            }
             blocking(app, move |state| {
                 let files = state.with_session(|s, lang| btlp_api::$module::$name(s, lang, $($arg),*))?;
                 save(state, &dir, files)
@@ -44,6 +61,10 @@ macro_rules! tauri_command {
             $($arg: $ty,)*
             on_progress: Channel<WorkProgress>,
         ) -> Result<$ret, IpcError> {
+            if let Some(client) = app.state::<AppState>().remote() {
+                let args = btlp_client::args!($($arg),*);
+                return remote_work(&client, on_progress, client.call(stringify!($name), args)).await;
+            }
             blocking(app, move |state| {
                 state.cancel_work.store(false, Ordering::SeqCst);
                 let report = move |p: WorkProgress| { let _ = on_progress.send(p); };
@@ -63,6 +84,11 @@ macro_rules! tauri_command {
             on_progress: Channel<WorkProgress>,
         ) -> Result<Vec<SavedFile>, IpcError> {
             let dir = folder_or_default(&app, folder);
+            if let Some(client) = app.state::<AppState>().remote() {
+                let args = btlp_client::args!($($arg),*);
+                let files = remote_work(&client, on_progress, client.call(stringify!($name), args)).await?;
+                return save(&app.state::<AppState>(), &dir, files);
+            }
             blocking(app, move |state| {
                 state.cancel_work.store(false, Ordering::SeqCst);
                 let report = move |p: WorkProgress| { let _ = on_progress.send(p); };
@@ -94,6 +120,9 @@ macro_rules! tauri_commands {
                     session::session_sign_in,
                     session::session_sign_out,
                     session::work_cancel,
+                    crate::connection::connection_inspect,
+                    crate::connection::connection_set,
+                    crate::connection::connection_local,
                     $($name),*
                 ])
         }
@@ -101,6 +130,26 @@ macro_rules! tauri_commands {
 }
 
 btlp_api::for_each_command!(tauri_commands);
+
+/// Long work on the clinic server: its progress is asked for every 300 ms and passed on while it runs.
+async fn remote_work<T>(
+    client: &btlp_client::Client,
+    on_progress: Channel<WorkProgress>,
+    work: impl std::future::Future<Output = Result<T, IpcError>>,
+) -> Result<T, IpcError> {
+    let poll = async {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            if let Ok(p) = client.call::<WorkProgress>("work_progress", serde_json::json!({})).await {
+                let _ = on_progress.send(p);
+            }
+        }
+    };
+    tokio::select! {
+        r = work => r,
+        _ = poll => unreachable!("the progress poll never ends by itself"),
+    }
+}
 
 /// Where files go unless the user picks a folder: `$BTLP_EXPORT_DIR`, else `btlp-exports` in Documents.
 fn folder_or_default(app: &tauri::AppHandle, folder: Option<String>) -> PathBuf {

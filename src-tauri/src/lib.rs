@@ -5,6 +5,7 @@
 //! its own. The commands' TypeScript bindings are generated from `specta_builder` into
 //! `ui/src/lib/bindings/` and committed; a test fails when they are stale.
 mod commands;
+mod connection;
 mod session;
 mod state;
 mod uploads;
@@ -50,7 +51,10 @@ pub fn run_app(builder: tauri::Builder<tauri::Wry>) {
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(specta.invoke_handler())
         .setup(|app| {
-            app.manage(AppState::new(db_path(app)));
+            let connection = app.path().app_config_dir().unwrap_or_else(|_| PathBuf::from(".")).join("connection.json");
+            let state = AppState::new(db_path(app), connection);
+            connection::restore(&state);
+            app.manage(state);
             start_scheduler(app.handle().clone());
             Ok(())
         })

@@ -1,5 +1,5 @@
 //! Starting up: the first-start set-up of a clinic, signing in and out, and the interface language.
-use crate::state::AppState;
+use crate::state::{lock, AppState};
 use btlp_api::dto::UserInfo;
 use btlp_api::session::{user_info, SetupForm};
 use btlp_api::IpcError;
@@ -15,6 +15,8 @@ pub struct AppStatus {
     pub db_path: String,
     pub db_exists: bool,
     pub user: Option<UserInfo>,
+    /// The clinic server this workstation works on (none: the database on this computer).
+    pub server: Option<crate::connection::ConnectionView>,
 }
 
 fn keep(state: &AppState, session: Session) -> Result<UserInfo, IpcError> {
@@ -47,18 +49,27 @@ fn startup_probe(app: &tauri::AppHandle) {
 #[specta::specta]
 pub async fn app_status(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<AppStatus, IpcError> {
     startup_probe(&app);
-    let user = match state.session.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+    if let Some(server) = crate::connection::current(&state) {
+        let user = state.remote().filter(|c| c.signed_in()).and(lock(&state.remote_user).clone());
+        return Ok(AppStatus { db_path: server.url.clone(), db_exists: true, user, server: Some(server) });
+    }
+    let user = match lock(&state.session).as_ref() {
         Some(s) => Some(user_info(s).map_err(|e| IpcError::new(e, state.lang()))?),
         None => None,
     };
-    Ok(AppStatus { db_path: state.db_path.display().to_string(), db_exists: state.db_path.exists(), user })
+    let (db_path, db_exists) = (state.db_path.display().to_string(), state.db_path.exists());
+    Ok(AppStatus { db_path, db_exists, user, server: None })
 }
 
 /// Sets the language of messages from the core (`ru` or `en`).
 #[tauri::command]
 #[specta::specta]
 pub async fn app_set_lang(state: State<'_, AppState>, lang: String) -> Result<(), IpcError> {
-    *state.lang.lock().unwrap_or_else(|p| p.into_inner()) = Lang::parse(&lang);
+    let lang = Lang::parse(&lang);
+    *lock(&state.lang) = lang;
+    if let Some(client) = state.remote() {
+        client.set_lang(lang).await?;
+    }
     Ok(())
 }
 
@@ -66,6 +77,10 @@ pub async fn app_set_lang(state: State<'_, AppState>, lang: String) -> Result<()
 #[tauri::command]
 #[specta::specta]
 pub async fn clinic_setup(state: State<'_, AppState>, form: SetupForm) -> Result<UserInfo, IpcError> {
+    if state.remote().is_some() {
+        let message = btlp_commission::i18n::tr(state.lang(), "connection.setup_on_server", &[]);
+        return Err(IpcError::transport(btlp_api::ErrorKind::Refused, "refused.setup_on_server", message));
+    }
     let session = btlp_api::session::clinic_setup(&state.db_path, form).map_err(|e| IpcError::new(e, state.lang()))?;
     keep(&state, session)
 }
@@ -77,6 +92,11 @@ pub async fn session_sign_in(
     login: String,
     password: String,
 ) -> Result<UserInfo, IpcError> {
+    if let Some(client) = state.remote() {
+        let user = client.sign_in(&login, &password).await?;
+        *lock(&state.remote_user) = Some(user.clone());
+        return Ok(user);
+    }
     let session = clinic::sign_in(&state.db_path, &login, &password).map_err(|e| IpcError::new(e, state.lang()))?;
     keep(&state, session)
 }
@@ -85,7 +105,11 @@ pub async fn session_sign_in(
 #[tauri::command]
 #[specta::specta]
 pub async fn session_sign_out(state: State<'_, AppState>) -> Result<(), IpcError> {
-    state.session.lock().unwrap_or_else(|p| p.into_inner()).take();
+    lock(&state.session).take();
+    if let Some(client) = state.remote() {
+        client.sign_out().await;
+        lock(&state.remote_user).take();
+    }
     Ok(())
 }
 
@@ -96,5 +120,9 @@ pub async fn session_sign_out(state: State<'_, AppState>) -> Result<(), IpcError
 #[specta::specta]
 pub fn work_cancel(state: State<'_, AppState>) -> Result<(), IpcError> {
     state.cancel_work.store(true, Ordering::SeqCst);
+    if let Some(client) = state.remote() {
+        // Only this workstation's session: the server cancels the work of the session that asks.
+        tauri::async_runtime::spawn(async move { client.call::<()>("work_cancel", serde_json::json!({})).await });
+    }
     Ok(())
 }

@@ -1,11 +1,14 @@
 //! What the running app holds between commands: where the clinic database lives, the interface language
 //! for messages from the core, the signed-in session (none before sign-in and after sign-out or the idle
-//! lock) and the cancel flag of long work.
+//! lock) and the cancel flag of long work — or, connected to the clinic server, the client that carries every
+//! command there and the user signed in on it.
+use btlp_api::dto::UserInfo;
 use btlp_api::IpcError;
+use btlp_client::Client;
 use btlp_commission::{Error, Lang, Session};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 pub struct AppState {
     pub db_path: PathBuf,
@@ -13,11 +16,32 @@ pub struct AppState {
     pub session: Mutex<Option<Session>>,
     /// Set by the cancel button of long work (an export, batch signing); read between its steps.
     pub cancel_work: AtomicBool,
+    /// Where the connection file is kept when the user chose the clinic server (none: this computer).
+    pub connection_path: PathBuf,
+    pub remote: Mutex<Option<Arc<Client>>>,
+    pub remote_user: Mutex<Option<UserInfo>>,
+}
+
+pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl AppState {
-    pub fn new(db_path: PathBuf) -> Self {
-        AppState { db_path, lang: Mutex::new(Lang::Ru), session: Mutex::new(None), cancel_work: AtomicBool::new(false) }
+    pub fn new(db_path: PathBuf, connection_path: PathBuf) -> Self {
+        AppState {
+            db_path,
+            lang: Mutex::new(Lang::Ru),
+            session: Mutex::new(None),
+            cancel_work: AtomicBool::new(false),
+            connection_path,
+            remote: Mutex::new(None),
+            remote_user: Mutex::new(None),
+        }
+    }
+
+    /// The clinic server's client, when this workstation works on the server.
+    pub fn remote(&self) -> Option<Arc<Client>> {
+        lock(&self.remote).clone()
     }
 
     pub fn lang(&self) -> Lang {

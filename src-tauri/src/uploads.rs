@@ -3,6 +3,7 @@
 use crate::state::{blocking, AppState};
 use btlp_api::{cases::ConsentForm, IpcError, Upload};
 use btlp_commission::error::{Check, Error};
+use tauri::Manager;
 
 fn read(state: &AppState, field: &'static str, path: &str) -> Result<Upload, IpcError> {
     let lang = state.lang();
@@ -24,11 +25,12 @@ pub async fn consent_record(
     form: ConsentForm,
     scan_path: Option<String>,
 ) -> Result<String, IpcError> {
-    blocking(app, move |state| {
-        let scan = scan_path.as_deref().filter(|p| !p.is_empty()).map(|p| read(state, "scan", p)).transpose()?;
-        state.with_session(|s, lang| btlp_api::cases::consent_record(s, lang, form, scan))
-    })
-    .await
+    let state = app.state::<AppState>();
+    let scan = scan_path.as_deref().filter(|p| !p.is_empty()).map(|p| read(&state, "scan", p)).transpose()?;
+    if let Some(client) = state.remote() {
+        return client.call("consent_record", btlp_client::args!(form, scan)).await;
+    }
+    blocking(app, move |state| state.with_session(|s, lang| btlp_api::cases::consent_record(s, lang, form, scan))).await
 }
 
 /// Attaches an evidence document chosen in the native dialog to a requirement; admins.
@@ -41,8 +43,11 @@ pub async fn checklist_attach(
     path: String,
     valid_until: String,
 ) -> Result<(), IpcError> {
+    let file = read(&app.state::<AppState>(), "evidence", &path)?;
+    if let Some(client) = app.state::<AppState>().remote() {
+        return client.call("checklist_attach", btlp_client::args!(requirement, title, file, valid_until)).await;
+    }
     blocking(app, move |state| {
-        let file = read(state, "evidence", &path)?;
         state.with_session(|s, lang| btlp_api::permit::checklist_attach(s, lang, requirement, title, file, valid_until))
     })
     .await

@@ -20,6 +20,15 @@ export const commands = {
 	 *  worker waits on the session the long work holds.
 	 */
 	workCancel: () => __TAURI_INVOKE<null>("work_cancel"),
+	/**  Reads a connection file the user picked, for them to compare the fingerprint before connecting. */
+	connectionInspect: (path: string) => __TAURI_INVOKE<ConnectionView>("connection_inspect", { path }),
+	/**
+	 *  Connects this workstation to the clinic server of the connection file (after the user confirmed its
+	 *  fingerprint): the server must answer through the clinic root, else nothing changes.
+	 */
+	connectionSet: (path: string) => __TAURI_INVOKE<ConnectionView>("connection_set", { path }),
+	/**  Works on the database on this computer again (the server's connection file is forgotten). */
+	connectionLocal: () => __TAURI_INVOKE<null>("connection_local"),
 	usersList: () => __TAURI_INVOKE<UserRow[]>("users_list"),
 	usersAdd: (form: UserForm) => __TAURI_INVOKE<null>("users_add", { form }),
 	usersDeactivate: (login: string) => __TAURI_INVOKE<null>("users_deactivate", { login }),
@@ -158,6 +167,8 @@ export type AppStatus = {
 	db_path: string,
 	db_exists: boolean,
 	user: UserInfo | null,
+	/**  The clinic server this workstation works on (none: the database on this computer). */
+	server: ConnectionView | null,
 };
 
 export type ApplicationRow = {
@@ -320,6 +331,12 @@ export type CompositionView = {
 	effective_from: string,
 	effective_to: string | null,
 	seats: SeatView[],
+};
+
+/**  The clinic server as the user confirms it: its address and the clinic root's SHA-256 fingerprint. */
+export type ConnectionView = {
+	url: string,
+	fingerprint: string,
 };
 
 export type ConsentForm = {
