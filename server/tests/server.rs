@@ -195,8 +195,15 @@ async fn three_members_at_three_seats_hold_a_meeting_through_the_server() {
     ];
     let signers = c::decisions_get(&secretary, decision.clone()).await.unwrap().signers;
     assert!(signers.len() >= 3, "the decision is signed by the commission: {signers:?}");
-    for signer in &signers {
+    for (i, signer) in signers.iter().enumerate() {
         let (login, client) = seats.iter().find(|(l, _)| *l == signer.login).expect("every signer has a seat");
+        if i == 0 {
+            // The first signature's reply is lost and the client sends the request again (same key).
+            let args = serde_json::json!({"id": decision, "login": login, "password": format!("{login}-demo")});
+            client.call_with_key::<()>("decisions_sign", args.clone(), "sign-1").await.expect("signed");
+            client.call_with_key::<()>("decisions_sign", args, "sign-1").await.expect("the stored reply, not an error");
+            continue;
+        }
         c::decisions_sign(client, decision.clone(), login.to_string(), format!("{login}-demo"))
             .await
             .unwrap_or_else(|e| panic!("{login} signs in turn from their own session: {e:?}"));
@@ -282,6 +289,19 @@ async fn a_vote_sent_again_after_its_reply_was_lost_is_stored_once_and_answered_
     let screen = c::meetings_get(&secretary, m).await.unwrap();
     assert_eq!(screen.agenda[0].votes.len(), 1, "three sends of one vote store it once");
     assert_eq!(screen.agenda[0].tally.votes_for, 1);
+
+    // A consent sent again after a lost reply: one consent, and the retry answers with its id.
+    let doctor = signed_in(&file, "doctor").await;
+    let before = c::cases_get(&doctor, case.clone()).await.unwrap().consents.len();
+    let form = serde_json::json!({"form": {
+        "case_id": case, "form_version": "ИДС-2", "info_sheet_version": "ИЛ-3", "signer_kind": "patient",
+        "signer_name": "", "representative_ground": "", "signed_on": day(0)
+    }, "scan": null});
+    let first: String = doctor.call_with_key("consent_record", form.clone(), "consent-1").await.expect("recorded");
+    let again: String = doctor.call_with_key("consent_record", form, "consent-1").await.expect("the stored reply");
+    assert_eq!(first, again, "the retry is answered with the consent already stored");
+    let after = c::cases_get(&doctor, case).await.unwrap().consents.len();
+    assert_eq!(after, before + 1, "two sends of one consent store it once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -42,6 +42,18 @@ pub(crate) fn remove(db_path: &Path) -> Result<()> {
 /// The database key, from the unlock file at `file`, after checking that the file is safe to trust.
 pub fn unlock(db_path: &Path, file: &Path) -> Result<DbKey> {
     check_safe(file)?;
+    open_with(db_path, file)
+}
+
+/// The database key, from the unlock file's secret handed over as a systemd credential
+/// (`$CREDENTIALS_DIRECTORY/NAME`): systemd keeps that directory readable by the service's user alone (the
+/// kernel checks each access, and the file may be owned by root with an ACL), so its mode and owner are
+/// systemd's to set, not checked here.
+pub fn unlock_credential(db_path: &Path, file: &Path) -> Result<DbKey> {
+    open_with(db_path, file)
+}
+
+fn open_with(db_path: &Path, file: &Path) -> Result<DbKey> {
     let secret = Zeroizing::new(std::fs::read_to_string(file)?.trim().to_string());
     let ring = Keyring::load(db_path)?;
     if !ring.logins().iter().any(|l| l == ENTRY) {
