@@ -68,8 +68,9 @@ xdpyinfo >/dev/null 2>&1 || fail "Xvfb ${display} did not start"
 # $BTLP_DB, so a second database needs a second driver.
 export BTLP_EXPORT_DIR="${work}/exports"
 export WEBKIT_DISABLE_DMABUF_RENDERER=1
-# The webview keeps its storage (the chosen language) under XDG_DATA_HOME: a fresh one per run.
-export XDG_DATA_HOME="${work}/data"
+# The webview keeps its storage (the chosen language) under XDG_DATA_HOME, the app its connection choice under
+# XDG_CONFIG_HOME: fresh ones per run, so a developer's own choice of server never leaks into a test.
+export XDG_DATA_HOME="${work}/data" XDG_CONFIG_HOME="${work}/config"
 start_driver() {
   export BTLP_DB="$1"
   port=$((20000 + RANDOM % 20000))

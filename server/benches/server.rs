@@ -116,6 +116,11 @@ async fn main() {
         .args(["--tls-cert", tls.join("server.pem").to_str().unwrap()])
         .args(["--tls-key", tls.join("server.key").to_str().unwrap()])
         .stdout(Stdio::piped())
+        .envs(
+            std::env::var("BTLP_BENCH_SERVER_ENV")
+                .ok()
+                .and_then(|e| e.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))),
+        )
         .spawn()
         .unwrap();
     let mut out = BufReader::new(server.stdout.take().unwrap());
@@ -147,6 +152,7 @@ async fn main() {
         clients.push(Arc::new(client));
     }
     sign_ins.print("50 simultaneous sign-ins", signing_in.elapsed().as_secs_f64());
+    println!("server memory after the sign-ins (VmHWM): {:.1} MiB", peak_memory_kib(server.id()) as f64 / 1024.0);
 
     let meeting = c::meetings_list(&clients[0]).await.unwrap().first().unwrap().id.clone();
     let next_date = Arc::new(AtomicUsize::new(0));

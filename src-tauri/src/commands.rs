@@ -11,28 +11,20 @@ use tauri::ipc::Channel;
 use tauri::Manager;
 
 macro_rules! tauri_command {
-    (json $module:ident :: $name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty) => {
+    // A reply as JSON (`call`) or as a file's bytes (`call_bytes`) from the server; in-process the same.
+    (@plain $call:ident $module:ident :: $name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty) => {
         #[tauri::command]
         #[specta::specta]
         pub async fn $name(app: tauri::AppHandle, $($arg: $ty),*) -> Result<$ret, IpcError> {
             if let Some(client) = app.state::<AppState>().remote() {
-                return client.call(stringify!($name), btlp_client::args!($($arg),*)).await;
+                return client.$call(stringify!($name), btlp_client::args!($($arg),*)).await;
             }
             blocking(app, move |state| state.with_session(|s, lang| btlp_api::$module::$name(s, lang, $($arg),*)))
                 .await
         }
     };
-    (bytes $module:ident :: $name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty) => {
-        #[tauri::command]
-        #[specta::specta]
-        pub async fn $name(app: tauri::AppHandle, $($arg: $ty),*) -> Result<$ret, IpcError> {
-            if let Some(client) = app.state::<AppState>().remote() {
-                return client.call_bytes(stringify!($name), btlp_client::args!($($arg),*)).await;
-            }
-            blocking(app, move |state| state.with_session(|s, lang| btlp_api::$module::$name(s, lang, $($arg),*)))
-                .await
-        }
-    };
+    (json $($rest:tt)*) => { tauri_command!(@plain call $($rest)*); };
+    (bytes $($rest:tt)*) => { tauri_command!(@plain call_bytes $($rest)*); };
     (files $module:ident :: $name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty) => {
         #[tauri::command]
         #[specta::specta]

@@ -17,6 +17,9 @@ export class FormState {
 
   fail(e: unknown, fallback: string): void {
     const err = asIpcError(e, fallback);
+    // The session ended elsewhere (the clinic server's idle expiry, a restart): back to the sign-in form, which
+    // says why. Loaded on demand: the session module needs the window.
+    if (err.code === 'auth.signed_out') void import('./session.svelte').then((m) => m.signOut(true));
     const field = err.field ? (this.aliases[err.field] ?? err.field) : null;
     // A field this form does not show (e.g. a rule about the composition's seats) is reported above it.
     const shown =
