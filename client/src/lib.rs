@@ -108,7 +108,8 @@ impl Client {
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(600))
+            // No overall timeout: long work (an archive) may take minutes; a dead peer is found by keepalive.
+            .tcp_keepalive(Duration::from_secs(30))
             .build()
             .map_err(|_| storage(lang, "connection.bad_root", &[]))?;
         Ok(Client { http, url: file.url.clone(), token: Mutex::new(None), lang: Mutex::new(lang), refused })
@@ -186,7 +187,8 @@ impl Client {
                 Ok(response) => return Ok(response),
                 Err(e) => {
                     let error = self.transport_error(&e);
-                    if error.code == "connection.untrusted" {
+                    // Sent again only when the connection failed; never after a refused certificate or a timeout.
+                    if error.code == "connection.untrusted" || e.is_timeout() {
                         return Err(error);
                     }
                     last = Some(error);

@@ -10,8 +10,7 @@ pub mod sessions;
 pub mod unlock;
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path as UrlPath, State};
+use axum::extract::{ConnectInfo, Path as UrlPath, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -27,9 +26,12 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
-/// At most this many requests do database or password-hashing work at once (argon2id takes 19 MiB each), so
-/// 50 simultaneous sign-ins queue instead of exhausting memory.
+/// At most this many requests do database or password-hashing work at once (argon2id takes 19 MiB each).
 pub const WORKERS: usize = 8;
+/// Sign-ins have slots of their own, so a flood of them neither exhausts memory nor stalls signed-in work.
+pub const SIGN_IN_WORKERS: usize = 4;
+/// A sign-in's body is a login and a password.
+const SIGN_IN_BODY: usize = 16 * 1024;
 
 pub struct Config {
     pub db: PathBuf,
@@ -46,7 +48,8 @@ pub struct App {
     key: DbKey,
     pub sessions: Sessions,
     addresses: AddressLimit,
-    workers: Semaphore,
+    workers: Arc<Semaphore>,
+    sign_ins: Arc<Semaphore>,
 }
 
 impl App {
@@ -56,7 +59,8 @@ impl App {
             key,
             sessions: Sessions::new(idle),
             addresses: AddressLimit::new(),
-            workers: Semaphore::new(WORKERS),
+            workers: Arc::new(Semaphore::new(WORKERS)),
+            sign_ins: Arc::new(Semaphore::new(SIGN_IN_WORKERS)),
         })
     }
 }
@@ -70,7 +74,6 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/api/v1/health", get(|| async { "ok" }))
         .route("/api/v1/{command}", post(command))
-        .layer(DefaultBodyLimit::max(body_limit()))
         .with_state(app)
 }
 
@@ -82,8 +85,11 @@ fn reply(r: Reply) -> Response {
     response
 }
 
-fn status(kind: ErrorKind) -> u16 {
-    match kind {
+fn status(e: &IpcError) -> u16 {
+    if e.code == "auth.too_soon" {
+        return 429;
+    }
+    match e.kind {
         ErrorKind::Invalid => 422,
         ErrorKind::Forbidden => 403,
         ErrorKind::Refused => 409,
@@ -95,7 +101,7 @@ fn status(kind: ErrorKind) -> u16 {
 
 fn failure(e: IpcError) -> Reply {
     let mut r = routes::json(&e);
-    r.status = status(e.kind);
+    r.status = status(&e);
     r
 }
 
@@ -111,10 +117,37 @@ fn signed_out(lang: Lang) -> Reply {
     failure(IpcError::new(Error::Auth(AuthFailure::SignedOut), lang))
 }
 
-/// Runs blocking work (argon2, SQLite, rendering) on the blocking pool under the workers' semaphore.
-async fn blocking<T: Send + 'static>(app: &App, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
-    let _permit = app.workers.acquire().await.ok()?;
-    tokio::task::spawn_blocking(work).await.ok()
+/// Runs blocking work (argon2, SQLite, rendering) on the blocking pool holding a slot of `slots` until the work
+/// ends — even when the client has gone and the request's task was dropped meanwhile.
+async fn blocking<T: Send + 'static>(slots: &Arc<Semaphore>, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let permit = slots.clone().acquire_owned().await.ok()?;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .ok()
+}
+
+/// Reads a request body of at most `limit` bytes: one declared larger is refused before any of it is read.
+async fn read_body(headers: &HeaderMap, body: axum::body::Body, limit: usize, lang: Lang) -> Result<Bytes, Reply> {
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let too_large = || {
+        let max = btlp_commission::consent::SCAN_MAX_MB.to_string();
+        let message = tr(lang, "error.too_large", &[("max_mb", max)]);
+        let mut r = failure(IpcError::transport(ErrorKind::Invalid, "invalid.too_large", message));
+        r.status = 413;
+        r
+    };
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    match axum::body::to_bytes(body, limit).await {
+        Ok(b) if b.is_empty() => Ok(Bytes::from_static(b"{}")),
+        Ok(b) => Ok(b),
+        Err(_) if declared.is_none() => Err(too_large()),
+        Err(_) => Err(failure(routes::malformed(lang))),
+    }
 }
 
 fn internal(lang: Lang) -> Reply {
@@ -125,27 +158,25 @@ async fn command(
     State(app): State<Arc<App>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     UrlPath(name): UrlPath<String>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    request: axum::extract::Request,
 ) -> Response {
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
     let lang = header_lang(&headers);
-    let body = match body {
-        Ok(b) if b.is_empty() => Bytes::from_static(b"{}"),
-        Ok(b) => b,
-        Err(_) => {
-            let max = btlp_commission::consent::SCAN_MAX_MB.to_string();
-            let message = tr(lang, "error.too_large", &[("max_mb", max)]);
-            let mut r = failure(IpcError::transport(ErrorKind::Invalid, "invalid.too_large", message));
-            r.status = 413;
-            return reply(r);
-        }
-    };
     if name == "session_sign_in" {
-        return reply(sign_in(&app, peer, lang, body).await);
+        return reply(match read_body(&headers, body, SIGN_IN_BODY, lang).await {
+            Ok(body) => sign_in(&app, peer, lang, body).await,
+            Err(refused) => refused,
+        });
     }
+    // The session first: nothing of a request without one is read.
     let Some(token) = bearer(&headers).map(str::to_string) else { return reply(signed_out(lang)) };
     let Some(entry) = app.sessions.get(&token) else { return reply(signed_out(lang)) };
     let lang = entry.lang();
+    let body = match read_body(&headers, body, body_limit(), lang).await {
+        Ok(b) => b,
+        Err(refused) => return reply(refused),
+    };
     match name.as_str() {
         "session_sign_out" => {
             app.sessions.close(&token);
@@ -176,22 +207,24 @@ async fn command(
         return reply(failure(IpcError::transport(ErrorKind::NotFound, "not_found.command", message)));
     };
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
+    // A session's requests take their turn before a worker slot, so one user's queue (behind a long export)
+    // never holds the slots everyone shares.
+    let turn = entry.turn.clone().lock_owned().await;
     let run = move || {
+        let _turn = turn;
         let mut session = sessions::lock(&entry.session);
-        // Under the session's lock: a retry that arrives while the first is still running waits for it here
-        // and then finds its reply.
+        // In the session's turn: a retry that arrives while the first is still running waits for it and then
+        // finds its reply.
         if let Some(stored) = key.as_deref().and_then(|k| entry.replied(k)) {
             return stored;
         }
         let r = handler(&mut session, lang, &entry, &body).unwrap_or_else(failure);
         if let Some(k) = key {
-            if r.body.len() <= 1024 * 1024 {
-                entry.remember(k, &r);
-            }
+            entry.remember(k, &r, lang);
         }
         r
     };
-    reply(blocking(&app, run).await.unwrap_or_else(|| internal(lang)))
+    reply(blocking(&app.workers, run).await.unwrap_or_else(|| internal(lang)))
 }
 
 #[derive(serde::Deserialize)]
@@ -208,29 +241,33 @@ pub struct SignedIn {
 
 async fn sign_in(app: &Arc<App>, peer: SocketAddr, lang: Lang, body: Bytes) -> Reply {
     let Ok(args) = serde_json::from_slice::<SignInArgs>(&body) else { return failure(routes::malformed(lang)) };
-    if let Some(seconds) = app.addresses.wait(peer.ip()) {
-        let message = tr(lang, "error.too_many_sign_ins", &[("seconds", seconds.to_string())]);
-        return failure(IpcError::transport(ErrorKind::Auth, "auth.too_soon", message));
-    }
-    let shared = app.clone();
-    let opened = blocking(app, move || {
+    let (shared, ip) = (app.clone(), peer.ip());
+    // The address's limit is checked and its failure counted inside a sign-in slot, so parallel tries from one
+    // address pass it at most `SIGN_IN_WORKERS` at a time.
+    let opened = blocking(&app.sign_ins, move || {
+        if let Some(seconds) = shared.addresses.wait(ip) {
+            return Err(Err(seconds));
+        }
         let now = chrono::Utc::now();
-        let session = clinic::sign_in_with_key(&shared.db, &shared.key, &args.login, &args.password, now)?;
-        let user = btlp_api::session::user_info(&session)?;
-        Ok::<_, Error>((session, user))
+        let opened = clinic::sign_in_with_key(&shared.db, &shared.key, &args.login, &args.password, now)
+            .and_then(|session| Ok((btlp_api::session::user_info(&session)?, session)));
+        match &opened {
+            Ok(_) => shared.addresses.clear(ip),
+            Err(Error::Auth(_)) => shared.addresses.fail(ip),
+            Err(_) => {}
+        }
+        opened.map_err(Ok)
     })
     .await;
     match opened {
-        Some(Ok((session, user))) => {
-            app.addresses.clear(peer.ip());
+        Some(Ok((user, session))) => {
             let token = app.sessions.open(session, lang);
             routes::json(&SignedIn { token, user })
         }
-        Some(Err(e)) => {
-            if matches!(e, Error::Auth(_)) {
-                app.addresses.fail(peer.ip());
-            }
-            failure(IpcError::remote(e, lang))
+        Some(Err(Ok(e))) => failure(IpcError::remote(e, lang)),
+        Some(Err(Err(seconds))) => {
+            let message = tr(lang, "error.too_many_sign_ins", &[("seconds", seconds.to_string())]);
+            failure(IpcError::transport(ErrorKind::Auth, "auth.too_soon", message))
         }
         None => internal(lang),
     }
@@ -270,6 +307,7 @@ fn start_housekeeping(app: Arc<App>, stop: Arc<std::sync::atomic::AtomicBool>) -
             }
             last = std::time::Instant::now();
             app.sessions.sweep();
+            app.addresses.prune();
             if let Some(db) = db.as_mut() {
                 let now = db.clock().now();
                 let result = btlp_commission::backup::run_if_due(db, &app.db, &app.key, now);
@@ -294,7 +332,7 @@ pub async fn serve(config: Config, key: DbKey, ready: impl FnOnce(SocketAddr)) -
         let (handle, app) = (handle.clone(), app.clone());
         async move {
             shutdown_signal().await;
-            app.sessions.cancel_all();
+            app.sessions.stop_all();
             handle.graceful_shutdown(Some(Duration::from_secs(30)));
         }
     };
@@ -363,6 +401,28 @@ mod tests {
         std::thread::sleep(Duration::from_millis(400));
         assert!(sessions.get(&token).is_none(), "after the idle time the token is dead");
         assert_eq!(sessions.count(), 0, "and the session (its connection) is gone");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn one_user_holds_at_most_a_few_sessions_and_signing_in_again_ends_the_oldest() {
+        let dir = std::env::temp_dir().join(format!("btlp-per-login-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("c.db");
+        drop(btlp_commission::demo::build(&path).unwrap());
+        let key = btlp_commission::Keyring::load(&path).unwrap().unlock("secretary", "secretary-demo").unwrap();
+        let sessions = Sessions::new(Duration::from_secs(60));
+        let tokens: Vec<String> = (0..=sessions::PER_LOGIN)
+            .map(|_| {
+                let now = chrono::Utc::now();
+                let s = clinic::sign_in_with_key(&path, &key, "secretary", "secretary-demo", now).unwrap();
+                sessions.open(s, Lang::En)
+            })
+            .collect();
+        assert_eq!(sessions.count(), sessions::PER_LOGIN, "a user's sessions (and connections) are capped");
+        assert!(sessions.get(&tokens[0]).is_none(), "the oldest one ended");
+        assert!(sessions.get(&tokens[sessions::PER_LOGIN]).is_some(), "the newest one lives");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -25,7 +25,7 @@ pub fn malformed(lang: Lang) -> IpcError {
 
 /// The `Work` of long work: this session's cancel flag, and progress kept where `work_progress` reads it.
 fn with_work<T>(entry: &Entry, run: impl FnOnce(&Work) -> T) -> T {
-    entry.cancel.store(false, Ordering::SeqCst);
+    entry.cancel.store(entry.fresh_cancel(), Ordering::SeqCst);
     *crate::sessions::lock(&entry.progress) = WorkProgress::default();
     let report = |p: WorkProgress| *crate::sessions::lock(&entry.progress) = p;
     run(&Work { cancel: &entry.cancel, progress: &report })

@@ -16,8 +16,11 @@ use std::time::{Duration, Instant};
 
 /// Sessions end 12 hours after sign-in whatever their activity.
 pub const MAX_AGE: Duration = Duration::from_secs(12 * 3600);
-/// How many replies a session remembers for retries.
+/// How many replies a session remembers for retries, and the largest it keeps whole.
 const REMEMBERED: usize = 64;
+const REMEMBERED_BYTES: usize = 256 * 1024;
+/// Sessions one user may hold at once; signing in again beyond that ends their oldest.
+pub const PER_LOGIN: usize = 16;
 
 /// A reply as it went out: its HTTP status, content type and body.
 #[derive(Clone, Debug)]
@@ -27,12 +30,26 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
+impl Reply {
+    /// What a retry of a request with a large reply (a PDF, an archive) gets: 409 `refused.already_done`, so
+    /// the work is never done twice; the client asks for the file again with a new request.
+    fn done_too_large(lang: Lang) -> Reply {
+        let message = btlp_commission::i18n::tr(lang, "error.already_done", &[]);
+        let e = btlp_api::IpcError::transport(btlp_api::ErrorKind::Refused, "refused.already_done", message);
+        Reply { status: 409, content_type: "application/json", body: serde_json::to_vec(&e).unwrap_or_default() }
+    }
+}
+
 pub struct Entry {
     pub login: String,
     pub session: Mutex<Session>,
     pub lang: Mutex<Lang>,
     pub cancel: AtomicBool,
     pub progress: Mutex<WorkProgress>,
+    /// The session's turn: its requests run one at a time, in order.
+    pub turn: Arc<tokio::sync::Mutex<()>>,
+    /// Set when the server is stopping: long work that starts after it is cancelled at once.
+    stopping: Arc<AtomicBool>,
     created: Instant,
     last_seen: Mutex<Instant>,
     replies: Mutex<VecDeque<(String, Reply)>>,
@@ -52,18 +69,26 @@ impl Entry {
         lock(&self.replies).iter().find(|(k, _)| k == key).map(|(_, r)| r.clone())
     }
 
-    pub fn remember(&self, key: String, reply: &Reply) {
+    /// Keeps a reply for retries; a large one is kept as a marker only (see `Reply::done_too_large`).
+    pub fn remember(&self, key: String, reply: &Reply, lang: Lang) {
+        let reply = if reply.body.len() <= REMEMBERED_BYTES { reply.clone() } else { Reply::done_too_large(lang) };
         let mut replies = lock(&self.replies);
         if replies.len() == REMEMBERED {
             replies.pop_front();
         }
-        replies.push_back((key, reply.clone()));
+        replies.push_back((key, reply));
+    }
+
+    /// The cancel flag long work starts with: set only when the server is stopping.
+    pub fn fresh_cancel(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
 pub struct Sessions {
     by_hash: Mutex<HashMap<[u8; 32], Arc<Entry>>>,
     idle: Duration,
+    stopping: Arc<AtomicBool>,
 }
 
 fn hash(token: &str) -> [u8; 32] {
@@ -72,7 +97,7 @@ fn hash(token: &str) -> [u8; 32] {
 
 impl Sessions {
     pub fn new(idle: Duration) -> Self {
-        Sessions { by_hash: Mutex::new(HashMap::new()), idle }
+        Sessions { by_hash: Mutex::new(HashMap::new()), idle, stopping: Arc::new(AtomicBool::new(false)) }
     }
 
     /// Keeps a new session; returns its token (hex), which the server never sees again in clear.
@@ -87,11 +112,20 @@ impl Sessions {
             lang: Mutex::new(lang),
             cancel: AtomicBool::new(false),
             progress: Mutex::new(WorkProgress::default()),
+            turn: Arc::new(tokio::sync::Mutex::new(())),
+            stopping: self.stopping.clone(),
             created: now,
             last_seen: Mutex::new(now),
             replies: Mutex::new(VecDeque::new()),
         };
-        lock(&self.by_hash).insert(hash(&token), Arc::new(entry));
+        let mut map = lock(&self.by_hash);
+        let mut theirs: Vec<([u8; 32], Instant)> =
+            map.iter().filter(|(_, e)| e.login == entry.login).map(|(k, e)| (*k, e.created)).collect();
+        theirs.sort_by_key(|(_, created)| *created);
+        for (k, _) in theirs.iter().take((theirs.len() + 1).saturating_sub(PER_LOGIN)) {
+            map.remove(k);
+        }
+        map.insert(hash(&token), Arc::new(entry));
         token
     }
 
@@ -125,8 +159,9 @@ impl Sessions {
         });
     }
 
-    /// Asks every session's long work to stop (the server is shutting down).
-    pub fn cancel_all(&self) {
+    /// The server is stopping: every session's long work stops, and work that starts later stops at once.
+    pub fn stop_all(&self) {
+        self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
         for e in lock(&self.by_hash).values() {
             e.cancel.store(true, std::sync::atomic::Ordering::SeqCst);
         }
@@ -168,15 +203,22 @@ impl AddressLimit {
             return None;
         }
         let oldest = *list.front()?;
-        Some((ADDRESS_WINDOW.saturating_sub(now.duration_since(oldest))).as_secs().max(1))
+        Some(ADDRESS_WINDOW.saturating_sub(now.duration_since(oldest)).as_secs().max(1))
     }
 
     pub fn fail(&self, ip: std::net::IpAddr) {
         lock(&self.failures).entry(ip).or_default().push_back(Instant::now());
     }
 
+    /// A successful sign-in: the address starts afresh.
     pub fn clear(&self, ip: std::net::IpAddr) {
         lock(&self.failures).remove(&ip);
+    }
+
+    /// Forgets addresses whose tries are all older than the window.
+    pub fn prune(&self) {
+        let now = Instant::now();
+        lock(&self.failures).retain(|_, list| list.back().is_some_and(|t| now.duration_since(*t) <= ADDRESS_WINDOW));
     }
 }
 

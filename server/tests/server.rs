@@ -400,3 +400,36 @@ async fn killed_during_concurrent_writes_the_server_keeps_every_write_it_confirm
     }
     again.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_archive_is_made_on_the_server_and_arrives_as_a_file_with_its_progress_for_the_one_who_asked() {
+    let clinic = Clinic::new();
+    let server = clinic.serve();
+    let file = server.connection(&clinic);
+    let admin = signed_in(&file, "admin").await;
+    let other = signed_in(&file, "admin").await;
+    let files = c::exports_decisions(&admin, String::new(), String::new(), None).await.expect("the archive");
+    assert_eq!(files.len(), 1, "one ZIP");
+    assert!(files[0].bytes.starts_with(b"PK"), "the ZIP's bytes travel to the workstation");
+    assert!(files[0].count >= 4, "every signed decision of the demo is in it: {}", files[0].count);
+    let mine: btlp_api::WorkProgress = admin.call("work_progress", serde_json::json!({})).await.unwrap();
+    assert_eq!((mine.done, mine.total), (files[0].count, files[0].count), "the progress of the session that asked");
+    let theirs: btlp_api::WorkProgress = other.call("work_progress", serde_json::json!({})).await.unwrap();
+    assert_eq!(theirs.total, 0, "another session (even the same user's) sees no progress of work it did not ask for");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_sign_ins_are_limited_per_client_address_too() {
+    let clinic = Clinic::new();
+    let server = clinic.serve();
+    let file = server.connection(&clinic);
+    let client = Client::new(&file, Lang::En).unwrap();
+    // Each try with another login, so no account's own waits or lock-out apply: only the address limit.
+    for i in 0..btlp_server::sessions::ADDRESS_LIMIT {
+        let e = client.sign_in(&format!("nobody{i}"), "wrong-password").await.unwrap_err();
+        assert_eq!(e.code, "auth.bad_credentials", "try {i}: {e:?}");
+    }
+    let e = client.sign_in("admin", "admin-demo").await.unwrap_err();
+    assert_eq!(e.code, "auth.too_soon", "after the limit even a right password waits from this address: {e:?}");
+    assert!(!client.signed_in(), "and no session was opened");
+}
