@@ -130,8 +130,9 @@ async fn main() {
     let url = line[line.find("https://").unwrap()..].split_whitespace().next().unwrap().trim_end_matches('/');
     let file = ConnectionFile::new(url, &std::fs::read_to_string(&root).unwrap()).unwrap();
 
-    // 50 sessions, secretary and chair in turn (both may open a meeting: the write of the mix).
-    let logins = ["secretary", "chair"];
+    // 50 sessions of the demo's nine users in turn (at most 16 sessions per user); the secretary's and the
+    // chair's open a meeting as the write of the mix (45 % of their requests, so 10 % of all), the others read.
+    let logins = ["secretary", "chair", "deputy", "member1", "member2", "doctor", "admin", "production", "qc"];
     let mut clients = Vec::new();
     let signing_in = Instant::now();
     let mut handles = Vec::new();
@@ -141,7 +142,8 @@ async fn main() {
         handles.push(tokio::spawn(async move {
             let client = Client::new(&file, Lang::Ru).unwrap();
             let started = Instant::now();
-            client.sign_in(login, &format!("{login}-demo")).await.unwrap();
+            let password = if login == "qc" { "quality-demo".to_string() } else { format!("{login}-demo") };
+            client.sign_in(login, &password).await.unwrap();
             (client, started.elapsed())
         }));
     }
@@ -161,13 +163,15 @@ async fn main() {
     let mut tasks = Vec::new();
     for (i, client) in clients.iter().cloned().enumerate() {
         let (meeting, next_date, figures) = (meeting.clone(), next_date.clone(), figures.clone());
+        let writes = i % logins.len() < 2;
         tasks.push(tokio::spawn(async move {
             let mut mine = Figures::default();
             let mut n = i;
             while Instant::now() < until {
                 n += 1;
                 let started = Instant::now();
-                match n % 10 {
+                let write = writes && n % 20 < 9;
+                match if write { 0 } else { 1 + n % 9 } {
                     0 => {
                         let date = day(400 + next_date.fetch_add(1, Ordering::SeqCst) as i64);
                         let r = code(c::meetings_create(&client, date).await);
