@@ -433,3 +433,60 @@ async fn failed_sign_ins_are_limited_per_client_address_too() {
     assert_eq!(e.code, "auth.too_soon", "after the limit even a right password waits from this address: {e:?}");
     assert!(!client.signed_in(), "and no session was opened");
 }
+
+/// `btlp serve` with the given way to open the key: the first line it prints, and whether it is still running.
+fn start_with(clinic: &Clinic, unlock: &[&str], envs: &[(&str, &str)]) -> (String, Child) {
+    let mut child = Command::new(BTLP)
+        .args(["serve", "--db", clinic.db_str(), "--listen", "127.0.0.1:0"])
+        .args(["--tls-cert", clinic.path("tls/server.pem").to_str().unwrap()])
+        .args(["--tls-key", clinic.path("tls/server.key").to_str().unwrap()])
+        .args(unlock)
+        .envs(envs.iter().copied())
+        .env("BTLP_LANG", "en")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    if line.is_empty() {
+        let _ = child.wait();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut line).unwrap();
+    }
+    (line, child)
+}
+
+#[test]
+fn the_key_opens_only_the_ways_given_and_a_wrong_one_is_refused_with_its_reason() {
+    use std::os::unix::fs::PermissionsExt;
+    let clinic = Clinic::new();
+    let (said, mut child) =
+        start_with(&clinic, &["--unlock-prompt"], &[("BTLP_USER", "admin"), ("BTLP_PASSWORD", "admin-demo")]);
+    assert!(said.contains("https://127.0.0.1:"), "an admin's password opens it: {said}");
+    let _ = child.kill();
+
+    let (said, mut child) =
+        start_with(&clinic, &["--unlock-prompt"], &[("BTLP_USER", "doctor"), ("BTLP_PASSWORD", "doctor-demo")]);
+    assert!(!said.contains("https://"), "a physician's password does not: {said}");
+    assert!(!child.wait().unwrap().success());
+
+    let creds = clinic.path("credentials");
+    std::fs::create_dir_all(&creds).unwrap();
+    std::fs::copy(clinic.path("unlock.secret"), creds.join("btlp-unlock")).unwrap();
+    let dir = creds.to_str().unwrap();
+    let (said, mut child) =
+        start_with(&clinic, &["--unlock-credential", "btlp-unlock"], &[("CREDENTIALS_DIRECTORY", dir)]);
+    assert!(said.contains("https://127.0.0.1:"), "the systemd credential opens it: {said}");
+    let _ = child.kill();
+
+    let secret = clinic.path("unlock.secret");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (said, mut child) = start_with(&clinic, &["--unlock-file", secret.to_str().unwrap()], &[]);
+    assert!(said.contains("0644"), "an unlock file others may read is refused, saying why: {said}");
+    assert!(!child.wait().unwrap().success());
+
+    let (said, mut child) = start_with(&clinic, &[], &[]);
+    assert!(said.contains("exactly one"), "no way given: {said}");
+    assert!(!child.wait().unwrap().success());
+}
