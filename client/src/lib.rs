@@ -119,6 +119,12 @@ impl Client {
         &self.url
     }
 
+    /// The HTTPS client itself (the clinic root alone trusted), for tests and tools that speak to the server as
+    /// a browser would.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     pub fn lang(&self) -> Lang {
         *self.lang.lock().unwrap_or_else(|p| p.into_inner())
     }

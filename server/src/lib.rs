@@ -79,8 +79,12 @@ pub fn router(app: Arc<App>) -> Router {
 
 fn reply(r: Reply) -> Response {
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let cookie = r.set_cookie.and_then(|c| HeaderValue::from_str(&c).ok());
     let mut response = (status, r.body).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(r.content_type));
+    if let Some(c) = cookie {
+        response.headers_mut().insert(header::SET_COOKIE, c);
+    }
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
@@ -111,6 +115,36 @@ fn header_lang(headers: &HeaderMap) -> Lang {
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
+}
+
+/// The browser's session cookie: the token, never readable by the page's scripts, sent to the API alone.
+pub const COOKIE: &str = "btlp_session";
+
+fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+        let (name, value) = c.trim().split_once('=')?;
+        (name == COOKIE && !value.is_empty()).then_some(value)
+    })
+}
+
+fn session_cookie(token: &str) -> String {
+    format!("{COOKIE}={token}; Path=/api/v1; HttpOnly; Secure; SameSite=Strict")
+}
+
+fn cleared_cookie() -> String {
+    format!("{COOKIE}=; Path=/api/v1; HttpOnly; Secure; SameSite=Strict; Max-Age=0")
+}
+
+/// A browser request carries the session's CSRF token in `X-CSRF-Token` (a cross-site page cannot read it);
+/// compared in constant time.
+fn csrf_ok(headers: &HeaderMap, expected: &str) -> bool {
+    let Some(given) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) else { return false };
+    given.len() == expected.len() && given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+fn csrf_refused(lang: Lang) -> Reply {
+    let message = tr(lang, "error.csrf", &[]);
+    failure(IpcError::transport(ErrorKind::Forbidden, "forbidden.csrf", message))
 }
 
 fn signed_out(lang: Lang) -> Reply {
@@ -164,15 +198,39 @@ async fn command(
     let headers = parts.headers;
     let lang = header_lang(&headers);
     if name == "session_sign_in" {
+        let cookie = headers.get("x-btlp-session").is_some_and(|v| v == "cookie");
         return reply(match read_body(&headers, body, SIGN_IN_BODY, lang).await {
-            Ok(body) => sign_in(&app, peer, lang, body).await,
+            Ok(body) => sign_in(&app, peer, lang, body, cookie).await,
             Err(refused) => refused,
         });
     }
-    // The session first: nothing of a request without one is read.
-    let Some(token) = bearer(&headers).map(str::to_string) else { return reply(signed_out(lang)) };
-    let Some(entry) = app.sessions.get(&token) else { return reply(signed_out(lang)) };
+    // The session first: nothing of a request without one is read. The desktop app sends its token as a
+    // bearer; a browser's comes in its cookie, and then the session's CSRF token must come with it.
+    let (token, by_cookie) = match (bearer(&headers), cookie_token(&headers)) {
+        (Some(t), _) => (t.to_string(), false),
+        (None, Some(t)) => (t.to_string(), true),
+        (None, None) => return reply(signed_out(lang)),
+    };
+    let Some(entry) = app.sessions.get(&token) else {
+        let mut r = signed_out(lang);
+        r.set_cookie = by_cookie.then(cleared_cookie);
+        return reply(r);
+    };
     let lang = entry.lang();
+    if by_cookie && name == "session_status" {
+        let csrf = entry.csrf.clone();
+        let status = blocking(&app.workers, move || {
+            let session = sessions::lock(&entry.session);
+            btlp_api::session::user_info(&session).ok().map(|user| BrowserSession { user, csrf })
+        });
+        return reply(match status.await {
+            Some(Some(s)) => routes::json(&s),
+            _ => internal(lang),
+        });
+    }
+    if by_cookie && !csrf_ok(&headers, &entry.csrf) {
+        return reply(csrf_refused(lang));
+    }
     let body = match read_body(&headers, body, body_limit(), lang).await {
         Ok(b) => b,
         Err(refused) => return reply(refused),
@@ -180,7 +238,9 @@ async fn command(
     match name.as_str() {
         "session_sign_out" => {
             app.sessions.close(&token);
-            return reply(routes::json(&()));
+            let mut r = routes::json(&());
+            r.set_cookie = by_cookie.then(cleared_cookie);
+            return reply(r);
         }
         "app_set_lang" => {
             #[derive(serde::Deserialize)]
@@ -235,11 +295,21 @@ struct SignInArgs {
 
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct SignedIn {
+    /// The bearer token (empty for a browser, whose token is in its cookie).
     pub token: String,
     pub user: btlp_api::dto::UserInfo,
+    /// The CSRF token a browser sends back on every request (empty for a bearer token).
+    pub csrf: String,
 }
 
-async fn sign_in(app: &Arc<App>, peer: SocketAddr, lang: Lang, body: Bytes) -> Reply {
+/// What a browser learns of its cookie's session (after a reload: who is signed in, and the CSRF token).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct BrowserSession {
+    pub user: btlp_api::dto::UserInfo,
+    pub csrf: String,
+}
+
+async fn sign_in(app: &Arc<App>, peer: SocketAddr, lang: Lang, body: Bytes, cookie: bool) -> Reply {
     let Ok(args) = serde_json::from_slice::<SignInArgs>(&body) else { return failure(routes::malformed(lang)) };
     let (shared, ip) = (app.clone(), peer.ip());
     // The address's limit is checked and its failure counted inside a sign-in slot, so parallel tries from one
@@ -262,7 +332,13 @@ async fn sign_in(app: &Arc<App>, peer: SocketAddr, lang: Lang, body: Bytes) -> R
     match opened {
         Some(Ok((user, session))) => {
             let token = app.sessions.open(session, lang);
-            routes::json(&SignedIn { token, user })
+            if !cookie {
+                return routes::json(&SignedIn { token, user, csrf: String::new() });
+            }
+            let csrf = app.sessions.get(&token).map(|e| e.csrf.clone()).unwrap_or_default();
+            let mut r = routes::json(&SignedIn { token: String::new(), user, csrf });
+            r.set_cookie = Some(session_cookie(&token));
+            r
         }
         Some(Err(Ok(e))) => failure(IpcError::remote(e, lang)),
         Some(Err(Err(seconds))) => {
@@ -383,7 +459,7 @@ mod tests {
             .collect();
         bound.sort();
         let mut served: Vec<String> =
-            routes::names().into_iter().filter(|n| *n != "work_progress").map(str::to_string).collect();
+            routes::names().into_iter().filter(|n| !routes::TRANSPORT.contains(n)).map(str::to_string).collect();
         served.sort();
         assert!(bound.len() > 70, "the scan must find the bindings' commands: {}", bound.len());
         assert_eq!(bound, served, "a command in the bindings but not on the server (or the reverse)");

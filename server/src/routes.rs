@@ -11,11 +11,12 @@ use std::sync::atomic::Ordering;
 pub type Handler = fn(&mut Session, Lang, &Entry, &[u8]) -> Result<Reply, IpcError>;
 
 pub fn json<T: serde::Serialize>(value: &T) -> Reply {
-    Reply { status: 200, content_type: "application/json", body: serde_json::to_vec(value).unwrap_or_default() }
+    let body = serde_json::to_vec(value).unwrap_or_default();
+    Reply { status: 200, content_type: "application/json", body, set_cookie: None }
 }
 
 fn bytes(body: Vec<u8>) -> Reply {
-    Reply { status: 200, content_type: "application/octet-stream", body }
+    Reply { status: 200, content_type: "application/octet-stream", body, set_cookie: None }
 }
 
 pub fn malformed(lang: Lang) -> IpcError {
@@ -82,9 +83,14 @@ macro_rules! server_routes {
 
 btlp_api::for_each_command!(server_routes);
 
+/// Commands of the transport itself, in no bindings: the progress a client polls while its long work runs,
+/// and a browser's question whether its cookie still opens a session (with the session's CSRF token).
+pub const TRANSPORT: &[&str] = &["work_progress", "session_status"];
+
 /// Commands the server answers outside the table: the session's own (sign-in, sign-out, language, cancel)
-/// and `work_progress`, which a client polls while its long work runs.
-pub const OWN: &[&str] = &["session_sign_in", "session_sign_out", "app_set_lang", "work_cancel", "work_progress"];
+/// and the transport's.
+pub const OWN: &[&str] =
+    &["session_sign_in", "session_sign_out", "app_set_lang", "work_cancel", "work_progress", "session_status"];
 
 /// Every command name the server answers at `/api/v1/<name>`.
 pub fn names() -> Vec<&'static str> {

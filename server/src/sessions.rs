@@ -28,6 +28,8 @@ pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
+    /// A `Set-Cookie` value: the browser's session cookie given or cleared.
+    pub set_cookie: Option<String>,
 }
 
 impl Reply {
@@ -36,12 +38,15 @@ impl Reply {
     fn done_too_large(lang: Lang) -> Reply {
         let message = btlp_commission::i18n::tr(lang, "error.already_done", &[]);
         let e = btlp_api::IpcError::transport(btlp_api::ErrorKind::Refused, "refused.already_done", message);
-        Reply { status: 409, content_type: "application/json", body: serde_json::to_vec(&e).unwrap_or_default() }
+        let body = serde_json::to_vec(&e).unwrap_or_default();
+        Reply { status: 409, content_type: "application/json", body, set_cookie: None }
     }
 }
 
 pub struct Entry {
     pub login: String,
+    /// The CSRF token a browser session sends back on every request (its cookie alone never suffices).
+    pub csrf: String,
     pub session: Mutex<Session>,
     pub lang: Mutex<Lang>,
     pub cancel: AtomicBool,
@@ -106,8 +111,11 @@ impl Sessions {
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let token = hex::encode(bytes);
         let now = Instant::now();
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let csrf = hex::encode(&bytes[..16]);
         let entry = Entry {
             login: session.actor.login.clone(),
+            csrf,
             session: Mutex::new(session),
             lang: Mutex::new(lang),
             cancel: AtomicBool::new(false),

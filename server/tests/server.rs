@@ -490,3 +490,71 @@ fn the_key_opens_only_the_ways_given_and_a_wrong_one_is_refused_with_its_reason(
     assert!(said.contains("exactly one"), "no way given: {said}");
     assert!(!child.wait().unwrap().success());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_session_lives_in_an_http_only_cookie_and_needs_its_csrf_token_on_every_request() {
+    let clinic = Clinic::new();
+    let server = clinic.serve();
+    let file = server.connection(&clinic);
+    let watcher = signed_in(&file, "chair").await;
+    let before = c::meetings_list(&watcher).await.unwrap().len();
+    let client = Client::new(&file, Lang::En).unwrap();
+    let http = client.http();
+    let url = |name: &str| format!("{}/api/v1/{name}", server.url);
+
+    let r = http
+        .post(url("session_sign_in"))
+        .header("x-btlp-session", "cookie")
+        .body(r#"{"login":"secretary","password":"secretary-demo"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let set = r.headers().get("set-cookie").expect("a cookie").to_str().unwrap().to_string();
+    for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/v1"] {
+        assert!(set.contains(attr), "the session cookie is {attr}: {set}");
+    }
+    let cookie = set.split(';').next().unwrap().to_string();
+    let signed: serde_json::Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(signed["token"], "", "a browser never sees its token: it is in the cookie alone");
+    let csrf = signed["csrf"].as_str().unwrap().to_string();
+    assert_eq!(csrf.len(), 32, "a CSRF token comes with it");
+
+    let create = |csrf: Option<&str>| {
+        let mut req =
+            http.post(url("meetings_create")).header("cookie", &cookie).body(format!(r#"{{"date":"{}"}}"#, day(3)));
+        if let Some(c) = csrf {
+            req = req.header("x-csrf-token", c);
+        }
+        req.send()
+    };
+    // A cross-site form or fetch carries the cookie (if the browser sent it at all) but cannot know the token.
+    let r = create(None).await.unwrap();
+    assert_eq!(r.status(), 403, "no CSRF token: refused");
+    let e: IpcError = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(e.code, "forbidden.csrf");
+    let r = create(Some(&"0".repeat(32))).await.unwrap();
+    assert_eq!(r.status(), 403, "a wrong CSRF token: refused");
+    assert_eq!(c::meetings_list(&watcher).await.unwrap().len(), before, "the refused requests created nothing");
+    let r = create(Some(&csrf)).await.unwrap();
+    assert_eq!(r.status(), 200, "the page's own request, with the token, is carried out");
+    assert_eq!(c::meetings_list(&watcher).await.unwrap().len(), before + 1);
+
+    // After a reload the page asks who is signed in and gets the CSRF token again (it keeps nothing stored).
+    let r = http.post(url("session_status")).header("cookie", &cookie).send().await.unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(status["user"]["login"], "secretary");
+    assert_eq!(status["csrf"], csrf.as_str());
+
+    let r = http
+        .post(url("session_sign_out"))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    let cleared = r.headers().get("set-cookie").expect("signing out clears the cookie").to_str().unwrap().to_string();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    let r = create(Some(&csrf)).await.unwrap();
+    assert_eq!(r.status(), 401, "the signed-out cookie opens nothing");
+}
