@@ -13,6 +13,7 @@ packages=(
   xvfb xauth webkit2gtk-driver imagemagick poppler-utils x11-utils
   zbar-tools
   libnss3-tools qpdf curl openssl
+  chromium chromium-driver
 )
 
 as_root() {

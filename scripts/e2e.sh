@@ -37,7 +37,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in npm cargo node python3 curl setsid tauri-driver WebKitWebDriver Xvfb xdpyinfo xwininfo import; do
+for tool in npm cargo node python3 curl setsid tauri-driver WebKitWebDriver Xvfb xdpyinfo xwininfo import \
+  chromium chromedriver certutil; do
   command -v "${tool}" >/dev/null 2>&1 || fail "${tool} not found (run scripts/deps.sh)"
 done
 
@@ -115,8 +116,10 @@ as_admin=(env BTLP_USER=admin BTLP_PASSWORD=admin-demo)
 "${as_admin[@]}" "${btlp}" unlock-file create "${work}/unlock.secret" --db "${served}" >/dev/null \
   || fail "btlp unlock-file create failed"
 server_port=$((20000 + RANDOM % 20000))
+(cd "${root}/ui" && npm run build:web --silent) || fail "npm run build:web failed in ui/"
 setsid "${btlp}" serve --db "${served}" --listen "127.0.0.1:${server_port}" --tls-cert "${work}/tls/server.pem" \
-  --tls-key "${work}/tls/server.key" --unlock-file "${work}/unlock.secret" >"${work}/server.log" 2>&1 &
+  --tls-key "${work}/tls/server.key" --unlock-file "${work}/unlock.secret" --web "${root}/ui/dist-web" \
+  >"${work}/server.log" 2>&1 &
 pids+=($!)
 "${as_admin[@]}" "${btlp}" export-root --db "${served}" --out "${work}/root.pem" >/dev/null || fail "export-root failed"
 for _ in $(seq 100); do
@@ -125,10 +128,20 @@ for _ in $(seq 100); do
 done
 "${as_admin[@]}" "${btlp}" connect-file --db "${served}" --url "https://127.0.0.1:${server_port}" \
   --out "${work}/clinic-connect.json" >/dev/null || fail "btlp connect-file failed"
+# The browser workstation: headless Chromium trusting the clinic root alone (its own NSS database), driven by
+# chromedriver.
+export BROWSER_HOME="${work}/browser"
+mkdir -p "${BROWSER_HOME}/.pki/nssdb"
+certutil -N -d "sql:${BROWSER_HOME}/.pki/nssdb" --empty-password
+certutil -A -d "sql:${BROWSER_HOME}/.pki/nssdb" -n btlp-clinic-root -t "C,," -i "${work}/root.pem"
+chrome_port=$((20000 + RANDOM % 20000))
+HOME="${BROWSER_HOME}" setsid chromedriver --port="${chrome_port}" >"${work}/chromedriver.log" 2>&1 &
+pids+=($!)
 export XDG_DATA_HOME="${work}/data-server" XDG_CONFIG_HOME="${work}/config-server"
 start_driver "${work}/no-local-clinic.db"
 WEBDRIVER_URL="http://127.0.0.1:${port}" BTLP_APP="${app}" BTLP_CONNECT_FILE="${work}/clinic-connect.json" \
   BTLP_SERVER_URL="https://127.0.0.1:${server_port}" NODE_EXTRA_CA_CERTS="${work}/root.pem" \
+  CHROMEDRIVER_URL="http://127.0.0.1:${chrome_port}" BTLP_BROWSER_PROFILE="${work}/browser/profile" \
   BTLP_SCREENSHOTS="${BTLP_SCREENSHOTS-${root}/docs/screenshots}" \
   node "${root}/tests/e2e/server.mjs"
 echo "e2e: OK"

@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/deps.sh
 
 echo "== UI: build, type check, unit tests"
-(cd ui && npm run build --silent && npm run check && npm test)
+(cd ui && npm run build --silent && npm run build:web --silent && npm run check && npm test)
 
 echo "== Rust: format and lints"
 cargo fmt --all -- --check

@@ -40,7 +40,16 @@ pub struct Config {
     pub tls_key: PathBuf,
     /// A session ends after this long without a request.
     pub idle: Duration,
+    /// The web build of the UI (`npm run build:web` → ui/dist-web), served at `/` for browsers; none: the API
+    /// alone.
+    pub web: Option<PathBuf>,
 }
+
+/// The web page's Content-Security-Policy: everything from this origin only, no inline scripts, no framing.
+/// (Svelte sets styles on elements, hence `style-src 'unsafe-inline'`; the PDF preview renders into blobs.)
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; \
+    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// What every request shares: the database, its key (unlocked once at start), the sessions.
 pub struct App {
@@ -70,11 +79,21 @@ pub fn body_limit() -> usize {
     btlp_commission::consent::SCAN_MAX_MB * 1024 * 1024 * 4 / 3 + 64 * 1024
 }
 
-pub fn router(app: Arc<App>) -> Router {
-    Router::new()
+pub fn router(app: Arc<App>, web: Option<&std::path::Path>) -> Router {
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let api = Router::new()
         .route("/api/v1/health", get(|| async { "ok" }))
         .route("/api/v1/{command}", post(command))
-        .with_state(app)
+        .with_state(app);
+    let Some(dir) = web else { return api };
+    let header = |name: &'static str, value: &'static str| {
+        SetResponseHeaderLayer::overriding(header::HeaderName::from_static(name), HeaderValue::from_static(value))
+    };
+    api.fallback_service(tower_http::services::ServeDir::new(dir))
+        .layer(header("content-security-policy", CSP))
+        .layer(header("x-content-type-options", "nosniff"))
+        .layer(header("referrer-policy", "no-referrer"))
+        .layer(header("x-frame-options", "DENY"))
 }
 
 fn reply(r: Reply) -> Response {
@@ -416,7 +435,7 @@ pub async fn serve(config: Config, key: DbKey, ready: impl FnOnce(SocketAddr)) -
     let rustls = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(tls));
     let served = axum_server::from_tcp_rustls(listener, rustls)?
         .handle(handle)
-        .serve(router(app.clone()).into_make_service_with_connect_info::<SocketAddr>())
+        .serve(router(app.clone(), config.web.as_deref()).into_make_service_with_connect_info::<SocketAddr>())
         .await;
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     let _ = housekeeping.join();

@@ -15,6 +15,11 @@ pub fn json<T: serde::Serialize>(value: &T) -> Reply {
     Reply { status: 200, content_type: "application/json", body, set_cookie: None }
 }
 
+/// Files for the workstation to save, marked as such so a browser downloads them.
+fn files(value: &[btlp_api::FileOut]) -> Reply {
+    Reply { content_type: "application/vnd.btlp.files+json", ..json(&value) }
+}
+
 fn bytes(body: Vec<u8>) -> Reply {
     Reply { status: 200, content_type: "application/octet-stream", body, set_cookie: None }
 }
@@ -49,7 +54,13 @@ macro_rules! server_handler {
         }
     };
     (upload $($rest:tt)*) => { server_handler!(json $($rest)*) };
-    (files $($rest:tt)*) => { server_handler!(json $($rest)*) };
+    (files $module:ident :: $name:ident ($($arg:ident : $ty:ty),*)) => {
+        |s: &mut Session, lang: Lang, _: &Entry, body: &[u8]| {
+            let ($($arg,)*) = server_handler!(@args body, lang, $($arg: $ty),*);
+            let reply = btlp_api::$module::$name(s, lang, $($arg),*).map_err(|e| IpcError::remote(e, lang))?;
+            Ok(files(&reply))
+        }
+    };
     (bytes $module:ident :: $name:ident ($($arg:ident : $ty:ty),*)) => {
         |s: &mut Session, lang: Lang, _: &Entry, body: &[u8]| {
             let ($($arg,)*) = server_handler!(@args body, lang, $($arg: $ty),*);
@@ -65,7 +76,14 @@ macro_rules! server_handler {
             Ok(json(&reply))
         }
     };
-    (work_files $($rest:tt)*) => { server_handler!(work $($rest)*) };
+    (work_files $module:ident :: $name:ident ($($arg:ident : $ty:ty),*)) => {
+        |s: &mut Session, lang: Lang, entry: &Entry, body: &[u8]| {
+            let ($($arg,)*) = server_handler!(@args body, lang, $($arg: $ty),*);
+            let reply = with_work(entry, |work| btlp_api::$module::$name(s, lang, work, $($arg),*))
+                .map_err(|e| IpcError::remote(e, lang))?;
+            Ok(files(&reply))
+        }
+    };
 }
 
 macro_rules! server_routes {

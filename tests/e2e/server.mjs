@@ -128,6 +128,36 @@ try {
   await d.waitText('.banner.ok', 'Голос учтен');
   await d.waitText('.votes-for', '1');
   await shot(d, '22-meeting-server');
+
+  log('a member votes from their own session in a browser');
+  const b = await Driver.chromium(process.env.CHROMEDRIVER_URL, process.env.BTLP_BROWSER_PROFILE);
+  try {
+    await b.go(`${serverUrl}/`);
+    await b.waitText('#signin-where', serverUrl);
+    if (shots) await b.screenshot(join(shots, '24-browser-signin.png'));
+    await signIn(b, 'deputy', 'deputy-demo');
+    await b.click('#nav-queue');
+    await clickRow(b, fmt(today));
+    await b.click('button.cast-vote');
+    await b.execute(
+      `const s = document.getElementById('vote-login'); s.value = 'deputy'; s.dispatchEvent(new Event('change'));`,
+      [],
+    );
+    await b.click('#choice-for');
+    await b.fill('vote-password', 'deputy-demo');
+    await b.click('#vote-submit');
+    await b.waitText('.banner.ok', 'Голос учтен');
+    await b.waitText('.votes-for', '2');
+    if (shots) await b.screenshot(join(shots, '25-browser-vote.png'));
+    await b.click('#sign-out');
+    await b.find('#signin-submit');
+  } finally {
+    await b.quit();
+  }
+  // The secretary's screen shows it once the meeting is opened again (live notices: the next step).
+  await d.click('#nav-queue');
+  await clickRow(d, fmt(today));
+  await d.waitText('.votes-for', '2');
   await signOut(d);
 
   log('the physician records the administration on the server');

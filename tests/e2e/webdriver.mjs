@@ -17,6 +17,24 @@ export class Driver {
     return new Driver(base, value.sessionId);
   }
 
+  /** A headless Chromium (through chromedriver) with its own profile folder, for the browser workstation. */
+  static async chromium(base, profile) {
+    const args = ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--window-size=1280,800', `--user-data-dir=${profile}`];
+    const body = { capabilities: { alwaysMatch: { browserName: 'chrome', 'goog:chromeOptions': { args } } } };
+    const value = await request('POST', `${base}/session`, body);
+    return new Driver(base, value.sessionId);
+  }
+
+  async go(url) {
+    await this.cmd('POST', '/url', { url });
+  }
+
+  /** The page as a PNG, from the driver itself (a headless browser has no window on the display). */
+  async screenshot(path) {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path, Buffer.from(await this.cmd('GET', '/screenshot'), 'base64'));
+  }
+
   async quit() {
     await request('DELETE', `${this.base}/session/${this.id}`).catch(() => undefined);
   }

@@ -256,6 +256,9 @@ enum Command {
         /// A session ends after this many minutes without a request (and after 12 hours in any case).
         #[arg(long, default_value_t = 15)]
         idle_minutes: u64,
+        /// The web build of the UI, served at / for browsers (default: /usr/share/btlp-commission/web if there).
+        #[arg(long, value_name = "DIR")]
+        web: Option<PathBuf>,
     },
     /// Write the connection file an admin hands to workstations: the server's address and the clinic root.
     ConnectFile {
@@ -667,6 +670,7 @@ fn run(command: Command, lang: Lang) -> Result<()> {
             unlock_credential,
             unlock_file,
             idle_minutes,
+            web,
         } => serve(
             lang,
             btlp_server::Config {
@@ -675,6 +679,10 @@ fn run(command: Command, lang: Lang) -> Result<()> {
                 tls_cert,
                 tls_key,
                 idle: std::time::Duration::from_secs(idle_minutes.max(1) * 60),
+                web: web.or_else(|| {
+                    let installed = PathBuf::from("/usr/share/btlp-commission/web");
+                    installed.join("index.html").exists().then_some(installed)
+                }),
             },
             (unlock_prompt, unlock_credential, unlock_file),
         ),
