@@ -257,7 +257,7 @@ impl Session {
             other => other,
         };
         settle(&self.path, &mut self.db, result.as_ref().ok().map(|_| login.as_str()))?;
-        result
+        result.map(|member| member.at_session_of(&self.actor.login))
     }
 
     /// Unlocks an account locked after failed sign-ins (admins).

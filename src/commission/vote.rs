@@ -178,7 +178,13 @@ pub fn cast(
             }
             return Err(Error::Refused(Rule::AlreadyVoted));
         }
-        audit::record(tx, actor, "vote.cast", "meeting", &meeting_id.to_string(), &(case_id, choice, &reason))
+        audit::record(tx, actor, "vote.cast", "meeting", &meeting_id.to_string(), &(case_id, choice, &reason))?;
+        // Entered at another user's workstation (each member typing their password at the secretary's screen):
+        // the trail names that session too.
+        if let Some(session) = actor.entered_at() {
+            audit::append(tx, session, "vote.entered", "meeting", &meeting_id.to_string(), &(case_id, &actor.login))?;
+        }
+        Ok(())
     })
 }
 

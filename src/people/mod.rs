@@ -85,11 +85,25 @@ pub struct Actor {
     pub login: String,
     pub full_name: String,
     roles: Vec<Role>,
+    /// The login of the session where this user confirmed the act with their own password, when it is another
+    /// user's (a member voting at the secretary's workstation).
+    entered_at: Option<String>,
 }
 
 impl Actor {
     pub(crate) fn new(id: Uuid, login: String, full_name: String, roles: Vec<Role>) -> Actor {
-        Actor { id, login, full_name, roles }
+        Actor { id, login, full_name, roles, entered_at: None }
+    }
+
+    /// This user acting at the workstation (session) of `session_login`; nothing is noted for their own.
+    pub(crate) fn at_session_of(mut self, session_login: &str) -> Actor {
+        self.entered_at = (session_login != self.login).then(|| session_login.to_string());
+        self
+    }
+
+    /// Whose session the act was entered at, when not the user's own.
+    pub fn entered_at(&self) -> Option<&str> {
+        self.entered_at.as_deref()
     }
 
     pub fn id(&self) -> Uuid {

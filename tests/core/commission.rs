@@ -408,3 +408,34 @@ fn the_meeting_screens_see_their_meetings_agenda_and_the_adopted_decision() {
     assert_eq!(item.protocol.votes.len(), 5, "and each member's vote");
     assert_eq!(screen.meeting.present.len(), 6, "and who is present");
 }
+
+/// With the server a member votes from their own session; at the secretary's shared workstation they confirm
+/// it with their own password. The trail names the member either way, and the session that entered it when it
+/// is another's.
+#[test]
+fn a_vote_entered_at_another_members_session_names_both_in_the_audit_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    drop(btlp_commission::demo::build(&path).unwrap());
+    let mut secretary = btlp_commission::clinic::sign_in(&path, "secretary", "secretary-demo").unwrap();
+    let next = commission::meetings(secretary.db.conn(), 10).unwrap().into_iter().find(|m| m.open && m.items == 1);
+    let m = next.expect("the demo's next meeting, one case on its agenda").id;
+    let case = btlp_commission::screens::meeting(secretary.db.conn(), m).unwrap().agenda[0].item.case_id;
+    let all = ["chair", "deputy", "member1", "member2", "secretary"];
+    commission::set_attendance(&mut secretary.db, &secretary.actor.clone(), m, &all).unwrap();
+
+    let at_the_desk = secretary.act_as("member1", "member1-demo").unwrap();
+    commission::cast(&mut secretary.db, &at_the_desk, m, case, Some(Choice::For), "").unwrap();
+    let mut own = btlp_commission::clinic::sign_in(&path, "member2", "member2-demo").unwrap();
+    let herself = own.act_as("member2", "member2-demo").unwrap();
+    assert_eq!(herself.entered_at(), None, "a member's own session notes nothing more");
+    commission::cast(&mut own.db, &herself, m, case, Some(Choice::For), "").unwrap();
+
+    let rows = |action: &str| -> Vec<String> {
+        let sql = "SELECT actor FROM audit_log WHERE action = ?1 AND entity_id = ?2 ORDER BY seq";
+        let mut stmt = own.db.conn().prepare(sql).unwrap();
+        stmt.query_map([action, &m.to_string()], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(rows("vote.cast"), ["member1", "member2"], "each vote is the member's own act");
+    assert_eq!(rows("vote.entered"), ["secretary"], "the vote typed at the secretary's screen names that session");
+}
