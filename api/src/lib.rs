@@ -30,7 +30,8 @@ pub const LOCAL_ONLY: &[&str] =
     &["app_status", "clinic_setup", "connection_inspect", "connection_set", "connection_local"];
 
 /// Commands about the session itself, which every transport keeps in its own way (the desktop app in memory, the
-/// server in its table of sessions): signing in and out, the language, cancelling long work.
+/// server in its table of sessions): signing in and out, the language, cancelling long work. The server answers
+/// them beside the table's (`btlp_server::routes::names`).
 pub const SESSION: &[&str] = &["session_sign_in", "session_sign_out", "app_set_lang", "work_cancel"];
 
 /// The one list of commands over a signed-in session. Each line is `kind module::name(args) -> reply;`, and

@@ -105,14 +105,10 @@ btlp_api::for_each_command!(server_routes);
 /// and a browser's question whether its cookie still opens a session (with the session's CSRF token).
 pub const TRANSPORT: &[&str] = &["work_progress", "session_status"];
 
-/// Commands the server answers outside the table: the session's own (sign-in, sign-out, language, cancel)
-/// and the transport's.
-pub const OWN: &[&str] =
-    &["session_sign_in", "session_sign_out", "app_set_lang", "work_cancel", "work_progress", "session_status"];
-
 /// Every command name the server answers at `/api/v1/<name>`.
 pub fn names() -> Vec<&'static str> {
     let mut all = btlp_api::command_names();
-    all.extend_from_slice(OWN);
+    all.extend_from_slice(btlp_api::SESSION);
+    all.extend_from_slice(TRANSPORT);
     all
 }
