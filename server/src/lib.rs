@@ -350,11 +350,10 @@ async fn sign_in(app: &Arc<App>, peer: SocketAddr, lang: Lang, body: Bytes, cook
     .await;
     match opened {
         Some(Ok((user, session))) => {
-            let token = app.sessions.open(session, lang);
+            let (token, csrf) = app.sessions.open(session, lang);
             if !cookie {
                 return routes::json(&SignedIn { token, user, csrf: String::new() });
             }
-            let csrf = app.sessions.get(&token).map(|e| e.csrf.clone()).unwrap_or_default();
             let mut r = routes::json(&SignedIn { token: String::new(), user, csrf });
             r.set_cookie = Some(session_cookie(&token));
             r
@@ -491,7 +490,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let session = btlp_commission::demo::build(&dir.join("c.db")).unwrap();
         let sessions = Sessions::new(Duration::from_millis(200));
-        let token = sessions.open(session, Lang::En);
+        let (token, _) = sessions.open(session, Lang::En);
         assert!(sessions.get(&token).is_some(), "a fresh token opens its session");
         std::thread::sleep(Duration::from_millis(400));
         assert!(sessions.get(&token).is_none(), "after the idle time the token is dead");
@@ -512,7 +511,7 @@ mod tests {
             .map(|_| {
                 let now = chrono::Utc::now();
                 let s = clinic::sign_in_with_key(&path, &key, "secretary", "secretary-demo", now).unwrap();
-                sessions.open(s, Lang::En)
+                sessions.open(s, Lang::En).0
             })
             .collect();
         assert_eq!(sessions.count(), sessions::PER_LOGIN, "a user's sessions (and connections) are capped");

@@ -105,8 +105,9 @@ impl Sessions {
         Sessions { by_hash: Mutex::new(HashMap::new()), idle, stopping: Arc::new(AtomicBool::new(false)) }
     }
 
-    /// Keeps a new session; returns its token (hex), which the server never sees again in clear.
-    pub fn open(&self, session: Session, lang: Lang) -> String {
+    /// Keeps a new session; returns its token (hex), which the server never sees again in clear, and the
+    /// session's CSRF token (what a browser sends back beside its cookie).
+    pub fn open(&self, session: Session, lang: Lang) -> (String, String) {
         let mut bytes = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let token = hex::encode(bytes);
@@ -133,8 +134,9 @@ impl Sessions {
         for (k, _) in theirs.iter().take((theirs.len() + 1).saturating_sub(PER_LOGIN)) {
             map.remove(k);
         }
+        let csrf = entry.csrf.clone();
         map.insert(hash(&token), Arc::new(entry));
-        token
+        (token, csrf)
     }
 
     /// The live session of `token`, marked as seen now; `None` when unknown, signed out or expired (an

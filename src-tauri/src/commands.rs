@@ -58,10 +58,7 @@ macro_rules! tauri_command {
                 return remote_work(&client, on_progress, client.call(stringify!($name), args)).await;
             }
             blocking(app, move |state| {
-                state.cancel_work.store(false, Ordering::SeqCst);
-                let report = move |p: WorkProgress| { let _ = on_progress.send(p); };
-                let work = btlp_api::Work { cancel: &state.cancel_work, progress: &report };
-                state.with_session(|s, lang| btlp_api::$module::$name(s, lang, &work, $($arg),*))
+                local_work(state, on_progress, |s, lang, work| btlp_api::$module::$name(s, lang, work, $($arg),*))
             })
             .await
         }
@@ -82,10 +79,9 @@ macro_rules! tauri_command {
                 return save(&app.state::<AppState>(), &dir, files);
             }
             blocking(app, move |state| {
-                state.cancel_work.store(false, Ordering::SeqCst);
-                let report = move |p: WorkProgress| { let _ = on_progress.send(p); };
-                let work = btlp_api::Work { cancel: &state.cancel_work, progress: &report };
-                let files = state.with_session(|s, lang| btlp_api::$module::$name(s, lang, &work, $($arg),*))?;
+                let files = local_work(state, on_progress, |s, lang, work| {
+                    btlp_api::$module::$name(s, lang, work, $($arg),*)
+                })?;
                 save(state, &dir, files)
             })
             .await
@@ -122,6 +118,20 @@ macro_rules! tauri_commands {
 }
 
 btlp_api::for_each_command!(tauri_commands);
+
+/// Long work in-process: this app's cancel flag, cleared as it starts, and progress sent on the channel.
+fn local_work<T>(
+    state: &AppState,
+    on_progress: Channel<WorkProgress>,
+    run: impl FnOnce(&mut btlp_commission::Session, btlp_commission::Lang, &btlp_api::Work) -> btlp_commission::Result<T>,
+) -> Result<T, IpcError> {
+    state.cancel_work.store(false, Ordering::SeqCst);
+    let report = move |p: WorkProgress| {
+        let _ = on_progress.send(p);
+    };
+    let work = btlp_api::Work { cancel: &state.cancel_work, progress: &report };
+    state.with_session(|s, lang| run(s, lang, &work))
+}
 
 /// Long work on the clinic server: its progress is asked for every 300 ms and passed on while it runs.
 async fn remote_work<T>(
