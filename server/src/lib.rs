@@ -192,7 +192,13 @@ async fn read_body(headers: &HeaderMap, body: axum::body::Body, limit: usize, la
         r.status = 413;
         r
     };
-    if declared.is_some_and(|n| n > limit) {
+    if let Some(n) = declared.filter(|&n| n > limit) {
+        // Refused by its declared length, before anything is kept. A client still uploading would see its
+        // connection reset instead of the reply, so a body of up to twice the limit is read through and
+        // dropped (constant memory, bounded time); a larger one only has its connection closed.
+        if n <= 2 * limit {
+            let _ = tokio::time::timeout(DRAIN_FOR, drain(body)).await;
+        }
         return Err(too_large());
     }
     match axum::body::to_bytes(body, limit).await {
@@ -201,6 +207,14 @@ async fn read_body(headers: &HeaderMap, body: axum::body::Body, limit: usize, la
         Err(_) if declared.is_none() => Err(too_large()),
         Err(_) => Err(failure(routes::malformed(lang))),
     }
+}
+
+const DRAIN_FOR: Duration = Duration::from_secs(30);
+
+/// Reads a body to its end, keeping none of it.
+async fn drain(mut body: axum::body::Body) {
+    use axum::body::HttpBody;
+    while let Some(Ok(_)) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {}
 }
 
 fn internal(lang: Lang) -> Reply {
