@@ -44,6 +44,9 @@ pub fn append(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![seq, at, actor, action, entity, entity_id, digest, prev, hash],
     )?;
+    if !action.starts_with("export.") {
+        tx.changed(entity, entity_id);
+    }
     Ok(())
 }
 

@@ -39,12 +39,16 @@ pub struct Db {
     conn: Connection,
     clock: Clock,
     sealer: seals::Sealer,
+    /// Where committed changes are announced (none for a database in memory).
+    hub: Option<std::sync::Arc<crate::notices::Hub>>,
 }
 
 /// A transaction with the clock's instant fixed for its whole duration.
 pub struct Tx<'a> {
     pub(crate) tx: Transaction<'a>,
     pub(crate) now: DateTime<FixedOffset>,
+    /// What the transaction changed, announced after it commits (collected by the audit trail).
+    notices: std::cell::RefCell<Vec<crate::notices::Notice>>,
 }
 
 impl std::ops::Deref for Tx<'_> {
@@ -64,6 +68,16 @@ impl Tx<'_> {
     pub fn now_text(&self) -> String {
         self.now.to_rfc3339()
     }
+
+    /// Notes that the record `entity`/`id` changed (the audit trail calls it for every entry).
+    pub(crate) fn changed(&self, entity: &str, id: &str) {
+        let Some(subject) = crate::notices::Subject::of_entity(entity) else { return };
+        let notice = crate::notices::Notice { subject, id: id.to_string() };
+        let mut notices = self.notices.borrow_mut();
+        if !notices.contains(&notice) {
+            notices.push(notice);
+        }
+    }
 }
 
 const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
@@ -77,7 +91,7 @@ impl Db {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
         let conn = Connection::open_with_flags(path, flags)?;
         apply_key(&conn, key)?;
-        Db::prepare(conn, key)
+        Db::prepare(conn, key).map(|db| db.announcing(path))
     }
 
     /// Opens an existing encrypted database. A wrong key, a file that is not a database or a schema newer
@@ -102,7 +116,17 @@ impl Db {
             }
             return Err(e.into());
         }
-        Db::prepare(conn, key)
+        Db::prepare(conn, key).map(|db| db.announcing(path))
+    }
+
+    fn announcing(mut self, path: &Path) -> Db {
+        self.hub = Some(crate::notices::Hub::of(path));
+        self
+    }
+
+    /// Where this database's committed changes are announced (`None` in memory).
+    pub fn notices(&self) -> Option<&crate::notices::Hub> {
+        self.hub.as_deref()
     }
 
     /// Copies the whole database into a new file at `dest`, encrypted with the same `key`, through SQLite's
@@ -144,7 +168,7 @@ impl Db {
         conn.set_prepared_statement_cache_capacity(128);
         let sealer = seals::Sealer::attach(&conn, seals::derive_key(key.bytes()))?;
         sealer.baseline(&conn, &Clock::System.now().to_rfc3339())?;
-        Ok(Db { conn, clock: Clock::System, sealer })
+        Ok(Db { conn, clock: Clock::System, sealer, hub: None })
     }
 
     /// Seals the rows changed outside `tx` on this connection (bulk tools that manage their own transaction
@@ -189,7 +213,7 @@ impl Db {
         let now = self.clock.now();
         let behavior = rusqlite::TransactionBehavior::Immediate;
         self.sealer.forget();
-        let tx = Tx { tx: self.conn.transaction_with_behavior(behavior)?, now };
+        let tx = Tx { tx: self.conn.transaction_with_behavior(behavior)?, now, notices: Default::default() };
         let value = match f(&tx).and_then(|v| self.sealer.flush(&tx).map(|_| v)) {
             Ok(v) => v,
             Err(e) => {
@@ -197,7 +221,11 @@ impl Db {
                 return Err(e);
             }
         };
-        tx.tx.commit()?;
+        let Tx { tx, notices, .. } = tx;
+        tx.commit()?;
+        if let Some(hub) = &self.hub {
+            hub.publish(notices.into_inner());
+        }
         Ok(value)
     }
 }

@@ -1,8 +1,11 @@
 //! The authorisation matrix: for every operation that changes the clinic's records, the roles that may do it.
 //! Every such operation asks here (`Actor::require`) before anything else, so this one table is the whole
 //! policy: who may record a use, vote, release a batch, manage users or export. Who signs a decision is not a
-//! role but a seat on the composition (`signatures`), and reading is open to every signed-in user.
+//! role but a seat on the composition (`signatures`). `readers` says who may read each kind of record; today
+//! it decides who hears of a change (the live screens' notices), while the read commands stay open to every
+//! signed-in user.
 use super::Role;
+use crate::notices::Subject;
 use Role::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -226,5 +229,28 @@ impl Operation {
             Operation::UnlockFileManage => &[Admin],
             Operation::ServerUnlock => &[Admin],
         }
+    }
+}
+
+/// Who may read records of each kind. Patients' records and the commission's deliberations are for the
+/// clinicians, the commission and the administrators (medical secrecy, 323-ФЗ art. 13); the lab's batches and
+/// rooms for the lab, the physician who administers and the administrators; the permit file and the users for
+/// the administrators; the organisation, the settings, the composition and the certificates for everyone.
+pub fn readers(subject: Subject) -> &'static [Role] {
+    const CLINICAL: &[Role] = &[Admin, Chair, DeputyChair, Secretary, Member, Physician];
+    const LAB: &[Role] = &[Admin, Production, Qc, Physician];
+    const EVERYONE: &[Role] = &Role::ALL;
+    match subject {
+        Subject::Patient
+        | Subject::Case
+        | Subject::Consent
+        | Subject::Meeting
+        | Subject::Decision
+        | Subject::Administration
+        | Subject::AdverseReaction
+        | Subject::Report => CLINICAL,
+        Subject::Batch | Subject::Room => LAB,
+        Subject::Application | Subject::User => &[Admin],
+        Subject::Organization | Subject::Settings | Subject::Composition | Subject::Certificate => EVERYONE,
     }
 }

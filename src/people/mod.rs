@@ -7,7 +7,7 @@ mod authz;
 pub mod lockout;
 mod users;
 
-pub use authz::Operation;
+pub use authz::{readers, Operation};
 pub(crate) use users::record_sign_in_events;
 pub use users::{
     bootstrap_admin, change_password, create, deactivate, list, sign_in, unlock, NewUser, User, MIN_PASSWORD,
@@ -124,6 +124,16 @@ impl Actor {
     }
 
     /// Refuses with `Forbidden { action }` unless the matrix lets one of the actor's roles do `op`.
+    /// Whether any of the actor's roles may read records of this kind (and so hear of their changes).
+    pub fn may_read(&self, subject: crate::notices::Subject) -> bool {
+        authz::readers(subject).iter().any(|r| self.has(*r))
+    }
+
+    /// The notices of `batch` this actor may receive.
+    pub fn readable(&self, batch: &[crate::notices::Notice]) -> Vec<crate::notices::Notice> {
+        batch.iter().filter(|n| self.may_read(n.subject)).cloned().collect()
+    }
+
     pub fn require(&self, op: Operation) -> Result<()> {
         if self.may(op) {
             Ok(())

@@ -16,6 +16,7 @@ mod exports;
 mod fuzz;
 mod integrity;
 mod journal;
+mod notices;
 mod patients;
 mod people;
 mod permit;
