@@ -15,6 +15,7 @@ pub mod dto;
 pub mod error;
 pub mod files;
 pub mod integrity;
+pub mod live;
 pub mod patients;
 pub mod permit;
 pub mod production;

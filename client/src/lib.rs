@@ -3,6 +3,8 @@
 //! another host (and says which fingerprint it got), and sends each state-changing request with an
 //! idempotency key it reuses when it has to send the request again after a lost reply, so the server stores
 //! the vote, signature or record once and answers the retry with the stored reply.
+pub mod live;
+
 use btlp_api::connection::{fingerprint_of, ConnectionFile};
 use btlp_api::dto::UserInfo;
 use btlp_api::{ErrorKind, IpcError};

@@ -5,6 +5,7 @@
 //!
 //! Every request but sign-in carries `Authorization: Bearer <token>`; the core answers it on that user's own
 //! session, so the authorisation matrix, the rules and their errors are the core's, exactly as in the app.
+pub mod live;
 pub mod routes;
 pub mod sessions;
 pub mod unlock;
@@ -59,11 +60,16 @@ pub struct App {
     addresses: AddressLimit,
     workers: Arc<Semaphore>,
     sign_ins: Arc<Semaphore>,
+    /// Committed changes, passed on to every session's notice stream.
+    push: tokio::sync::broadcast::Sender<live::Push>,
 }
 
 impl App {
     pub fn new(db: PathBuf, key: DbKey, idle: Duration) -> Arc<App> {
+        let push = live::channel();
+        live::bridge(&db, &push);
         Arc::new(App {
+            push,
             db,
             key,
             sessions: Sessions::new(idle),
@@ -83,6 +89,7 @@ pub fn router(app: Arc<App>, web: Option<&std::path::Path>) -> Router {
     use tower_http::set_header::SetResponseHeaderLayer;
     let api = Router::new()
         .route("/api/v1/health", get(|| async { "ok" }))
+        .route("/api/v1/notices", get(notices))
         .route("/api/v1/{command}", post(command))
         .with_state(app);
     let Some(dir) = web else { return api };
@@ -217,6 +224,30 @@ async fn drain(mut body: axum::body::Body) {
     while let Some(Ok(_)) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {}
 }
 
+/// The session token of a request: the desktop app's bearer, else a browser's cookie (then `true`).
+fn token_of(headers: &HeaderMap) -> Option<(String, bool)> {
+    match (bearer(headers), cookie_token(headers)) {
+        (Some(t), _) => Some((t.to_string(), false)),
+        (None, Some(t)) => Some((t.to_string(), true)),
+        (None, None) => None,
+    }
+}
+
+/// `GET /api/v1/notices`: the session's stream of change notices (see `live`). Reading it changes nothing,
+/// so a browser needs no CSRF token for it (and its SameSite cookie never comes from another site).
+async fn notices(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let lang = header_lang(&headers);
+    let Some((token, by_cookie)) = token_of(&headers) else { return reply(signed_out(lang)) };
+    let Some(entry) = app.sessions.get(&token) else {
+        let mut r = signed_out(lang);
+        r.set_cookie = by_cookie.then(cleared_cookie);
+        return reply(r);
+    };
+    let mut response = live::stream(app, token, entry).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 fn internal(lang: Lang) -> Reply {
     failure(IpcError::remote(Error::Storage(btlp_commission::error::Storage::Crypto), lang))
 }
@@ -239,11 +270,7 @@ async fn command(
     }
     // The session first: nothing of a request without one is read. The desktop app sends its token as a
     // bearer; a browser's comes in its cookie, and then the session's CSRF token must come with it.
-    let (token, by_cookie) = match (bearer(&headers), cookie_token(&headers)) {
-        (Some(t), _) => (t.to_string(), false),
-        (None, Some(t)) => (t.to_string(), true),
-        (None, None) => return reply(signed_out(lang)),
-    };
+    let Some((token, by_cookie)) = token_of(&headers) else { return reply(signed_out(lang)) };
     let Some(entry) = app.sessions.get(&token) else {
         let mut r = signed_out(lang);
         r.set_cookie = by_cookie.then(cleared_cookie);
@@ -441,6 +468,7 @@ pub async fn serve(config: Config, key: DbKey, ready: impl FnOnce(SocketAddr)) -
         async move {
             shutdown_signal().await;
             app.sessions.stop_all();
+            let _ = app.push.send(live::Push::Stop);
             handle.graceful_shutdown(Some(Duration::from_secs(30)));
         }
     };

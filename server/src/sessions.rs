@@ -45,6 +45,8 @@ impl Reply {
 
 pub struct Entry {
     pub login: String,
+    /// The signed-in user as at sign-in: whose read rights filter the session's change notices.
+    pub actor: btlp_commission::Actor,
     /// The CSRF token a browser session sends back on every request (its cookie alone never suffices).
     pub csrf: String,
     pub session: Mutex<Session>,
@@ -116,6 +118,7 @@ impl Sessions {
         let csrf = hex::encode(&bytes[..16]);
         let entry = Entry {
             login: session.actor.login.clone(),
+            actor: session.actor.clone(),
             csrf,
             session: Mutex::new(session),
             lang: Mutex::new(lang),
@@ -155,6 +158,20 @@ impl Sessions {
         *seen = now;
         drop(seen);
         Some(entry)
+    }
+
+    /// Whether `token`'s session is still live, without counting as a request (a notice stream open all day
+    /// must not keep an unattended session from its idle expiry).
+    pub fn alive(&self, token: &str) -> bool {
+        let map = lock(&self.by_hash);
+        let Some(entry) = map.get(&hash(token)) else { return false };
+        let now = Instant::now();
+        now.duration_since(*lock(&entry.last_seen)) <= self.idle && now.duration_since(entry.created) <= MAX_AGE
+    }
+
+    /// How long a session may go without a request.
+    pub fn idle(&self) -> Duration {
+        self.idle
     }
 
     pub fn close(&self, token: &str) {

@@ -2,6 +2,7 @@
 //! clinic's own CA — driven through the desktop app's own remote client (`btlp_client`).
 use btlp_api::commission::{PlanForm, VoteChoice};
 use btlp_api::connection::ConnectionFile;
+use btlp_api::live::{LiveEvent, NoticeSubject};
 use btlp_api::IpcError;
 use btlp_client::commands as c;
 use btlp_client::Client;
@@ -9,6 +10,8 @@ use btlp_commission::Lang;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 const BTLP: &str = env!("CARGO_BIN_EXE_btlp");
 
@@ -64,8 +67,18 @@ impl Clinic {
     }
 
     fn serve_with(&self, cert: &Path, key: &Path) -> Server {
+        self.spawn(cert, key, &[])
+    }
+
+    /// The server with sessions that end after `minutes` without a request.
+    fn serve_idle(&self, minutes: &str) -> Server {
+        self.spawn(&self.path("tls/server.pem"), &self.path("tls/server.key"), &["--idle-minutes", minutes])
+    }
+
+    fn spawn(&self, cert: &Path, key: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(BTLP)
             .args(["serve", "--db", self.db_str(), "--listen", "127.0.0.1:0"])
+            .args(extra)
             .args(["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()])
             .args(["--unlock-file", self.path("unlock.secret").to_str().unwrap()])
             .env("BTLP_LANG", "en")
@@ -557,4 +570,152 @@ async fn a_browser_session_lives_in_an_http_only_cookie_and_needs_its_csrf_token
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
     let r = create(Some(&csrf)).await.unwrap();
     assert_eq!(r.status(), 401, "the signed-out cookie opens nothing");
+}
+
+/// A TCP relay in front of the server whose connections can all be cut at once, as a network outage would.
+struct Relay {
+    url: String,
+    links: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl Relay {
+    async fn to(server: &Server) -> Relay {
+        let target = server.url.trim_start_matches("https://").to_string();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("https://{}", listener.local_addr().unwrap());
+        let links: Arc<Mutex<Vec<tokio::task::AbortHandle>>> = Arc::default();
+        let kept = links.clone();
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let target = target.clone();
+                let link = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                kept.lock().unwrap().push(link.abort_handle());
+            }
+        });
+        Relay { url, links }
+    }
+
+    fn cut(&self) {
+        for link in self.links.lock().unwrap().drain(..) {
+            link.abort();
+        }
+    }
+}
+
+type Heard = Arc<Mutex<Vec<LiveEvent>>>;
+
+/// Follows `client`'s notice stream in the background, keeping what it hears.
+fn follow(client: &Arc<Client>) -> (Heard, tokio::task::JoinHandle<btlp_client::live::Ended>) {
+    let heard: Heard = Arc::default();
+    let (c, h) = (client.clone(), heard.clone());
+    let task = tokio::spawn(async move { c.follow(move |e| h.lock().unwrap().push(e)).await });
+    (heard, task)
+}
+
+fn notice_of(heard: &Heard, subject: NoticeSubject, id: &str) -> bool {
+    heard.lock().unwrap().iter().any(|e| match e {
+        LiveEvent::Notices { notices } => notices.iter().any(|n| n.subject == subject && n.id == id),
+        LiveEvent::Resync => false,
+    })
+}
+
+/// Waits up to `within` for `what` to hold.
+async fn until(within: Duration, what: impl Fn() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < within {
+        if what() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    what()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_notices_reach_only_their_readers_and_come_back_after_a_lost_stream() {
+    let clinic = Clinic::new();
+    let server = clinic.serve();
+    let file = server.connection(&clinic);
+    let relay = Relay::to(&server).await;
+    let through_relay = ConnectionFile::new(&relay.url, &clinic.root_pem()).unwrap();
+    let secretary = Arc::new(signed_in(&through_relay, "secretary").await);
+    let (m, case) = meeting_with_case(&secretary).await;
+    let qc = Arc::new(Client::new(&file, Lang::En).unwrap());
+    qc.sign_in("qc", "quality-demo").await.unwrap();
+    let (at_secretary, _s) = follow(&secretary);
+    let (at_qc, _q) = follow(&qc);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let member1 = signed_in(&file, "member1").await;
+    vote(&member1, "member1", &m, &case).await.unwrap();
+    assert!(
+        until(Duration::from_secs(2), || notice_of(&at_secretary, NoticeSubject::Meeting, &m)).await,
+        "the secretary's stream hears of a vote cast at another seat within 2 s: {:?}",
+        at_secretary.lock().unwrap()
+    );
+    // Something the lab may read, after the vote: once the QC stream has it, the vote would have come first.
+    let admin = signed_in(&file, "admin").await;
+    let folder = clinic.path("backups").display().to_string();
+    let schedule = btlp_api::integrity::BackupSchedule { folder, every_hours: 24, keep: 3 };
+    c::backup_set_schedule(&admin, Some(schedule)).await.unwrap();
+    assert!(
+        until(Duration::from_secs(2), || notice_of(&at_qc, NoticeSubject::Settings, "backup")).await,
+        "QC hears of a change it may read: {:?}",
+        at_qc.lock().unwrap()
+    );
+    assert!(
+        !notice_of(&at_qc, NoticeSubject::Meeting, &m),
+        "a notice of the commission's vote must never reach quality control, whose role may not read meetings"
+    );
+    for events in [&at_secretary, &at_qc] {
+        let text = format!("{:?}", events.lock().unwrap());
+        assert!(!text.contains("member1") && !text.contains("Лебедев"), "notices carry kinds and ids only: {text}");
+    }
+
+    relay.cut();
+    let member2 = signed_in(&file, "member2").await;
+    vote(&member2, "member2", &m, &case).await.unwrap();
+    assert!(
+        until(Duration::from_secs(5), || at_secretary.lock().unwrap().contains(&LiveEvent::Resync)).await,
+        "after its stream was cut the secretary's screen reconnects by itself and is told to reload once"
+    );
+    at_secretary.lock().unwrap().clear();
+    let deputy = signed_in(&file, "deputy").await;
+    vote(&deputy, "deputy", &m, &case).await.unwrap();
+    assert!(
+        until(Duration::from_secs(2), || notice_of(&at_secretary, NoticeSubject::Meeting, &m)).await,
+        "the reconnected stream goes on hearing the meeting's votes"
+    );
+    server.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notice_stream_ends_when_its_session_does() {
+    let clinic = Clinic::new();
+    let server = clinic.serve_idle("0.05");
+    let file = server.connection(&clinic);
+    let leaving = Arc::new(signed_in(&file, "secretary").await);
+    let idle = Arc::new(signed_in(&file, "chair").await);
+    let (_, leaving_stream) = follow(&leaving);
+    let (_, idle_stream) = follow(&idle);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    leaving.sign_out().await;
+    let ended = tokio::time::timeout(Duration::from_secs(3), leaving_stream).await;
+    assert!(
+        matches!(ended, Ok(Ok(btlp_client::live::Ended::SignedOut))),
+        "signing out ends the session's stream: {ended:?}"
+    );
+    // Listening is no activity: the stream alone does not keep the session from its idle expiry (3 s here).
+    let ended = tokio::time::timeout(Duration::from_secs(10), idle_stream).await;
+    assert!(
+        matches!(ended, Ok(Ok(btlp_client::live::Ended::SignedOut))),
+        "the stream of a session that expired is closed: {ended:?}"
+    );
+    let e = c::meetings_list(&idle).await.expect_err("the expired session is gone");
+    assert_eq!(e.code, "auth.signed_out");
+    server.stop();
 }

@@ -253,9 +253,10 @@ enum Command {
         /// The unlock file made by `btlp unlock-file create` (mode 0400/0600, owned by the server's user).
         #[arg(long, value_name = "PATH")]
         unlock_file: Option<PathBuf>,
-        /// A session ends after this many minutes without a request (and after 12 hours in any case).
-        #[arg(long, default_value_t = 15)]
-        idle_minutes: u64,
+        /// A session ends after this many minutes without a request (and after 12 hours in any case);
+        /// fractions are allowed (0.1 is six seconds).
+        #[arg(long, default_value_t = 15.0)]
+        idle_minutes: f64,
         /// The web build of the UI, served at / for browsers (default: /usr/share/btlp-commission/web if there).
         #[arg(long, value_name = "DIR")]
         web: Option<PathBuf>,
@@ -678,7 +679,7 @@ fn run(command: Command, lang: Lang) -> Result<()> {
                 listen,
                 tls_cert,
                 tls_key,
-                idle: std::time::Duration::from_secs(idle_minutes.max(1) * 60),
+                idle: std::time::Duration::from_secs_f64(minutes(idle_minutes) * 60.0),
                 web: web.or_else(|| {
                     let installed = PathBuf::from("/usr/share/btlp-commission/web");
                     installed.join("index.html").exists().then_some(installed)
@@ -918,4 +919,13 @@ fn show_case(s: &Session, id: &str, lang: Lang) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--idle-minutes` kept between three seconds and the 12 hours a session lives anyway (15 if not a number).
+fn minutes(given: f64) -> f64 {
+    if given.is_finite() {
+        given.clamp(0.05, 720.0)
+    } else {
+        15.0
+    }
 }
