@@ -98,7 +98,15 @@ impl Hub {
     /// The hub of the database at `path` (the same one for every connection to that file in this process).
     pub(crate) fn of(path: &Path) -> Arc<Hub> {
         static HUBS: OnceLock<Mutex<HashMap<PathBuf, Arc<Hub>>>> = OnceLock::new();
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        // The same key before the file exists (the app subscribes before first-start set-up) and after.
+        let key = match (path.parent(), path.file_name()) {
+            (Some(dir), Some(name)) => {
+                std::fs::canonicalize(if dir.as_os_str().is_empty() { Path::new(".") } else { dir })
+                    .map(|d| d.join(name))
+                    .unwrap_or_else(|_| path.to_path_buf())
+            }
+            _ => path.to_path_buf(),
+        };
         let mut hubs = HUBS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
         hubs.entry(key).or_default().clone()
     }

@@ -11,6 +11,7 @@ export default defineConfig(({ mode }) => ({
       ? {
           alias: {
             '@tauri-apps/api/core': '/src/platform/web/core.ts',
+            '@tauri-apps/api/event': '/src/platform/web/event.ts',
             '@tauri-apps/api/window': '/src/platform/web/window.ts',
             '@tauri-apps/plugin-dialog': '/src/platform/web/dialog.ts',
           },

@@ -111,8 +111,10 @@ macro_rules! tauri_commands {
                     crate::connection::connection_inspect,
                     crate::connection::connection_set,
                     crate::connection::connection_local,
+                    crate::live::window_new,
                     $($name),*
                 ])
+                .typ::<btlp_api::live::LiveEvent>()
         }
     };
 }

@@ -6,6 +6,7 @@
 //! `ui/src/lib/bindings/` and committed; a test fails when they are stale.
 mod commands;
 mod connection;
+mod live;
 mod session;
 mod state;
 mod uploads;
@@ -55,6 +56,7 @@ pub fn run_app(builder: tauri::Builder<tauri::Wry>) {
             let state = AppState::new(db_path(app), connection);
             connection::restore(&state);
             app.manage(state);
+            live::start_local(app.handle().clone());
             start_scheduler(app.handle().clone());
             Ok(())
         })

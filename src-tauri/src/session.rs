@@ -22,6 +22,7 @@ pub struct AppStatus {
 fn keep(state: &AppState, session: Session) -> Result<UserInfo, IpcError> {
     let lang = state.lang();
     let info = user_info(&session).map_err(|e| IpcError::new(e, lang))?;
+    *lock(&state.reader) = Some(session.actor.clone());
     *state.session.lock().unwrap_or_else(|p| p.into_inner()) = Some(session);
     Ok(info)
 }
@@ -88,6 +89,7 @@ pub async fn clinic_setup(state: State<'_, AppState>, form: SetupForm) -> Result
 #[tauri::command]
 #[specta::specta]
 pub async fn session_sign_in(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     login: String,
     password: String,
@@ -95,6 +97,7 @@ pub async fn session_sign_in(
     if let Some(client) = state.remote() {
         let user = client.sign_in(&login, &password).await?;
         *lock(&state.remote_user) = Some(user.clone());
+        crate::live::follow_remote(&app, client);
         return Ok(user);
     }
     let session = clinic::sign_in(&state.db_path, &login, &password).map_err(|e| IpcError::new(e, state.lang()))?;
@@ -106,6 +109,8 @@ pub async fn session_sign_in(
 #[specta::specta]
 pub async fn session_sign_out(state: State<'_, AppState>) -> Result<(), IpcError> {
     lock(&state.session).take();
+    lock(&state.reader).take();
+    crate::live::stop(&state);
     if let Some(client) = state.remote() {
         client.sign_out().await;
         lock(&state.remote_user).take();

@@ -20,6 +20,10 @@ pub struct AppState {
     pub connection_path: PathBuf,
     pub remote: Mutex<Option<Arc<Client>>>,
     pub remote_user: Mutex<Option<UserInfo>>,
+    /// Whose read rights filter this computer's change notices (the user signed in here, if any).
+    pub reader: Mutex<Option<btlp_commission::Actor>>,
+    /// The task following the clinic server's notice stream.
+    pub live: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
 
 pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -36,6 +40,8 @@ impl AppState {
             connection_path,
             remote: Mutex::new(None),
             remote_user: Mutex::new(None),
+            reader: Mutex::new(None),
+            live: Mutex::new(None),
         }
     }
 

@@ -29,6 +29,8 @@ export const commands = {
 	connectionSet: (path: string) => __TAURI_INVOKE<ConnectionView>("connection_set", { path }),
 	/**  Works on the database on this computer again (the server's connection file is forgotten). */
 	connectionLocal: () => __TAURI_INVOKE<null>("connection_local"),
+	/**  Opens another window of the app on the same session (a second screen: the meeting beside the case). */
+	windowNew: () => __TAURI_INVOKE<null>("window_new"),
 	usersList: () => __TAURI_INVOKE<UserRow[]>("users_list"),
 	usersAdd: (form: UserForm) => __TAURI_INVOKE<null>("users_add", { form }),
 	usersDeactivate: (login: string) => __TAURI_INVOKE<null>("users_deactivate", { login }),
@@ -510,6 +512,19 @@ export type IpcError = {
 	field: string | null,
 };
 
+/**  What a screen hears. */
+export type LiveEvent = 
+/**  Records changed (one transaction's, filtered for the reader). */
+{ kind: "notices"; notices: LiveNotice[] } | 
+/**  The stream was lost and is back: what changed meanwhile is unknown, so every live screen reloads once. */
+{ kind: "resync" };
+
+/**  One changed record. */
+export type LiveNotice = {
+	subject: NoticeSubject,
+	id: string,
+};
+
 export type MeetingDetail = {
 	id: string,
 	date: string,
@@ -525,6 +540,9 @@ export type MeetingRow = {
 	open: boolean,
 	items: number,
 };
+
+/**  The kind of a changed record (the core's `notices::Subject`, as the UI names it). */
+export type NoticeSubject = "patient" | "case" | "consent" | "meeting" | "decision" | "administration" | "adverse_reaction" | "report" | "batch" | "room" | "organization" | "application" | "settings" | "composition" | "certificate" | "user";
 
 export type OrgView = {
 	name: string,

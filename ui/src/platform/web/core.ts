@@ -93,6 +93,10 @@ export async function invoke<T>(cmd: string, args: Json = {}): Promise<T> {
       const { path, ...rest } = args;
       return (await reply(await post(cmd, { ...rest, file: await upload(path) }))) as T;
     }
+    case 'window_new':
+      // Another tab on the same session (its cookie), which asks the server for its CSRF token as it starts.
+      window.open(location.href, '_blank', 'noopener');
+      return null as T;
     case 'clinic_setup':
     case 'connection_inspect':
     case 'connection_set':
