@@ -5,7 +5,9 @@
 //! 1. 50 clients, each its own session, for `BTLP_BENCH_SECONDS` (60): a read mix of the case list, the
 //!    meeting screen and the deadline board, with 10 % writes (a new meeting);
 //! 2. 10 commission sessions signing 10 different decisions at once;
-//! 3. the same read mix in-process (one core session, no network) for comparison.
+//! 3. live notices: 50 sessions follow their notice streams while another session creates 20 meetings, one
+//!    after another; from each write being sent to its notice arriving on each of the 50;
+//! 4. the same read mix in-process (one core session, no network) for comparison.
 //!
 //! Prints p50/p95/p99 per command, throughput, errors ("database is locked" among them) and the server's peak
 //! memory (VmHWM).
@@ -57,6 +59,13 @@ impl Figures {
     }
 
     fn print(&self, title: &str, seconds: f64) {
+        let total = self.print_latencies(title);
+        let errors: usize = self.errors.values().sum();
+        println!("  throughput {:.0} requests/s; errors {errors} {:?}", total as f64 / seconds, self.errors);
+    }
+
+    /// The percentiles alone; returns how many were measured.
+    fn print_latencies(&self, title: &str) -> usize {
         println!("{title}");
         let mut total = 0;
         for (name, list) in &self.latencies {
@@ -72,8 +81,7 @@ impl Figures {
                 at(0.99)
             );
         }
-        let errors: usize = self.errors.values().sum();
-        println!("  throughput {:.0} requests/s; errors {errors} {:?}", total as f64 / seconds, self.errors);
+        total
     }
 }
 
@@ -236,6 +244,7 @@ async fn main() {
         signing.record("decisions_sign", took, r);
     }
     signing.print("10 signatures at once", started.elapsed().as_secs_f64());
+    notice_latency(&file).await;
     println!("server peak memory (VmHWM): {:.1} MiB", peak_memory_kib(server.id()) as f64 / 1024.0);
     unsafe { kill(server.id() as i32, 15) };
     server.wait().unwrap();
@@ -265,6 +274,58 @@ async fn main() {
         }
     }
     local.print("the same reads in-process (one session, one thread)", started.elapsed().as_secs_f64());
+}
+
+/// 50 sessions of the users who may read meetings follow their streams; a secretary's session creates 20
+/// meetings in turn. Prints the time from each write being sent to its notice on each follower.
+async fn notice_latency(file: &ConnectionFile) {
+    use btlp_api::live::{LiveEvent, NoticeSubject};
+    let readers = ["secretary", "chair", "deputy", "member1", "member2", "doctor", "admin"];
+    let (heard, arrivals) = std::sync::mpsc::channel::<(String, Instant)>();
+    let mut followers = Vec::new();
+    for i in 0..CLIENTS {
+        let client = Arc::new(Client::new(file, Lang::Ru).unwrap());
+        let login = readers[i % readers.len()];
+        client.sign_in(login, &format!("{login}-demo")).await.unwrap();
+        let heard = heard.clone();
+        followers.push(tokio::spawn(async move {
+            client
+                .follow(move |e| {
+                    if let LiveEvent::Notices { notices } = e {
+                        for n in notices.into_iter().filter(|n| n.subject == NoticeSubject::Meeting) {
+                            let _ = heard.send((n.id, Instant::now()));
+                        }
+                    }
+                })
+                .await
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let writer = Client::new(file, Lang::Ru).unwrap();
+    writer.sign_in("secretary", "secretary-demo").await.unwrap();
+    let mut sent = std::collections::HashMap::new();
+    let mut writes = Figures::default();
+    for round in 0..20 {
+        let t0 = Instant::now();
+        let id = c::meetings_create(&writer, day(800 + round)).await.unwrap();
+        writes.record("meetings_create", t0.elapsed(), Ok(()));
+        sent.insert(id, t0);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut notices = Figures::default();
+    let mut count = 0;
+    for (id, at) in arrivals.try_iter() {
+        if let Some(t0) = sent.get(&id) {
+            count += 1;
+            notices.record("notice on 50 others", at.duration_since(*t0), Ok(()));
+        }
+    }
+    writes.print_latencies("live notices: the write on one session (a new meeting), its round trip");
+    notices.print_latencies(&format!("  … to its notice on each of 50 others ({count} of {} heard)", 20 * CLIENTS));
+    for f in followers {
+        f.abort();
+    }
 }
 
 extern "C" {
