@@ -3,7 +3,8 @@
 // (the commission, production and quality control) and the commission; a physician registering a patient
 // and a case (assessment, setting, consent); the secretary holding a meeting where three members vote with
 // their own passwords (a vote with nothing chosen refused) and adopting the decision after reading it in the
-// confirmation (Esc cancels it first); every signer signing the decision; production staff making the patient's batch
+// confirmation (Esc cancels it first), while a second window of the app on the same meeting follows the votes
+// live; every signer signing the decision; production staff making the patient's batch
 // (collection, genetic study, manufacture) and booking a room, a second drug's overlapping booking refused;
 // QC staff testing and releasing the batch and showing its label; the physician
 // refused a wrong batch code, then scanning the label, checking the bedside card and recording the
@@ -252,6 +253,19 @@ try {
   await shot(d, '10c-conflict-on-word', '.conflict-form');
   await d.click('.conflict-form button[type="button"]');
   await d.gone('.conflict-form');
+  // A second window of the app on the same session shows the same meeting; it must follow the votes cast in
+  // the first one (the core's own notices, no server) without a reload.
+  const [main] = await d.windows();
+  await d.click('#new-window');
+  let second = null;
+  for (let i = 0; i < 50 && !second; i++, await sleep(100)) second = (await d.windows()).find((h) => h !== main) ?? null;
+  assert(second, 'the new window opens');
+  await d.switchTo(second);
+  await d.find('#sign-out');
+  await nav(d, 'queue');
+  await d.click('tr.link td');
+  await d.find('.votes-for');
+  await d.switchTo(main);
   for (const login of ['chair', 'deputy', 'member1']) {
     await d.click('button.cast-vote');
     await d.execute(
@@ -281,6 +295,12 @@ try {
     await d.waitText('.votes-for', String(cast)); // the tally has counted this vote before the next one starts
   }
   await d.waitText('.projection', 'большинство «за»');
+  await d.switchTo(second);
+  const voted = Date.now();
+  await d.waitText('.votes-for', '3', 2000);
+  console.log(`e2e     a second window showed the three votes ${Date.now() - voted} ms after the last was stored`);
+  await d.closeWindow();
+  await d.switchTo(main);
   await shot(d, '10-meeting');
   // Adopting is final: the dialog shows the decision's text and the number it will get; Esc cancels it.
   await d.click('button.adopt');

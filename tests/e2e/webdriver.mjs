@@ -35,6 +35,21 @@ export class Driver {
     writeFileSync(path, Buffer.from(await this.cmd('GET', '/screenshot'), 'base64'));
   }
 
+  /** The handles of the session's windows (the app's own and those it opened). */
+  windows() {
+    return this.cmd('GET', '/window/handles');
+  }
+
+  /** Commands go to the window with this handle from now on. */
+  async switchTo(handle) {
+    await this.cmd('POST', '/window', { handle });
+  }
+
+  /** Closes the current window. */
+  async closeWindow() {
+    await this.cmd('DELETE', '/window');
+  }
+
   async quit() {
     await request('DELETE', `${this.base}/session/${this.id}`).catch(() => undefined);
   }
