@@ -372,6 +372,9 @@ pub fn build(path: &Path) -> Result<Session> {
 }
 
 fn fill(demo: &mut Demo) -> Result<()> {
+    let admin = demo.s.actor.clone();
+    let address = "123456, г. Москва, ул. Больничная, д. 1";
+    crate::org::set_details(&mut demo.s.db, &admin, "1027800123450", address)?;
     for (u, position) in USERS.iter().zip(POSITIONS).skip(1) {
         let roles = match u.role {
             Role::Chair => vec![Role::Chair, Role::Physician],
@@ -472,7 +475,7 @@ fn fill(demo: &mut Demo) -> Result<()> {
     demo.ready(ch, "day_hospital")?;
 
     let secretary = demo.as_user("secretary")?;
-    let past = commission::create_meeting(&mut demo.s.db, &secretary, &day(demo.today, -10))?;
+    let past = commission::create_meeting(&mut demo.s.db, &secretary, &meeting_on(day(demo.today, -10)))?;
     commission::set_attendance(
         &mut demo.s.db,
         &secretary,
@@ -532,9 +535,16 @@ fn fill(demo: &mut Demo) -> Result<()> {
     )?;
     signatures::sign_record(&mut demo.s.db, &doctor, RecordKind::Administration, given, "doctor-demo", Lang::Ru)?;
 
-    let next = commission::create_meeting(&mut demo.s.db, &secretary, &day(demo.today, 4))?;
+    let next = commission::create_meeting(&mut demo.s.db, &secretary, &meeting_on(day(demo.today, 4)))?;
     let plan = demo.plan(5, 30);
     commission::add_to_agenda(&mut demo.s.db, &secretary, next, cd, &plan)?;
     demo.permit_papers()?;
     Ok(())
+}
+
+/// The demo's meetings: at two in the afternoon in the conference room.
+fn meeting_on(date: String) -> commission::NewMeeting {
+    commission::NewMeeting {
+        date, time: "14:00".into(), place: "Конференц-зал, корпус 2, каб. 305".into()
+    }
 }

@@ -52,6 +52,12 @@ pub enum Check {
     HostName,
     /// A file name alone, with no folder in it.
     FileName,
+    /// ОГРН: 13 digits.
+    OgrnFormat,
+    /// ОГРН: the 13th digit is the remainder of the first twelve modulo 11 (its last digit).
+    OgrnChecksum,
+    /// A time of day written ЧЧ:ММ.
+    NotATime,
 }
 
 impl Check {
@@ -80,6 +86,9 @@ impl Check {
             Check::AbsolutePath => "absolute_path",
             Check::HostName => "host_name",
             Check::FileName => "file_name",
+            Check::OgrnFormat => "ogrn_format",
+            Check::OgrnChecksum => "ogrn_checksum",
+            Check::NotATime => "not_a_time",
         }
     }
 

@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod icd;
 pub mod integrity;
 pub mod journal;
+pub mod names;
 pub mod notices;
 pub mod org;
 pub mod patients;

@@ -257,6 +257,18 @@ fn rows(db: &mut Db, plan: &Plan) -> Result<Seeded> {
                 reactions += 1;
             }
         }
+        // Each seeded meeting's protocol, numbered in its year after those already there.
+        conn.execute(
+            "INSERT INTO meeting_protocols (meeting_id, year, number, starts_at, place)
+             SELECT m.id, CAST(substr(m.meeting_date, 1, 4) AS INTEGER),
+                    coalesce((SELECT max(p.number) FROM meeting_protocols p
+                              WHERE p.year = CAST(substr(m.meeting_date, 1, 4) AS INTEGER)), 0)
+                    + row_number() OVER (PARTITION BY substr(m.meeting_date, 1, 4)
+                                         ORDER BY m.meeting_date, m.created_at, m.rowid),
+                    '14:00', 'Конференц-зал'
+             FROM meetings m WHERE NOT EXISTS (SELECT 1 FROM meeting_protocols p WHERE p.meeting_id = m.id)",
+            [],
+        )?;
         Ok(reactions)
     })();
     match result {

@@ -50,6 +50,31 @@ pub fn period(from: &str, to: &str) -> Result<(Option<NaiveDate>, Option<NaiveDa
     Ok((from, to))
 }
 
+/// A time of day written `ЧЧ:ММ` (empty: none given), stored as it is written.
+pub fn time_of_day(field: &'static str, value: &str) -> Result<Option<String>> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    chrono::NaiveTime::parse_from_str(v, "%H:%M")
+        .map(|t| Some(t.format("%H:%M").to_string()))
+        .map_err(|_| Error::invalid(field, Check::NotATime))
+}
+
+/// A validated ОГРН (the organisation's primary state registration number): 13 digits, the last the remainder of
+/// the first twelve, as a number, modulo 11 (its last digit when the remainder is 10).
+pub fn ogrn(field: &'static str, value: &str) -> Result<String> {
+    let v: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    if v.len() != 13 || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid(field, Check::OgrnFormat));
+    }
+    let body: u64 = v[..12].parse().map_err(|_| Error::invalid(field, Check::OgrnFormat))?;
+    if (body % 11 % 10) as u8 != v.as_bytes()[12] - b'0' {
+        return Err(Error::invalid(field, Check::OgrnChecksum));
+    }
+    Ok(v)
+}
+
 /// A date as Russian documents print it: ДД.ММ.ГГГГ.
 pub fn show_date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()

@@ -68,6 +68,9 @@ pub struct OrgView {
     pub confirmation_due: String,
     pub days_to_confirmation: i32,
     pub icu_present: bool,
+    /// ОГРН and address, as the documents print them (empty until given).
+    pub ogrn: String,
+    pub address: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
@@ -161,7 +164,13 @@ pub fn org_get(s: &mut Session, _: Lang) -> Result<OrgView> {
         permit_status: o.permit_status.code().to_string(),
         last_confirmed: o.last_confirmed.map(day),
         icu_present: o.icu_present,
+        ogrn: o.ogrn,
+        address: o.address,
     })
+}
+
+pub fn org_set_details(s: &mut Session, _: Lang, ogrn: String, address: String) -> Result<()> {
+    org::set_details(&mut s.db, &s.actor, &ogrn, &address)
 }
 
 pub fn certificates_list(s: &mut Session, _: Lang) -> Result<Vec<CertificateRow>> {

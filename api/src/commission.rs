@@ -130,6 +130,10 @@ pub struct AgendaRow {
 pub struct MeetingDetail {
     pub id: String,
     pub date: String,
+    /// The protocol's number in its year, its time (ЧЧ:ММ or empty) and place.
+    pub number: u32,
+    pub time: String,
+    pub place: String,
     pub open: bool,
     pub order_ref: String,
     pub seats: Vec<SeatRow>,
@@ -151,8 +155,9 @@ pub fn meetings_list(s: &mut Session, _: Lang) -> Result<Vec<MeetingRow>> {
         .collect())
 }
 
-pub fn meetings_create(s: &mut Session, _: Lang, date: String) -> Result<String> {
-    Ok(commission::create_meeting(&mut s.db, &s.actor, &date)?.to_string())
+pub fn meetings_create(s: &mut Session, _: Lang, date: String, time: String, place: String) -> Result<String> {
+    let m = commission::NewMeeting { date, time, place };
+    Ok(commission::create_meeting(&mut s.db, &s.actor, &m)?.to_string())
 }
 
 pub fn meetings_get(s: &mut Session, _: Lang, id: String) -> Result<MeetingDetail> {
@@ -174,6 +179,9 @@ pub fn meetings_get(s: &mut Session, _: Lang, id: String) -> Result<MeetingDetai
     Ok(MeetingDetail {
         id: m.id.to_string(),
         date: day(m.date),
+        number: m.number,
+        time: m.starts_at.clone(),
+        place: m.place.clone(),
         open: m.open,
         order_ref: m.composition.order_ref.clone(),
         seats,

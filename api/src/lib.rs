@@ -54,6 +54,7 @@ macro_rules! for_each_command {
             json admin::compositions_current() -> Option<$crate::admin::CompositionView>;
             json admin::compositions_create(form: $crate::admin::CompositionForm) -> ();
             json admin::org_get() -> $crate::admin::OrgView;
+            json admin::org_set_details(ogrn: String, address: String) -> ();
             json admin::certificates_list() -> Vec<$crate::admin::CertificateRow>;
             json admin::certificates_revoke(serial: String) -> ();
             work_files files::exports_decisions(from: String, to: String, patient_id: Option<String>) -> Vec<$crate::files::FileOut>;
@@ -68,7 +69,7 @@ macro_rules! for_each_command {
             upload cases::consent_record(form: $crate::cases::ConsentForm, scan: Option<$crate::files::Upload>) -> String;
             json cases::consent_withdraw(consent_id: String, on: String, note: String) -> ();
             json commission::meetings_list() -> Vec<$crate::commission::MeetingRow>;
-            json commission::meetings_create(date: String) -> String;
+            json commission::meetings_create(date: String, time: String, place: String) -> String;
             json commission::meetings_get(id: String) -> $crate::commission::MeetingDetail;
             json commission::meetings_set_attendance(meeting_id: String, logins: Vec<String>) -> ();
             json commission::meetings_add_to_agenda(meeting_id: String, case_id: String, plan: $crate::commission::PlanForm) -> ();

@@ -182,7 +182,7 @@ async fn main() {
                 match if write { 0 } else { 1 + n % 9 } {
                     0 => {
                         let date = day(400 + next_date.fetch_add(1, Ordering::SeqCst) as i64);
-                        let r = code(c::meetings_create(&client, date).await);
+                        let r = code(c::meetings_create(&client, date, String::new(), String::new()).await);
                         mine.record("meetings_create", started.elapsed(), r);
                     }
                     1..=4 => {
@@ -307,7 +307,7 @@ async fn notice_latency(file: &ConnectionFile) {
     let mut writes = Figures::default();
     for round in 0..20 {
         let t0 = Instant::now();
-        let id = c::meetings_create(&writer, day(800 + round)).await.unwrap();
+        let id = c::meetings_create(&writer, day(800 + round), String::new(), String::new()).await.unwrap();
         writes.record("meetings_create", t0.elapsed(), Ok(()));
         sent.insert(id, t0);
         tokio::time::sleep(Duration::from_millis(100)).await;

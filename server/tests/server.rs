@@ -157,7 +157,7 @@ fn plan() -> PlanForm {
 async fn meeting_with_case(secretary: &Client) -> (String, String) {
     let cases = c::cases_list(secretary, Some("assessed".into()), String::new(), 0, 10).await.unwrap();
     let case = cases.items.first().expect("the demo has a case waiting for a meeting").id.clone();
-    let m = c::meetings_create(secretary, day(0)).await.unwrap();
+    let m = c::meetings_create(secretary, day(0), String::new(), String::new()).await.unwrap();
     c::meetings_add_to_agenda(secretary, m.clone(), case.clone(), plan()).await.unwrap();
     let all = ["chair", "deputy", "member1", "member2", "secretary"].map(String::from).to_vec();
     c::meetings_set_attendance(secretary, m.clone(), all).await.unwrap();
@@ -243,18 +243,18 @@ async fn a_request_without_a_live_session_is_refused_and_changes_nothing() {
     let before = c::meetings_list(&secretary).await.unwrap().len();
 
     let stranger = Client::new(&file, Lang::En).unwrap();
-    let refused = c::meetings_create(&stranger, day(0)).await.unwrap_err();
+    let refused = c::meetings_create(&stranger, day(0), String::new(), String::new()).await.unwrap_err();
     assert_eq!(refused.code, "auth.signed_out", "no token: signed out");
 
     stranger.set_token(Some("00".repeat(32)));
-    let refused = c::meetings_create(&stranger, day(0)).await.unwrap_err();
+    let refused = c::meetings_create(&stranger, day(0), String::new(), String::new()).await.unwrap_err();
     assert_eq!(refused.code, "auth.signed_out", "a token the server never gave: signed out");
 
     let gone = signed_in(&file, "chair").await;
     let old = gone.token();
     gone.sign_out().await;
     stranger.set_token(old);
-    let refused = c::meetings_create(&stranger, day(0)).await.unwrap_err();
+    let refused = c::meetings_create(&stranger, day(0), String::new(), String::new()).await.unwrap_err();
     assert_eq!(refused.code, "auth.signed_out", "the token of a session that signed out is dead");
 
     assert_eq!(c::meetings_list(&secretary).await.unwrap().len(), before, "no refused request created a meeting");
@@ -273,7 +273,7 @@ async fn the_authorisation_matrix_answers_over_the_network_as_it_does_locally() 
     assert_eq!(refused.kind, btlp_api::ErrorKind::Forbidden, "a physician's token cannot vote: {refused:?}");
 
     let admin = signed_in(&file, "admin").await;
-    let refused = c::meetings_create(&admin, day(1)).await.unwrap_err();
+    let refused = c::meetings_create(&admin, day(1), String::new(), String::new()).await.unwrap_err();
     assert_eq!(refused.kind, btlp_api::ErrorKind::Forbidden, "an admin does not run meetings: {refused:?}");
 
     let screen = c::meetings_get(&secretary, m).await.unwrap();
@@ -387,7 +387,7 @@ async fn killed_during_concurrent_writes_the_server_keeps_every_write_it_confirm
         let confirmed = confirmed.clone();
         tasks.push(tokio::spawn(async move {
             for i in 0..20_000 {
-                match c::meetings_create(&client, day(100 + n * 20_000 + i)).await {
+                match c::meetings_create(&client, day(100 + n * 20_000 + i), String::new(), String::new()).await {
                     Ok(id) => confirmed.lock().unwrap().push(id),
                     Err(e) if e.code.starts_with("connection.") => return true,
                     Err(e) => panic!("a meeting on a free date is created: {e:?}"),
@@ -534,8 +534,10 @@ async fn a_browser_session_lives_in_an_http_only_cookie_and_needs_its_csrf_token
     assert_eq!(csrf.len(), 32, "a CSRF token comes with it");
 
     let create = |csrf: Option<&str>| {
-        let mut req =
-            http.post(url("meetings_create")).header("cookie", &cookie).body(format!(r#"{{"date":"{}"}}"#, day(3)));
+        let mut req = http
+            .post(url("meetings_create"))
+            .header("cookie", &cookie)
+            .body(format!(r#"{{"date":"{}","time":"","place":""}}"#, day(3)));
         if let Some(c) = csrf {
             req = req.header("x-csrf-token", c);
         }

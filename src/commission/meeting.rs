@@ -7,7 +7,7 @@ use crate::db::{Db, Tx};
 use crate::error::{Check, Error, Result, Rule};
 use crate::people::{Actor, Operation};
 use crate::validate;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
@@ -16,6 +16,11 @@ use uuid::Uuid;
 pub struct Meeting {
     pub id: Uuid,
     pub date: NaiveDate,
+    /// The protocol's number, counted per year of the meeting's date («Протокол № 12 от 21.11.2026»).
+    pub number: u32,
+    /// ЧЧ:ММ, and where the commission sits (empty for meetings from before protocols were numbered).
+    pub starts_at: String,
+    pub place: String,
     pub composition: Composition,
     pub open: bool,
     pub present: Vec<Uuid>,
@@ -31,10 +36,30 @@ pub struct Plan {
     pub route: String,
 }
 
-/// Opens a meeting on `date` with the composition in force that day. Secretary or chair.
-pub fn create_meeting(db: &mut Db, actor: &Actor, date: &str) -> Result<Uuid> {
+/// What opening a meeting asks for: its date, and the time and place its protocol and agenda print.
+#[derive(Debug, Clone, Default)]
+pub struct NewMeeting {
+    /// ДД.ММ.ГГГГ.
+    pub date: String,
+    /// ЧЧ:ММ, or empty.
+    pub time: String,
+    pub place: String,
+}
+
+impl NewMeeting {
+    /// A meeting on `date`, time and place not given.
+    pub fn on(date: &str) -> NewMeeting {
+        NewMeeting { date: date.into(), ..Default::default() }
+    }
+}
+
+/// Opens a meeting with the composition in force on its date; its protocol gets the next number of that year.
+/// Secretary or chair.
+pub fn create_meeting(db: &mut Db, actor: &Actor, m: &NewMeeting) -> Result<Uuid> {
     actor.require(Operation::MeetingCreate)?;
-    let date = validate::date("meeting_date", date)?;
+    let date = validate::date("meeting_date", &m.date)?;
+    let time = validate::time_of_day("meeting_time", &m.time)?.unwrap_or_default();
+    let place = validate::optional_text("meeting_place", &m.place, 300)?.unwrap_or_default();
     db.tx(|tx| {
         let composition = effective_on(tx, date)?
             .ok_or_else(|| Error::Refused(Rule::NoComposition { date: validate::show_date(date) }))?;
@@ -44,21 +69,36 @@ pub fn create_meeting(db: &mut Db, actor: &Actor, date: &str) -> Result<Uuid> {
              VALUES (?1, ?2, ?3, 'open', ?4, ?5)",
             params![id, date, composition.id, actor.id(), tx.now_text()],
         )?;
-        audit::record(tx, actor, "meeting.create", "meeting", &id.to_string(), &(date, composition.id))?;
+        let year = date.year();
+        let number: u32 =
+            tx.query_row("SELECT coalesce(max(number), 0) + 1 FROM meeting_protocols WHERE year = ?1", [year], |r| {
+                r.get(0)
+            })?;
+        tx.execute(
+            "INSERT INTO meeting_protocols (meeting_id, year, number, starts_at, place) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, year, number, time, place],
+        )?;
+        audit::record(tx, actor, "meeting.create", "meeting", &id.to_string(), &(date, composition.id, number))?;
         Ok(id)
     })
 }
 
 pub fn meeting(conn: &Connection, id: Uuid) -> Result<Meeting> {
-    let (date, composition_id, state): (NaiveDate, Uuid, String) = conn
-        .query_row("SELECT meeting_date, composition_id, state FROM meetings WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+    type Row = (NaiveDate, Uuid, String, (u32, String, String));
+    let (date, composition_id, state, (number, starts_at, place)): Row = conn
+        .query_row(
+            "SELECT meeting_date, composition_id, state,
+                    coalesce(p.number, 0), coalesce(p.starts_at, ''), coalesce(p.place, '')
+             FROM meetings m LEFT JOIN meeting_protocols p ON p.meeting_id = m.id WHERE m.id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, (r.get(3)?, r.get(4)?, r.get(5)?))),
+        )
         .optional()?
         .ok_or(Error::NotFound { entity: "meeting", id: id.to_string() })?;
     let mut stmt = conn.prepare("SELECT user_id FROM meeting_attendance WHERE meeting_id = ?1")?;
     let present = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    Ok(Meeting { id, date, composition: by_id(conn, composition_id)?, open: state == "open", present })
+    let composition = by_id(conn, composition_id)?;
+    Ok(Meeting { id, date, number, starts_at, place, composition, open: state == "open", present })
 }
 
 pub(crate) fn open_meeting(conn: &Connection, id: Uuid) -> Result<Meeting> {

@@ -15,7 +15,8 @@ pub use decision::{
     preview as adoption_preview, Correction, Decision, Draft, Outcome, Terms,
 };
 pub use meeting::{
-    add_to_agenda, close_meeting, create_meeting, declare_conflict, meeting, set_attendance, Declarant, Meeting, Plan,
+    add_to_agenda, close_meeting, create_meeting, declare_conflict, meeting, set_attendance, Declarant, Meeting,
+    NewMeeting, Plan,
 };
 pub use protocol::{protocol, OnWord, Protocol, Recusal, VoteRecord};
 pub use vote::{cast, tally, Choice, Tally};

@@ -13,7 +13,12 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/20261127000000_batches_permit.sql"),
     include_str!("../../migrations/20261128000000_row_seals_lockout.sql"),
     include_str!("../../migrations/20261201000000_safety.sql"),
+    include_str!("../../migrations/20261202000000_protocols.sql"),
 ];
+
+/// Tables whose rows a migration itself writes (index into `FILES`, tables): those rows are sealed on the first
+/// open after it, as the program's own writes (the seals are kept by `Db`, which migrations run before).
+const WRITES: &[(usize, &[&str])] = &[(8, &["meeting_protocols"])];
 
 /// Reports arrived with migration 4: administrations and reactions recorded before it get theirs opened.
 const REPORTS: usize = 3;
@@ -43,9 +48,11 @@ pub fn count() -> i64 {
     FILES.len() as i64
 }
 
-pub fn run(conn: &mut Connection) -> Result<()> {
+/// Brings the schema up to date; returns the tables whose rows the migrations applied now wrote.
+pub fn run(conn: &mut Connection) -> Result<Vec<&'static str>> {
+    let before: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     migrations().to_latest(conn).map_err(Storage::from)?;
-    Ok(())
+    Ok(WRITES.iter().filter(|(i, _)| *i as i64 >= before).flat_map(|(_, tables)| tables.iter().copied()).collect())
 }
 
 /// A table, index or trigger that differs from what this program's migrations make.

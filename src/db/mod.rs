@@ -162,12 +162,13 @@ impl Db {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // WAL is not available for in-memory databases; SQLite keeps "memory" there, which is fine.
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        migrations::run(&mut conn)?;
+        let written = migrations::run(&mut conn)?;
         crate::icd::seed_shipped(&conn)?;
         // Enough cached statements for one "SELECT * FROM <table>" per table when sealing.
         conn.set_prepared_statement_cache_capacity(128);
         let sealer = seals::Sealer::attach(&conn, seals::derive_key(key.bytes()))?;
         sealer.baseline(&conn, &Clock::System.now().to_rfc3339())?;
+        sealer.seal_tables(&conn, &written)?;
         Ok(Db { conn, clock: Clock::System, sealer, hub: None })
     }
 

@@ -71,6 +71,32 @@ impl Sealer {
         Ok(rows.len())
     }
 
+    /// Seals every row of `tables`, in one transaction: rows a migration wrote (see `migrations::WRITES`).
+    pub(crate) fn seal_tables(&self, conn: &Connection, tables: &[&str]) -> Result<()> {
+        if tables.is_empty() {
+            return Ok(());
+        }
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let result = (|| {
+            for table in tables {
+                let mut stmt = conn.prepare(&format!("SELECT rowid FROM \"{table}\""))?;
+                let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+                if let Ok(mut p) = self.pending.lock() {
+                    p.extend(rows.into_iter().map(|r| (table.to_string(), r)));
+                }
+            }
+            self.flush(conn)
+        })();
+        match result {
+            Ok(_) => Ok(conn.execute_batch("COMMIT")?),
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                self.forget();
+                Err(e)
+            }
+        }
+    }
+
     /// Seals every row of every table, once, when a database first gets seals (new, or from before them).
     pub(crate) fn baseline(&self, conn: &Connection, now: &str) -> Result<()> {
         let done: bool = conn.query_row("SELECT count(*) > 0 FROM seal_state", [], |r| r.get(0))?;

@@ -7,7 +7,7 @@ use crate::commission::{self, Decision, Outcome, Protocol, SeatRole, Terms};
 use crate::error::Result;
 use crate::i18n::{tr, Lang};
 use crate::validate::show_date;
-use crate::{consent, icd, org, patients};
+use crate::{consent, icd, names, org, patients};
 use chrono::{DateTime, FixedOffset};
 use rusqlite::Connection;
 
@@ -17,7 +17,11 @@ pub struct DecisionSheet {
     pub org: org::Organization,
     pub decision: Decision,
     pub meeting_date: chrono::NaiveDate,
+    /// The meeting's protocol number in its year.
+    pub protocol_number: u32,
     pub composition_order: String,
+    /// The attending physician, who presents the case («докладчик»).
+    pub physician: String,
     pub protocol: Protocol,
     pub patient: patients::Patient,
     pub case: cases::Case,
@@ -45,10 +49,14 @@ pub fn decision_sheet(conn: &Connection, decision: &Decision) -> Result<Decision
     };
     let adopted_at: String =
         conn.query_row("SELECT created_at FROM decisions WHERE id = ?1", [decision.id], |r| r.get(0))?;
+    let physician: String =
+        conn.query_row("SELECT full_name FROM users WHERE id = ?1", [case.physician_id], |r| r.get(0))?;
     Ok(DecisionSheet {
         org: org::get(conn)?,
         decision: decision.clone(),
         meeting_date: meeting.date,
+        protocol_number: meeting.number,
+        physician,
         composition_order: meeting.composition.order_ref.clone(),
         protocol: commission::protocol(conn, decision.meeting_id, decision.case_id)?,
         patient: patients::get(conn, case.patient_id)?,
@@ -102,8 +110,17 @@ pub fn adoption_preview(
     let d = commission::adoption_preview(db, actor, meeting_id, case_id)?;
     let case = cases::get(db.conn(), d.case_id)?;
     let patient = patients::get(db.conn(), case.patient_id)?;
-    let text = decision_text(lang, &case.product_name, &patient.full_name(), &d.terms);
+    let text = decision_text(lang, &case.product_name, &patient_dative(lang, &patient), &d.terms);
     Ok(AdoptionPreview { number: d.number, outcome: d.terms.outcome, text })
+}
+
+/// The patient as the decision's sentence names them: «пациенту Зайцеву Роману Евгеньевичу» takes the dative in
+/// Russian; English keeps the name as it is.
+pub fn patient_dative(lang: Lang, p: &patients::Patient) -> String {
+    match lang {
+        Lang::Ru => names::decline(&p.full_name(), names::Sex::of_code(&p.sex), names::Case::Dative),
+        _ => p.full_name(),
+    }
 }
 
 fn masked_snils(snils: Option<&str>) -> String {
@@ -139,16 +156,23 @@ fn render(s: &DecisionSheet, lang: Lang, digest: Option<&str>) -> Result<(Vec<u8
     let pdf = save(&meta, |regular, bold| {
         let mut l = Layout::new(regular, bold);
         l.paragraph(&s.org.name, 11.0, Weight::Bold, true);
+        if !s.org.ogrn.is_empty() {
+            let details =
+                tr(lang, "doc.org_details", &[("ogrn", s.org.ogrn.clone()), ("address", s.org.address.clone())]);
+            l.paragraph(&details, 9.0, Weight::Regular, true);
+        }
         let permit =
             tr(lang, "doc.permit", &[("number", s.org.permit_number.clone()), ("date", show_date(s.org.permit_date))]);
         l.paragraph(&permit, 9.0, Weight::Regular, true);
         l.space(10.0);
         l.paragraph(&t("title"), 13.0, Weight::Bold, true);
-        let heading = tr(
+        let protocol = tr(
             lang,
-            "doc.heading",
-            &[("number", d.number.clone()), ("date", show_date(d.decided_on)), ("meeting", show_date(s.meeting_date))],
+            "doc.protocol_line",
+            &[("number", s.protocol_number.to_string()), ("date", show_date(s.meeting_date))],
         );
+        l.paragraph(&protocol, 11.0, Weight::Bold, true);
+        let heading = tr(lang, "doc.heading", &[("number", d.number.clone()), ("date", show_date(d.decided_on))]);
         l.paragraph(&heading, 10.5, Weight::Regular, true);
         if let (Some(n), Some(why)) = (&s.supersedes_number, &d.correction_reason) {
             l.paragraph(
@@ -160,36 +184,63 @@ fn render(s: &DecisionSheet, lang: Lang, digest: Option<&str>) -> Result<(Vec<u8
         }
         l.space(8.0);
 
-        section(&mut l, &t("s_commission"));
-        let present: Vec<String> =
-            s.protocol.present.iter().map(|p| format!("{} ({})", p.full_name, seat_label(lang, p.role))).collect();
-        let recused: Vec<String> = s
+        // Page 1, as a protocol reads: on what grounds, who sat, whom they heard, how they voted, what they decided.
+        let p = &s.patient;
+        let short = |name: &str| match lang {
+            Lang::Ru => names::short(name),
+            _ => name.to_string(),
+        };
+        let present: Vec<String> = s
             .protocol
-            .recused
+            .present
             .iter()
-            .map(|r| match &r.on_word {
-                None => format!("{} — {}", r.seat.full_name, r.reason),
-                Some(w) => tr(
-                    lang,
-                    "doc.recused_on_word",
-                    &[
-                        ("name", r.seat.full_name.clone()),
-                        ("reason", r.reason.clone()),
-                        ("by", w.entered_by.clone()),
-                        ("note", w.note.clone()),
-                    ],
-                ),
-            })
+            .map(|m| format!("{} ({})", short(&m.full_name), seat_label(lang, m.role)))
             .collect();
+        let present = tr(
+            lang,
+            "doc.present_line",
+            &[
+                ("names", present.join(", ")),
+                ("present", d.present.to_string()),
+                ("size", d.composition_size.to_string()),
+            ],
+        );
+        let physician = match lang {
+            Lang::Ru => names::short_in(&s.physician, names::Sex::Unknown, Some(names::Case::Accusative)),
+            _ => s.physician.clone(),
+        };
+        let heard = tr(
+            lang,
+            "doc.heard",
+            &[
+                ("physician", physician),
+                ("product", s.case.product_name.clone()),
+                ("patient", patient_dative(lang, p)),
+                ("birth", show_date(p.birth_date)),
+                ("diagnosis", format!("{} — {}", s.case.icd_code, s.icd_title)),
+            ],
+        );
+        let voted = tr(
+            lang,
+            "doc.voted",
+            &[
+                ("for", d.votes_for.to_string()),
+                ("against", d.votes_against.to_string()),
+                ("abstain", d.votes_abstain.to_string()),
+                ("needed", d.threshold.to_string()),
+            ],
+        );
+        let decided = decision_text(lang, &s.case.product_name, &patient_dative(lang, p), &d.terms());
         let rows = vec![
-            vec![t("composition"), s.composition_order.clone()],
-            vec![t("present"), present.join("; ")],
-            vec![t("recused"), if recused.is_empty() { t("none") } else { recused.join("; ") }],
+            vec![t("basis_label"), t("basis")],
+            vec![t("present_label"), present],
+            vec![t("heard_label"), heard],
+            vec![t("voted_label"), voted],
+            vec![t("decided_label"), decided],
         ];
-        l.table(&[0.3, 0.7], None, &rows, 9.5);
+        l.table(&[0.2, 0.8], None, &rows, 10.0);
 
         section(&mut l, &t("s_patient"));
-        let p = &s.patient;
         let mut rows = vec![
             vec![t("patient"), p.full_name()],
             vec![t("birth_date"), show_date(p.birth_date)],
@@ -261,9 +312,33 @@ fn render(s: &DecisionSheet, lang: Lang, digest: Option<&str>) -> Result<(Vec<u8
         l.space(4.0);
         l.paragraph(&tally, 9.5, Weight::Regular, false);
 
-        section(&mut l, &t("s_decision"));
-        let text = decision_text(lang, &s.case.product_name, &p.full_name(), &d.terms());
-        l.paragraph(&text, 10.5, Weight::Regular, false);
+        section(&mut l, &t("s_commission"));
+        let recused: Vec<String> = s
+            .protocol
+            .recused
+            .iter()
+            .map(|r| match &r.on_word {
+                None => format!("{} — {}", r.seat.full_name, r.reason),
+                Some(w) => tr(
+                    lang,
+                    "doc.recused_on_word",
+                    &[
+                        ("name", r.seat.full_name.clone()),
+                        ("reason", r.reason.clone()),
+                        ("by", w.entered_by.clone()),
+                        ("note", w.note.clone()),
+                    ],
+                ),
+            })
+            .collect();
+        let present: Vec<String> =
+            s.protocol.present.iter().map(|p| format!("{} ({})", p.full_name, seat_label(lang, p.role))).collect();
+        let rows = vec![
+            vec![t("composition"), s.composition_order.clone()],
+            vec![t("present"), present.join("; ")],
+            vec![t("recused"), if recused.is_empty() { t("none") } else { recused.join("; ") }],
+        ];
+        l.table(&[0.3, 0.7], None, &rows, 9.5);
 
         section(&mut l, &t("s_signatures"));
         let rows: Vec<Vec<String>> = s
@@ -277,6 +352,21 @@ fn render(s: &DecisionSheet, lang: Lang, digest: Option<&str>) -> Result<(Vec<u8
         boxes = placed.into_iter().filter_map(|cells| cells.get(2).copied()).collect();
         l.space(4.0);
         l.paragraph(&t("signature_note"), 8.0, Weight::Regular, false);
+
+        // «Выписка верна»: the secretary who issues the extract and the date of issue.
+        let secretary = s.protocol.signers.iter().find(|seat| seat.role == SeatRole::Secretary);
+        l.space(10.0);
+        l.ensure(48.0);
+        l.paragraph(&t("certified"), 10.5, Weight::Bold, false);
+        let issued = tr(
+            lang,
+            "doc.certified_by",
+            &[
+                ("name", secretary.map(|seat| short(&seat.full_name)).unwrap_or_default()),
+                ("date", show_date(s.adopted_at.date_naive())),
+            ],
+        );
+        l.paragraph(&issued, 10.0, Weight::Regular, false);
 
         if let Some(modules) = &qr {
             let size = 72.0;

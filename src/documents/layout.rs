@@ -34,12 +34,25 @@ impl Face {
         units as f32 * size / upm
     }
 
-    /// Breaks `text` into lines no wider than `max`; explicit newlines are kept, over-long words are cut.
+    /// Breaks `text` into lines no wider than `max` at spaces (never at a no-break space); explicit newlines are
+    /// kept, over-long words are cut.
     pub fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
         let mut lines = Vec::new();
         for paragraph in text.split('\n') {
             let mut line = String::new();
-            for word in paragraph.split_whitespace() {
+            // A no-break space (inside «Орлов В. А.») joins its neighbours into one word, and «№» always goes
+            // with its number.
+            let mut words: Vec<String> = Vec::new();
+            for w in paragraph.split(|c: char| c.is_whitespace() && c != '\u{a0}').filter(|w| !w.is_empty()) {
+                match words.last_mut() {
+                    Some(last) if last.ends_with('№') => {
+                        last.push('\u{a0}');
+                        last.push_str(w);
+                    }
+                    _ => words.push(w.to_string()),
+                }
+            }
+            for word in words.iter().map(String::as_str) {
                 let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
                 if self.width(&candidate, size) <= max {
                     line = candidate;

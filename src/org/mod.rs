@@ -13,6 +13,7 @@ pub use settings::{rules, set_rules, VotingRules};
 use crate::audit;
 use crate::db::{Db, Tx};
 use crate::error::{Check, Error, Result, Rule};
+use crate::people::{Actor, Operation};
 use crate::validate;
 use chrono::{Months, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -54,6 +55,9 @@ pub struct Organization {
     pub permit_status: PermitStatus,
     pub last_confirmed: Option<NaiveDate>,
     pub icu_present: bool,
+    /// ОГРН and the legal address, as the organisation's documents print them (empty until an admin gives them).
+    pub ogrn: String,
+    pub address: String,
 }
 
 /// What the set-up asks for.
@@ -117,8 +121,9 @@ pub fn setup(db: &mut Db, org: &NewOrganization) -> Result<()> {
 
 fn load(conn: &Connection) -> Result<Option<Organization>> {
     conn.query_row(
-        "SELECT name, licence, permit_number, permit_date, permit_status, last_confirmed, icu_present
-             FROM organization WHERE id = 1",
+        "SELECT name, licence, permit_number, permit_date, permit_status, last_confirmed, icu_present,
+                coalesce(d.ogrn, ''), coalesce(d.address, '')
+             FROM organization o LEFT JOIN organization_details d ON d.id = o.id WHERE o.id = 1",
         [],
         |r| {
             Ok((
@@ -129,11 +134,12 @@ fn load(conn: &Connection) -> Result<Option<Organization>> {
                 r.get::<_, String>(4)?,
                 r.get::<_, Option<NaiveDate>>(5)?,
                 r.get::<_, bool>(6)?,
+                (r.get::<_, String>(7)?, r.get::<_, String>(8)?),
             ))
         },
     )
     .optional()?
-    .map(|(name, licence, permit_number, permit_date, status, last_confirmed, icu_present)| {
+    .map(|(name, licence, permit_number, permit_date, status, last_confirmed, icu_present, (ogrn, address))| {
         Ok::<_, Error>(Organization {
             name,
             licence,
@@ -142,9 +148,27 @@ fn load(conn: &Connection) -> Result<Option<Organization>> {
             permit_status: PermitStatus::parse(&status)?,
             last_confirmed,
             icu_present,
+            ogrn,
+            address,
         })
     })
     .transpose()
+}
+
+/// Sets the organisation's ОГРН (checked) and address, as its documents print them. Admins.
+pub fn set_details(db: &mut Db, actor: &Actor, ogrn: &str, address: &str) -> Result<()> {
+    actor.require(Operation::SettingsUpdate)?;
+    let ogrn = validate::ogrn("ogrn", ogrn)?;
+    let address = validate::text("address", address, 500)?;
+    db.tx(|tx| {
+        get(tx)?;
+        tx.execute(
+            "INSERT INTO organization_details (id, ogrn, address) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET ogrn = excluded.ogrn, address = excluded.address",
+            params![ogrn, address],
+        )?;
+        audit::record(tx, actor, "org.details", "organization", "1", &(&ogrn, &address))
+    })
 }
 
 /// The organization; `NotFound` before set-up.
@@ -170,6 +194,8 @@ mod tests {
             permit_status: status,
             last_confirmed: None,
             icu_present: true,
+            ogrn: String::new(),
+            address: String::new(),
         }
     }
 

@@ -173,7 +173,7 @@ impl Clinic {
     /// A meeting today with `present` recorded and `case` on the agenda (window: today + 0..30 days).
     pub fn meeting(&mut self, present: &[&str], case: Uuid) -> Uuid {
         let sec = self.as_("secretary");
-        let m = commission::create_meeting(&mut self.db, &sec, "01.06.2026").unwrap();
+        let m = commission::create_meeting(&mut self.db, &sec, &commission::NewMeeting::on("01.06.2026")).unwrap();
         commission::set_attendance(&mut self.db, &sec, m, present).unwrap();
         commission::add_to_agenda(&mut self.db, &sec, m, case, &plan()).unwrap();
         m

@@ -35,7 +35,9 @@ fn call(op: Operation, db: &mut Db, a: &Actor, dir: &Path) -> Result<()> {
             consent::record(db, a, &consent::NewConsent { case_id: id, ..Default::default() }).map(drop)
         }
         Operation::ConsentWithdraw => consent::withdraw(db, a, id, "01.06.2026", "Отказ"),
-        Operation::MeetingCreate => commission::create_meeting(db, a, "01.06.2026").map(drop),
+        Operation::MeetingCreate => {
+            commission::create_meeting(db, a, &commission::NewMeeting::on("01.06.2026")).map(drop)
+        }
         Operation::MeetingAttendance => commission::set_attendance(db, a, id, &["chair"]),
         Operation::AgendaAdd => commission::add_to_agenda(db, a, id, id, &crate::common::plan()),
         Operation::ConflictDeclare => {

@@ -72,7 +72,7 @@ fn the_assessment_must_be_complete_before_the_case_goes_to_a_vote() {
         "a missing finding must block completion and be named: {r:?}"
     );
     let sec = c.as_("secretary");
-    let m = commission::create_meeting(&mut c.db, &sec, "01.06.2026").unwrap();
+    let m = commission::create_meeting(&mut c.db, &sec, &commission::NewMeeting::on("01.06.2026")).unwrap();
     let r = commission::add_to_agenda(&mut c.db, &sec, m, case, &crate::common::plan());
     assert!(r.is_err(), "an unassessed case cannot be put to a vote");
 }

@@ -439,3 +439,30 @@ fn a_vote_entered_at_another_members_session_names_both_in_the_audit_trail() {
     assert_eq!(rows("vote.cast"), ["member1", "member2"], "each vote is the member's own act");
     assert_eq!(rows("vote.entered"), ["secretary"], "the vote typed at the secretary's screen names that session");
 }
+
+#[test]
+fn meetings_are_numbered_per_year_and_a_bad_time_is_refused_and_stores_nothing() {
+    use commission::NewMeeting;
+    let mut c = Clinic::new();
+    let sec = c.as_("secretary");
+    let at =
+        |date: &str, time: &str| NewMeeting {
+            date: date.into(), time: time.into(), place: "Зал заседаний".into()
+        };
+    let first = commission::create_meeting(&mut c.db, &sec, &at("01.06.2026", "14:00")).unwrap();
+    let second = commission::create_meeting(&mut c.db, &sec, &NewMeeting::on("15.06.2026")).unwrap();
+    let next_year = commission::create_meeting(&mut c.db, &sec, &NewMeeting::on("15.01.2027")).unwrap();
+    let number = |id| commission::meeting(c.db.conn(), id).unwrap().number;
+    assert_eq!([number(first), number(second), number(next_year)], [1, 2, 1], "protocols are numbered per year");
+    let m = commission::meeting(c.db.conn(), first).unwrap();
+    assert_eq!((m.starts_at.as_str(), m.place.as_str()), ("14:00", "Зал заседаний"), "time and place are kept");
+
+    let before = c.count("meetings");
+    let r = commission::create_meeting(&mut c.db, &sec, &at("01.07.2026", "25:00"));
+    assert!(
+        matches!(r, Err(Error::Invalid { field: "meeting_time", check: Check::NotATime })),
+        "a time that does not exist must be refused beside its field: {r:?}"
+    );
+    assert_eq!(c.count("meetings"), before, "a refused meeting stores nothing");
+    assert_eq!(c.count("meeting_protocols"), 3, "and numbers nothing");
+}

@@ -55,3 +55,26 @@ fn a_dropped_append_only_trigger_is_named() {
     );
     assert_eq!(report.audit_broken_at, None, "the chain itself is untouched");
 }
+
+#[test]
+fn meetings_from_before_numbered_protocols_get_numbers_sealed_as_the_programs_own_on_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    let mut c = crate::common::Clinic::on_file(&path);
+    let (first, second) = (c.ready_case(), c.ready_case());
+    let a = c.meeting(&crate::common::VOTERS, first);
+    let b = c.meeting(&crate::common::VOTERS, second);
+    // Back to the schema before protocols were numbered (migration 9 not yet run), as an older release left it.
+    c.db.conn()
+        .execute_batch(
+            "DELETE FROM row_seals WHERE tbl IN ('meeting_protocols', 'organization_details');
+             DROP TABLE meeting_protocols; DROP TABLE organization_details; PRAGMA user_version = 8;",
+        )
+        .unwrap();
+    drop(c);
+    let c = crate::common::Clinic::reopen(&path);
+    let number = |id| btlp_commission::commission::meeting(c.db.conn(), id).unwrap().number;
+    assert_eq!([number(a), number(b)], [1, 2], "the upgrade numbers the earlier meetings in the order they were held");
+    let report = integrity::check(&c.db, &c.as_("admin")).unwrap();
+    assert!(report.intact(), "rows the migration wrote are sealed as the program's own: {:?}", report.rows);
+}

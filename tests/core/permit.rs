@@ -112,3 +112,27 @@ fn the_checklist_shows_what_is_missing_or_running_out() {
     let board = deadlines::board(c.db.conn(), today).unwrap();
     assert!(board.iter().any(|i| i.kind == ItemKind::Evidence), "running-out evidence is on the deadline board");
 }
+
+#[test]
+fn the_organisations_ogrn_is_checked_and_only_an_admin_sets_its_details() {
+    let mut c = Clinic::new();
+    let (admin, secretary) = (c.as_("admin"), c.as_("secretary"));
+    let address = "123456, г. Москва, ул. Больничная, д. 1";
+    for (ogrn, check) in
+        [("12345", Check::OgrnFormat), ("102780012345X", Check::OgrnFormat), ("1027800123451", Check::OgrnChecksum)]
+    {
+        let r = org::set_details(&mut c.db, &admin, ogrn, address);
+        assert!(
+            matches!(&r, Err(Error::Invalid { field: "ogrn", check: found }) if *found == check),
+            "{ogrn} must be refused as {check:?}: {r:?}"
+        );
+    }
+    assert!(
+        matches!(org::set_details(&mut c.db, &secretary, "1027800123450", address), Err(Error::Forbidden { .. })),
+        "only an admin sets the organisation's details"
+    );
+    assert!(org::get(c.db.conn()).unwrap().ogrn.is_empty(), "a refused change stores nothing");
+    org::set_details(&mut c.db, &admin, "1027700132195", address).unwrap();
+    let o = org::get(c.db.conn()).unwrap();
+    assert_eq!((o.ogrn.as_str(), o.address.as_str()), ("1027700132195", address), "a valid ОГРН is kept");
+}

@@ -269,3 +269,29 @@ fn the_decision_page_is_one_read_model_with_its_signatures_verified() {
     assert!(after.checks.iter().all(|c| c.valid()), "every stored signature verifies: {:?}", after.checks);
     assert!(after.signatures.complete, "and the decision is signed by all");
 }
+
+#[test]
+fn the_extract_reads_as_a_protocol_extract_with_the_decision_on_page_one() {
+    let mut c = Clinic::new();
+    let admin = c.as_("admin");
+    btlp_commission::org::set_details(&mut c.db, &admin, "1027800123450", "123456, г. Москва, ул. Больничная, д. 1")
+        .unwrap();
+    let (_, d) = c.signed();
+    let (pdf, _) = signatures::decision_pdf(c.db.conn(), d).unwrap().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("decision.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let f = file.to_str().unwrap();
+    let first = run("pdftotext", &["-f", "1", "-l", "1", f, "-"]).replace('\u{a0}', " ");
+    for needed in ["ОГРН 1027800123450", "Протокол № 1 от", "Основание", "61-ФЗ", "№ 213", "180н", "Присутствовали"]
+    {
+        assert!(first.contains(needed), "page 1 must carry {needed}: {first}");
+    }
+    assert!(first.contains("Слушали") && first.contains("Тестова"), "the physician is heard, in the accusative");
+    assert!(first.contains("(докладчик)"), "the attending physician presents the case");
+    assert!(first.contains("Решили") && first.contains("Одобрить применение"), "the decision's words are on page 1");
+    assert!(first.contains("пациенту Иванову Ивану Ивановичу"), "the patient takes the dative: {first}");
+    let all = run("pdftotext", &[f, "-"]);
+    assert!(all.contains("Выписка верна"), "the extract is certified by the secretary");
+    assert!(!all.contains("№\n"), "«№» never ends a line apart from its number");
+}

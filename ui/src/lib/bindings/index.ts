@@ -39,6 +39,7 @@ export const commands = {
 	compositionsCurrent: () => __TAURI_INVOKE<CompositionView | null>("compositions_current"),
 	compositionsCreate: (form: CompositionForm) => __TAURI_INVOKE<null>("compositions_create", { form }),
 	orgGet: () => __TAURI_INVOKE<OrgView>("org_get"),
+	orgSetDetails: (ogrn: string, address: string) => __TAURI_INVOKE<null>("org_set_details", { ogrn, address }),
 	certificatesList: () => __TAURI_INVOKE<CertificateRow[]>("certificates_list"),
 	certificatesRevoke: (serial: string) => __TAURI_INVOKE<null>("certificates_revoke", { serial }),
 	exportsDecisions: (from: string, to: string, patientId: string | null, folder: string | null, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<SavedFile[]>("exports_decisions", { from, to, patientId, folder, onProgress }),
@@ -54,7 +55,7 @@ export const commands = {
 	consentRecord: (form: ConsentForm, scanPath: string | null) => __TAURI_INVOKE<string>("consent_record", { form, scanPath }),
 	consentWithdraw: (consentId: string, on: string, note: string) => __TAURI_INVOKE<null>("consent_withdraw", { consentId, on, note }),
 	meetingsList: () => __TAURI_INVOKE<MeetingRow[]>("meetings_list"),
-	meetingsCreate: (date: string) => __TAURI_INVOKE<string>("meetings_create", { date }),
+	meetingsCreate: (date: string, time: string, place: string) => __TAURI_INVOKE<string>("meetings_create", { date, time, place }),
 	meetingsGet: (id: string) => __TAURI_INVOKE<MeetingDetail>("meetings_get", { id }),
 	meetingsSetAttendance: (meetingId: string, logins: string[]) => __TAURI_INVOKE<null>("meetings_set_attendance", { meetingId, logins }),
 	meetingsAddToAgenda: (meetingId: string, caseId: string, plan: PlanForm) => __TAURI_INVOKE<null>("meetings_add_to_agenda", { meetingId, caseId, plan }),
@@ -528,6 +529,10 @@ export type LiveNotice = {
 export type MeetingDetail = {
 	id: string,
 	date: string,
+	/**  The protocol's number in its year, its time (ЧЧ:ММ or empty) and place. */
+	number: number,
+	time: string,
+	place: string,
 	open: boolean,
 	order_ref: string,
 	seats: SeatRow[],
@@ -555,6 +560,9 @@ export type OrgView = {
 	confirmation_due: string,
 	days_to_confirmation: number,
 	icu_present: boolean,
+	/**  ОГРН and address, as the documents print them (empty until given). */
+	ogrn: string,
+	address: string,
 };
 
 /**  One page of a long list and the total it is taken from. */
