@@ -34,13 +34,33 @@ fn main() {
     let xlsx = out.path().join("journal.xlsx");
     let actor = s.actor.clone();
     let journal_xlsx = ms(|| {
-        journal::export(&mut s.db, &actor, "01.01.2025", "31.12.2025", Format::Xlsx, Lang::Ru, &xlsx).unwrap();
+        journal::export(
+            &mut s.db,
+            &actor,
+            "запрос Росздравнадзора № 17",
+            "01.01.2025",
+            "31.12.2025",
+            Format::Xlsx,
+            Lang::Ru,
+            &xlsx,
+        )
+        .unwrap();
     });
     let xlsx_mib = std::fs::metadata(&xlsx).unwrap().len() as f64 / 1048576.0;
     println!("journal 2025 as XLSX: {journal_xlsx:.0} ms ({xlsx_mib:.1} MiB)");
     let journal_csv = ms(|| {
         let csv = out.path().join("journal.csv");
-        journal::export(&mut s.db, &actor, "01.01.2025", "31.12.2025", Format::Csv, Lang::Ru, &csv).unwrap();
+        journal::export(
+            &mut s.db,
+            &actor,
+            "запрос Росздравнадзора № 17",
+            "01.01.2025",
+            "31.12.2025",
+            Format::Csv,
+            Lang::Ru,
+            &csv,
+        )
+        .unwrap();
     });
     println!("journal 2025 as CSV: {journal_csv:.0} ms");
     let today = s.db.today();
@@ -60,9 +80,17 @@ fn main() {
     let mut exported = 0;
     let export_ms = ms(|| {
         let never = AtomicBool::new(false);
-        exported = exports::decisions_archive(&mut s.db, &actor, &Selection::default(), &zip, |_, _| {}, &never)
-            .unwrap()
-            .decisions;
+        exported = exports::decisions_archive(
+            &mut s.db,
+            &actor,
+            "запрос Росздравнадзора № 17",
+            &Selection::default(),
+            &zip,
+            |_, _| {},
+            &never,
+        )
+        .unwrap()
+        .decisions;
     });
     let peak = peak_mib();
     // The same bytes as plain files, copied with cp -r in this run.

@@ -49,6 +49,107 @@ root.pem в доверенные сертификаты, или `btlp verify Ф�
 Сверка файлов: `sha256sum decisions/*.pdf` — суммы должны совпасть с manifest.csv.
 ";
 
+/// What an export was of, as the export log names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKind {
+    Decisions,
+    Journal,
+    Qc,
+}
+
+impl ExportKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ExportKind::Decisions => "decisions",
+            ExportKind::Journal => "journal",
+            ExportKind::Qc => "qc",
+        }
+    }
+
+    fn parse(code: &str) -> ExportKind {
+        match code {
+            "journal" => ExportKind::Journal,
+            "qc" => ExportKind::Qc,
+            _ => ExportKind::Decisions,
+        }
+    }
+}
+
+/// One export as the log keeps it: who, when, of what, and why.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LoggedExport {
+    pub at: String,
+    pub login: String,
+    pub full_name: String,
+    pub kind: ExportKind,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub records: i64,
+    pub file: String,
+    pub reason: String,
+}
+
+/// Why data leaves the clinic's protection (an unencrypted file): every export must say so, e.g. «запрос
+/// Росздравнадзора № …» (a typed refusal on the field `reason` otherwise, before anything is read).
+pub(crate) fn reason(value: &str) -> Result<String> {
+    validate::text("reason", value, 300)
+}
+
+/// One export a function writes, for the log (inside the export's own audited transaction).
+pub(crate) struct LogEntry<'a> {
+    pub kind: ExportKind,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub records: usize,
+    pub out: &'a Path,
+    pub reason: &'a str,
+}
+
+pub(crate) fn log(tx: &Tx, actor: &Actor, e: &LogEntry) -> Result<()> {
+    let file = e.out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    tx.execute(
+        "INSERT INTO export_log (id, at, actor, kind, period_from, period_to, records, file, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            Uuid::now_v7(),
+            tx.now_text(),
+            actor.login,
+            e.kind.code(),
+            e.from,
+            e.to,
+            e.records as i64,
+            file,
+            e.reason
+        ],
+    )?;
+    Ok(())
+}
+
+/// The newest `limit` exports, newest first. Those who may export read who exported (admins).
+pub fn export_log(conn: &rusqlite::Connection, actor: &Actor, limit: u32) -> Result<Vec<LoggedExport>> {
+    actor.require(Operation::Export)?;
+    let mut stmt = conn.prepare(
+        "SELECT e.at, e.actor, coalesce(u.full_name, e.actor), e.kind, e.period_from, e.period_to, e.records, e.file,
+                e.reason
+         FROM export_log e LEFT JOIN users u ON u.login = e.actor ORDER BY e.at DESC, e.rowid DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| {
+        Ok(LoggedExport {
+            at: r.get(0)?,
+            login: r.get(1)?,
+            full_name: r.get(2)?,
+            kind: ExportKind::parse(&r.get::<_, String>(3)?),
+            from: r.get(4)?,
+            to: r.get(5)?,
+            records: r.get(6)?,
+            file: r.get(7)?,
+            reason: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Which decisions an archive holds: those decided in `[from, to]` (ДД.ММ.ГГГГ, either empty for open), of
 /// one patient or of all.
 #[derive(Debug, Clone, Default)]
@@ -63,19 +164,25 @@ pub struct Selection {
 pub fn decisions_archive(
     db: &mut Db,
     actor: &Actor,
+    reason: &str,
     selection: &Selection,
     out: &Path,
     mut progress: impl FnMut(usize, usize),
     cancel: &AtomicBool,
 ) -> Result<Exported> {
     actor.require(Operation::Export)?;
+    let reason = self::reason(reason)?;
     let (from, to) = validate::period(&selection.from, &selection.to)?;
     let rows = decisions_in(db, from, to, selection.patient)?;
+    let entry = LogEntry { kind: ExportKind::Decisions, from, to, records: rows.len(), out, reason: &reason };
     let bytes = write_then_rename(
         db,
         out,
         |db, tmp| write_archive(db, &rows, tmp, &mut progress, cancel),
-        |tx| audit::record(tx, actor, "export.decisions", "decision", "*", &(from, to, selection.patient, rows.len())),
+        |tx| {
+            log(tx, actor, &entry)?;
+            audit::record(tx, actor, "export.decisions", "decision", "*", &(from, to, selection.patient, rows.len()))
+        },
     )?;
     Ok(Exported { path: out.to_path_buf(), decisions: rows.len(), bytes })
 }

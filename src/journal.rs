@@ -161,9 +161,11 @@ impl Format {
 
 /// Writes the journal of decisions decided in `[from, to]` (ДД.ММ.ГГГГ, either empty for open) to `out`.
 /// Admins, the chair and the secretary. Returns how many decisions it holds.
+#[allow(clippy::too_many_arguments)]
 pub fn export(
     db: &mut Db,
     actor: &Actor,
+    reason: &str,
     from: &str,
     to: &str,
     format: Format,
@@ -171,13 +173,18 @@ pub fn export(
     out: &Path,
 ) -> Result<usize> {
     actor.require(Operation::JournalExport)?;
+    let reason = exports::reason(reason)?;
     let (from, to) = validate::period(from, to)?;
     let rows = rows(db.conn(), from, to)?;
+    let entry =
+        exports::LogEntry { kind: exports::ExportKind::Journal, from, to, records: rows.len(), out, reason: &reason };
     let org = org::get(db.conn())?;
     let pdf = || documents::render_journal(&rows, &org, from, to, lang);
     let cells = rows.iter().map(|r| cells(r, lang));
-    let audit =
-        |tx: &crate::db::Tx| audit::record(tx, actor, "export.journal", "decision", "*", &(from, to, rows.len()));
+    let audit = |tx: &crate::db::Tx| {
+        exports::log(tx, actor, &entry)?;
+        audit::record(tx, actor, "export.journal", "decision", "*", &(from, to, rows.len()))
+    };
     exports::write_table(db, out, format, &sheet(lang), cells, pdf, audit)?;
     Ok(rows.len())
 }

@@ -190,3 +190,53 @@ pub fn certificates_list(s: &mut Session, _: Lang) -> Result<Vec<CertificateRow>
 pub fn certificates_revoke(s: &mut Session, _: Lang, serial: String) -> Result<()> {
     pki::revoke(&mut s.db, &s.actor, &serial)
 }
+
+/// What an export was of.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKindView {
+    Decisions,
+    Journal,
+    Qc,
+}
+
+impl From<btlp_commission::exports::ExportKind> for ExportKindView {
+    fn from(k: btlp_commission::exports::ExportKind) -> Self {
+        use btlp_commission::exports::ExportKind as K;
+        match k {
+            K::Decisions => ExportKindView::Decisions,
+            K::Journal => ExportKindView::Journal,
+            K::Qc => ExportKindView::Qc,
+        }
+    }
+}
+
+/// One line of the export log: who exported what, when and why.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct ExportLogRow {
+    pub at: String,
+    pub full_name: String,
+    pub kind: ExportKindView,
+    /// ДД.ММ.ГГГГ or empty for an open end.
+    pub from: String,
+    pub to: String,
+    pub records: u32,
+    pub file: String,
+    pub reason: String,
+}
+
+pub fn exports_log(s: &mut Session, _: Lang) -> Result<Vec<ExportLogRow>> {
+    Ok(btlp_commission::exports::export_log(s.db.conn(), &s.actor, 200)?
+        .into_iter()
+        .map(|e| ExportLogRow {
+            at: moment(&e.at),
+            full_name: e.full_name,
+            kind: e.kind.into(),
+            from: e.from.map(day).unwrap_or_default(),
+            to: e.to.map(day).unwrap_or_default(),
+            records: e.records as u32,
+            file: e.file,
+            reason: e.reason,
+        })
+        .collect())
+}

@@ -96,9 +96,16 @@ fn table(
 
 /// The commission's journal of decisions decided in `[from, to]` (ДД.ММ.ГГГГ, either empty) as `format`
 /// (xlsx, csv or pdf); `count` is the number of decisions.
-pub fn journal_export(s: &mut Session, lang: Lang, from: String, to: String, format: String) -> Result<Vec<FileOut>> {
+pub fn journal_export(
+    s: &mut Session,
+    lang: Lang,
+    reason: String,
+    from: String,
+    to: String,
+    format: String,
+) -> Result<Vec<FileOut>> {
     table(s, lang, "journal", &format, |s, actor, lang, format, out| {
-        journal::export(&mut s.db, actor, &from, &to, format, lang, out)
+        journal::export(&mut s.db, actor, &reason, &from, &to, format, lang, out)
     })
 }
 
@@ -106,12 +113,13 @@ pub fn journal_export(s: &mut Session, lang: Lang, from: String, to: String, for
 pub fn qc_journal_export(
     s: &mut Session,
     lang: Lang,
+    reason: String,
     from: String,
     to: String,
     format: String,
 ) -> Result<Vec<FileOut>> {
     table(s, lang, "qc-journal", &format, |s, actor, lang, format, out| {
-        qc::export(&mut s.db, actor, &from, &to, format, lang, out)
+        qc::export(&mut s.db, actor, &reason, &from, &to, format, lang, out)
     })
 }
 
@@ -144,6 +152,7 @@ pub fn exports_decisions(
     s: &mut Session,
     _: Lang,
     work: &Work,
+    reason: String,
     from: String,
     to: String,
     patient_id: Option<String>,
@@ -153,7 +162,7 @@ pub fn exports_decisions(
     let report = |done: usize, total: usize| (work.progress)(WorkProgress { done: done as u32, total: total as u32 });
     let name = format!("btlp-decisions-{}.zip", stamp());
     Ok(vec![through_temp(name, |out| {
-        let e = exports::decisions_archive(&mut s.db, &s.actor, &selection, out, report, work.cancel)?;
+        let e = exports::decisions_archive(&mut s.db, &s.actor, &reason, &selection, out, report, work.cancel)?;
         Ok(e.decisions)
     })?])
 }

@@ -55,9 +55,10 @@ macro_rules! for_each_command {
             json admin::compositions_create(form: $crate::admin::CompositionForm) -> ();
             json admin::org_get() -> $crate::admin::OrgView;
             json admin::org_set_details(ogrn: String, address: String) -> ();
+            json admin::exports_log() -> Vec<$crate::admin::ExportLogRow>;
             json admin::certificates_list() -> Vec<$crate::admin::CertificateRow>;
             json admin::certificates_revoke(serial: String) -> ();
-            work_files files::exports_decisions(from: String, to: String, patient_id: Option<String>) -> Vec<$crate::files::FileOut>;
+            work_files files::exports_decisions(reason: String, from: String, to: String, patient_id: Option<String>) -> Vec<$crate::files::FileOut>;
             json cases::cases_list(case_state: Option<String>, query: String, offset: u32, limit: u32) -> $crate::dto::Page<$crate::cases::CaseRow>;
             json cases::icd_search(query: String) -> Vec<$crate::cases::IcdRow>;
             json cases::cases_create(form: $crate::cases::CaseForm) -> String;
@@ -108,7 +109,7 @@ macro_rules! for_each_command {
             json production::qc_plan(batch_id: String, form: $crate::production::TestForm) -> String;
             json production::qc_record_result(test_id: String, result: String, passed: bool, tested_on: String) -> ();
             json production::qc_release(batch_id: String, form: $crate::production::ReleaseForm) -> ();
-            files files::qc_journal_export(from: String, to: String, format: String) -> Vec<$crate::files::FileOut>;
+            files files::qc_journal_export(reason: String, from: String, to: String, format: String) -> Vec<$crate::files::FileOut>;
             json production::rooms_list() -> Vec<$crate::production::RoomRow>;
             json production::rooms_add(name: String, cleaning_minutes: u32) -> String;
             json production::rooms_book(form: $crate::production::BookingForm) -> ();
@@ -121,7 +122,7 @@ macro_rules! for_each_command {
             json reporting::reports_set_conclusion(id: String, conclusion: String) -> ();
             json reporting::reports_products() -> Vec<String>;
             json reporting::deadlines_board() -> Vec<$crate::reporting::DueRow>;
-            files files::journal_export(from: String, to: String, format: String) -> Vec<$crate::files::FileOut>;
+            files files::journal_export(reason: String, from: String, to: String, format: String) -> Vec<$crate::files::FileOut>;
             json reporting::deadline_rules_get() -> $crate::reporting::DeadlineSettings;
             json reporting::deadline_rules_set(rules: $crate::reporting::DeadlineSettings) -> ();
             files files::reports_save(id: String) -> Vec<$crate::files::FileOut>;

@@ -421,7 +421,9 @@ async fn the_archive_is_made_on_the_server_and_arrives_as_a_file_with_its_progre
     let file = server.connection(&clinic);
     let admin = signed_in(&file, "admin").await;
     let other = signed_in(&file, "admin").await;
-    let files = c::exports_decisions(&admin, String::new(), String::new(), None).await.expect("the archive");
+    let files = c::exports_decisions(&admin, "запрос Росздравнадзора № 17".into(), String::new(), String::new(), None)
+        .await
+        .expect("the archive");
     assert_eq!(files.len(), 1, "one ZIP");
     assert!(files[0].bytes.starts_with(b"PK"), "the ZIP's bytes travel to the workstation");
     assert!(files[0].count >= 4, "every signed decision of the demo is in it: {}", files[0].count);

@@ -14,6 +14,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/20261128000000_row_seals_lockout.sql"),
     include_str!("../../migrations/20261201000000_safety.sql"),
     include_str!("../../migrations/20261202000000_protocols.sql"),
+    include_str!("../../migrations/20261202100000_export_log.sql"),
 ];
 
 /// Tables whose rows a migration itself writes (index into `FILES`, tables): those rows are sealed on the first

@@ -197,9 +197,11 @@ pub fn cells(x: &Test, lang: Lang) -> Vec<String> {
 
 /// Writes the QC journal of tests made in `[from, to]` (either empty for open) as XLSX or PDF. QC staff and
 /// admins. Returns how many tests it holds.
+#[allow(clippy::too_many_arguments)]
 pub fn export(
     db: &mut Db,
     actor: &Actor,
+    reason: &str,
     from: &str,
     to: &str,
     format: Format,
@@ -207,8 +209,11 @@ pub fn export(
     out: &Path,
 ) -> Result<usize> {
     actor.require(Operation::QcExport)?;
+    let reason = exports::reason(reason)?;
     let (from, to) = validate::period(from, to)?;
     let rows = tests(db.conn(), None, from, to)?;
+    let entry =
+        exports::LogEntry { kind: exports::ExportKind::Qc, from, to, records: rows.len(), out, reason: &reason };
     let org = org::get(db.conn())?;
     let sheet = sheet(lang);
     let title = format!("{} ({})", tr(lang, "qc.title", &[]), exports::show_open_period(from, to, lang));
@@ -217,7 +222,10 @@ pub fn export(
         let widths = [0.16, 0.14, 0.16, 0.13, 0.15, 0.08, 0.11, 0.07];
         documents::render_table(&sheet.header, &cells, &widths, &org, &title, lang)
     };
-    let audit = |tx: &crate::db::Tx| audit::record(tx, actor, "export.qc", "batch", "*", &(from, to, rows.len()));
+    let audit = |tx: &crate::db::Tx| {
+        exports::log(tx, actor, &entry)?;
+        audit::record(tx, actor, "export.qc", "batch", "*", &(from, to, rows.len()))
+    };
     exports::write_table(db, out, format, &sheet, rows.iter().map(|x| cells(x, lang)), pdf, audit)?;
     Ok(rows.len())
 }

@@ -93,15 +93,39 @@ fn call(op: Operation, db: &mut Db, a: &Actor, dir: &Path) -> Result<()> {
         }
         Operation::Export => {
             let sel = Selection { from: String::new(), to: String::new(), patient: Some(id) };
-            exports::decisions_archive(db, a, &sel, &dir.join(format!("{id}.zip")), |_, _| {}, &AtomicBool::new(false))
-                .map(drop)
+            exports::decisions_archive(
+                db,
+                a,
+                "запрос Росздравнадзора № 17",
+                &sel,
+                &dir.join(format!("{id}.zip")),
+                |_, _| {},
+                &AtomicBool::new(false),
+            )
+            .map(drop)
         }
-        Operation::JournalExport => {
-            journal::export(db, a, "", "", Format::Csv, Lang::Ru, &dir.join(format!("{id}.csv"))).map(drop)
-        }
-        Operation::QcExport => {
-            qc::export(db, a, "", "", Format::Csv, Lang::Ru, &dir.join(format!("{id}.csv"))).map(drop)
-        }
+        Operation::JournalExport => journal::export(
+            db,
+            a,
+            "запрос Росздравнадзора № 17",
+            "",
+            "",
+            Format::Csv,
+            Lang::Ru,
+            &dir.join(format!("{id}.csv")),
+        )
+        .map(drop),
+        Operation::QcExport => qc::export(
+            db,
+            a,
+            "запрос Росздравнадзора № 17",
+            "",
+            "",
+            Format::Csv,
+            Lang::Ru,
+            &dir.join(format!("{id}.csv")),
+        )
+        .map(drop),
         Operation::IntegrityCheck => btlp_commission::integrity::check(db, a).map(drop),
         Operation::UserUnlock => people::unlock(db, a, "m3"),
         Operation::TlsIssue => pki::issue_server_tls(db, a, None, "btlp.clinic.local").map(drop),

@@ -248,7 +248,17 @@ fn the_qc_journal_exports_as_xlsx_and_pdf() {
     let admin = c.as_("admin");
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("qc.xlsx");
-    let n = qc::export(&mut c.db, &admin, "01.05.2026", "31.05.2026", Format::Xlsx, Lang::Ru, &xlsx).unwrap();
+    let n = qc::export(
+        &mut c.db,
+        &admin,
+        "запрос Росздравнадзора № 17",
+        "01.05.2026",
+        "31.05.2026",
+        Format::Xlsx,
+        Lang::Ru,
+        &xlsx,
+    )
+    .unwrap();
     assert_eq!(n, 1, "the one test made in May");
     let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
     let sheet = book.worksheet_range_at(0).unwrap().unwrap();
@@ -258,12 +268,12 @@ fn the_qc_journal_exports_as_xlsx_and_pdf() {
     assert_eq!(cells[5], "соответствует", "the verdict in words");
     assert_eq!(cells[6], "Тестов qc Тестович", "the analyst");
     let pdf = dir.path().join("qc.pdf");
-    qc::export(&mut c.db, &admin, "", "", Format::Pdf, Lang::Ru, &pdf).unwrap();
+    qc::export(&mut c.db, &admin, "запрос Росздравнадзора № 17", "", "", Format::Pdf, Lang::Ru, &pdf).unwrap();
     let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout;
     assert!(String::from_utf8_lossy(&text).contains("Стерильность"), "the PDF lists the test");
     for who in ["doc", "qc"] {
         let user = c.as_(who);
-        let r = qc::export(&mut c.db, &user, "", "", Format::Pdf, Lang::Ru, &pdf);
+        let r = qc::export(&mut c.db, &user, "запрос Росздравнадзора № 17", "", "", Format::Pdf, Lang::Ru, &pdf);
         assert!(matches!(r, Err(Error::Forbidden { .. })), "only admins export the journal, not {who}");
     }
 }

@@ -90,7 +90,8 @@ fn writer() {
             committed(&c);
             let admin = c.as_("admin");
             let out = exports.join(format!("{}.csv", Uuid::now_v7()));
-            journal::export(&mut c.db, &admin, "", "", Format::Csv, Lang::Ru, &out).unwrap();
+            journal::export(&mut c.db, &admin, "запрос Росздравнадзора № 17", "", "", Format::Csv, Lang::Ru, &out)
+                .unwrap();
             println!("exported {}", out.display());
             continue;
         }

@@ -37,9 +37,16 @@ fn the_archive_holds_signed_pdfs_a_manifest_that_matches_them_and_the_root() {
     let out = dir.path().join("archive.zip");
     let admin = c.as_("admin");
     let mut heard = Vec::new();
-    let done =
-        exports::decisions_archive(&mut c.db, &admin, &all(), &out, |a, b| heard.push((a, b)), &AtomicBool::new(false))
-            .unwrap();
+    let done = exports::decisions_archive(
+        &mut c.db,
+        &admin,
+        "запрос Росздравнадзора № 17",
+        &all(),
+        &out,
+        |a, b| heard.push((a, b)),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
     assert_eq!(done.decisions, 1);
     assert_eq!(heard, vec![(1, 1)], "progress is reported after each decision");
     let files = entries(&out);
@@ -83,8 +90,16 @@ fn an_archive_of_one_patient_holds_only_their_decisions() {
     let out = dir.path().join("one.zip");
     let admin = c.as_("admin");
     let selection = Selection { patient: Some(patient), ..Selection::default() };
-    let done =
-        exports::decisions_archive(&mut c.db, &admin, &selection, &out, |_, _| {}, &AtomicBool::new(false)).unwrap();
+    let done = exports::decisions_archive(
+        &mut c.db,
+        &admin,
+        "запрос Росздравнадзора № 17",
+        &selection,
+        &out,
+        |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
     assert_eq!(done.decisions, 1, "two patients have a decision each; the archive of one holds one");
     let json: serde_json::Value =
         serde_json::from_slice(&entries(&out).into_iter().find(|(n, _)| n == "manifest.json").unwrap().1).unwrap();
@@ -99,15 +114,30 @@ fn only_an_admin_exports_and_the_period_filters() {
     let out = dir.path().join("a.zip");
     let doc = c.as_("doc");
     let never = AtomicBool::new(false);
-    let r = exports::decisions_archive(&mut c.db, &doc, &all(), &out, |_, _| {}, &never);
+    let r = exports::decisions_archive(&mut c.db, &doc, "запрос Росздравнадзора № 17", &all(), &out, |_, _| {}, &never);
     assert!(matches!(r, Err(Error::Forbidden { .. })), "a physician must not export the archive");
     assert!(!out.exists(), "a refused export writes nothing");
     let admin = c.as_("admin");
-    let none =
-        exports::decisions_archive(&mut c.db, &admin, &period("01.01.2025", "31.12.2025"), &out, |_, _| {}, &never)
-            .unwrap();
+    let none = exports::decisions_archive(
+        &mut c.db,
+        &admin,
+        "запрос Росздравнадзора № 17",
+        &period("01.01.2025", "31.12.2025"),
+        &out,
+        |_, _| {},
+        &never,
+    )
+    .unwrap();
     assert_eq!(none.decisions, 0, "a period before the decision exports none of it");
-    let r = exports::decisions_archive(&mut c.db, &admin, &period("31.12.2025", "01.01.2025"), &out, |_, _| {}, &never);
+    let r = exports::decisions_archive(
+        &mut c.db,
+        &admin,
+        "запрос Росздравнадзора № 17",
+        &period("31.12.2025", "01.01.2025"),
+        &out,
+        |_, _| {},
+        &never,
+    );
     assert!(matches!(r, Err(Error::Invalid { field: "to", .. })), "a period that ends before it starts is refused");
 }
 
@@ -124,6 +154,7 @@ fn a_cancelled_export_leaves_no_archive_and_no_partial_file() {
     let r = exports::decisions_archive(
         &mut c.db,
         &admin,
+        "запрос Росздравнадзора № 17",
         &all(),
         &out,
         |_, _| cancel.store(true, std::sync::atomic::Ordering::SeqCst),
@@ -133,4 +164,46 @@ fn a_cancelled_export_leaves_no_archive_and_no_partial_file() {
     assert!(!out.exists(), "no archive may appear under the final name");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "the partial file is removed");
     assert_eq!(c.count("audit_log"), audit_before, "a cancelled export records nothing: the database is unchanged");
+}
+
+#[test]
+fn every_export_needs_a_reason_and_is_logged_with_who_when_and_why() {
+    use btlp_commission::error::Check;
+    use btlp_commission::journal::{self, Format};
+    use btlp_commission::production::qc;
+    use btlp_commission::Lang;
+    let mut c = Clinic::new();
+    c.signed();
+    let admin = c.as_("admin");
+    let dir = tempfile::tempdir().unwrap();
+    let (zip, csv, qc_csv) = (dir.path().join("a.zip"), dir.path().join("j.csv"), dir.path().join("q.csv"));
+    let never = AtomicBool::new(false);
+    let refused = [
+        exports::decisions_archive(&mut c.db, &admin, "  ", &all(), &zip, |_, _| {}, &never).map(|_| ()),
+        journal::export(&mut c.db, &admin, "", "", "", Format::Csv, Lang::Ru, &csv).map(drop),
+        qc::export(&mut c.db, &admin, "", "", "", Format::Csv, Lang::Ru, &qc_csv).map(drop),
+    ];
+    for r in refused {
+        assert!(
+            matches!(r, Err(Error::Invalid { field: "reason", check: Check::Required })),
+            "an export without its reason must be refused beside the reason field: {r:?}"
+        );
+    }
+    assert!(!zip.exists() && !csv.exists() && !qc_csv.exists(), "a refused export writes no file");
+    assert!(exports::export_log(c.db.conn(), &admin, 10).unwrap().is_empty(), "and logs nothing");
+
+    let why = "запрос Росздравнадзора № 12 от 01.06.2026";
+    exports::decisions_archive(&mut c.db, &admin, why, &period("01.01.2026", "31.12.2026"), &zip, |_, _| {}, &never)
+        .unwrap();
+    journal::export(&mut c.db, &admin, "проверка журнала", "", "", Format::Csv, Lang::Ru, &csv).unwrap();
+    let log = exports::export_log(c.db.conn(), &admin, 10).unwrap();
+    assert_eq!(log.len(), 2, "each export is logged once");
+    let archive = log.iter().find(|e| e.kind == exports::ExportKind::Decisions).unwrap();
+    assert_eq!(archive.reason, why, "the log keeps the reason as given");
+    assert_eq!((archive.login.as_str(), archive.file.as_str()), ("admin", "a.zip"), "who and which file");
+    assert_eq!(archive.from.map(|d| d.to_string()).as_deref(), Some("2026-01-01"), "and the period");
+    assert!(
+        matches!(exports::export_log(c.db.conn(), &c.as_("doc"), 10), Err(Error::Forbidden { .. })),
+        "the export log is for those who may export"
+    );
 }

@@ -19,7 +19,17 @@ fn the_journal_exports_as_xlsx_that_reads_back() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("journal.xlsx");
     let admin = c.as_("admin");
-    let n = journal::export(&mut c.db, &admin, "01.01.2026", "31.12.2026", Format::Xlsx, Lang::Ru, &out).unwrap();
+    let n = journal::export(
+        &mut c.db,
+        &admin,
+        "запрос Росздравнадзора № 17",
+        "01.01.2026",
+        "31.12.2026",
+        Format::Xlsx,
+        Lang::Ru,
+        &out,
+    )
+    .unwrap();
     assert_eq!(n, 1);
     let mut book: Xlsx<_> = open_workbook(&out).expect("calamine opens the workbook");
     let sheet = book.worksheet_range("Журнал").expect("the sheet is named in Russian");
@@ -30,7 +40,17 @@ fn the_journal_exports_as_xlsx_that_reads_back() {
     assert_eq!(cell(1, 2), "Иванов Иван Иванович");
     assert_eq!(cell(1, 10), "одобрено", "the outcome in words");
     assert_eq!(cell(1, 15), "01.06.2026 10:00", "the administration the decision authorised");
-    let none = journal::export(&mut c.db, &admin, "01.01.2025", "31.12.2025", Format::Xlsx, Lang::Ru, &out).unwrap();
+    let none = journal::export(
+        &mut c.db,
+        &admin,
+        "запрос Росздравнадзора № 17",
+        "01.01.2025",
+        "31.12.2025",
+        Format::Xlsx,
+        Lang::Ru,
+        &out,
+    )
+    .unwrap();
     assert_eq!(none, 0, "the period filters");
 }
 
@@ -41,7 +61,8 @@ fn the_journal_csv_opens_back_with_its_cyrillic_and_the_pdf_prints_it() {
     let dir = tempfile::tempdir().unwrap();
     let csv_path = dir.path().join("journal.csv");
     let admin = c.as_("admin");
-    journal::export(&mut c.db, &admin, "", "", Format::Csv, Lang::Ru, &csv_path).unwrap();
+    journal::export(&mut c.db, &admin, "запрос Росздравнадзора № 17", "", "", Format::Csv, Lang::Ru, &csv_path)
+        .unwrap();
     let bytes = std::fs::read(&csv_path).unwrap();
     assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "a BOM lets Excel read UTF-8 Cyrillic");
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
@@ -51,7 +72,8 @@ fn the_journal_csv_opens_back_with_its_cyrillic_and_the_pdf_prints_it() {
     assert_eq!(&row[8], "CAR-T анти-CD19");
 
     let pdf_path = dir.path().join("journal.pdf");
-    journal::export(&mut c.db, &admin, "", "", Format::Pdf, Lang::Ru, &pdf_path).unwrap();
+    journal::export(&mut c.db, &admin, "запрос Росздравнадзора № 17", "", "", Format::Pdf, Lang::Ru, &pdf_path)
+        .unwrap();
     let text =
         std::process::Command::new("pdftotext").arg(&pdf_path).arg("-").output().expect("pdftotext (poppler-utils)");
     let text = String::from_utf8_lossy(&text.stdout);
@@ -59,7 +81,7 @@ fn the_journal_csv_opens_back_with_its_cyrillic_and_the_pdf_prints_it() {
     assert!(text.contains("Журнал решений врачебной комиссии"), "and its title");
 
     let doc = c.as_("doc");
-    let r = journal::export(&mut c.db, &doc, "", "", Format::Csv, Lang::Ru, &csv_path);
+    let r = journal::export(&mut c.db, &doc, "запрос Росздравнадзора № 17", "", "", Format::Csv, Lang::Ru, &csv_path);
     assert!(matches!(r, Err(Error::Forbidden { .. })), "a physician does not export the commission's journal");
     assert!(matches!(Format::parse("docx"), Err(Error::Invalid { field: "format", .. })));
 }

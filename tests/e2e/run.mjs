@@ -538,8 +538,13 @@ try {
   log('admin exports the decision archive');
   await signIn(d, 'admin', 'admin-pass-1');
   await nav(d, 'exports');
+  // An export leaves the clinic's protection: without its reason the core refuses it beside the field.
+  await d.click('#export-run');
+  await d.waitText('#export-reason-error', 'обязательно');
+  await d.fill('export-reason', 'Запрос Росздравнадзора № 12');
   await d.click('#export-run');
   await d.waitText('#export-result', 'Выгружено решений: 1', 30000);
+  await d.waitText('#export-log', 'Запрос Росздравнадзора № 12');
   await shot(d, '14-export');
   const archives = readdirSync(exportDir).filter((f) => f.endsWith('.zip'));
   assert(archives.length === 1, `one archive must be written, found ${archives.join(', ')}`);
@@ -557,6 +562,7 @@ try {
   assert(both.length === 2, `the patient's archive is a second file, found ${both.join(', ')}`);
   log('admin exports the commission journal as XLSX');
   await nav(d, 'journal');
+  await d.fill('journal-reason', 'Годовой отчёт главному врачу');
   await d.click('#journal-run');
   await d.waitText('#journal-result', 'Выгружено решений: 1', 30000);
   await shot(d, '14b-journal');
@@ -576,6 +582,7 @@ try {
   console.log(`e2e     the journal names ${lastName} in ${naming.join(', ')}`);
   log('admin exports the QC journal (only admins export)');
   await nav(d, 'qc-journal');
+  await d.fill('qc-journal-reason', 'Проверка производства');
   await d.click('#qc-journal-run');
   await d.waitText('#qc-journal-result', 'Выгружено испытаний: 1', 30000);
   await shot(d, '12e-qc-journal');

@@ -169,6 +169,9 @@ enum Command {
         format: String,
         #[arg(long)]
         out: PathBuf,
+        /// Why the data leave the clinic (e.g. «запрос Росздравнадзора № 12»): kept in the export log.
+        #[arg(long, default_value = "")]
+        reason: String,
     },
     /// Export signed decisions as one ZIP with a manifest and the clinic's root certificate (admins).
     Export {
@@ -184,6 +187,9 @@ enum Command {
         /// Only this patient's decisions (the patient's id).
         #[arg(long)]
         patient: Option<String>,
+        /// Why the data leave the clinic (e.g. «запрос Росздравнадзора № 12»): kept in the export log.
+        #[arg(long, default_value = "")]
+        reason: String,
     },
     /// Production rooms and their bookings.
     Room {
@@ -778,10 +784,12 @@ fn run(command: Command, lang: Lang) -> Result<()> {
         Command::Batch { command } => production::batch(command, lang),
         Command::Qc { command } => production::qc(command, lang),
         Command::Permit { command } => production::permit(command, lang),
-        Command::Journal { db, from, to, format, out } => reporting::journal(db, from, to, format, out, lang),
-        Command::Export { db, out, from, to, patient } => {
+        Command::Journal { db, from, to, format, out, reason } => {
+            reporting::journal(db, &reason, from, to, format, out, lang)
+        }
+        Command::Export { db, out, from, to, patient, reason } => {
             let patient = patient.as_deref().map(|p| btlp_commission::validate::id("patient", p)).transpose()?;
-            reporting::export(db, btlp_commission::exports::Selection { from, to, patient }, out, lang)
+            reporting::export(db, &reason, btlp_commission::exports::Selection { from, to, patient }, out, lang)
         }
         Command::Seed { db, cases, signed } => {
             let plan = btlp_commission::seed::Plan { cases, signed, ..Default::default() };

@@ -168,6 +168,9 @@ pub enum QcCommand {
         from: String,
         #[arg(long, default_value = "")]
         to: String,
+        /// Why the data leave the clinic (e.g. «запрос Росздравнадзора № 12»): kept in the export log.
+        #[arg(long, default_value = "")]
+        reason: String,
     },
 }
 
@@ -369,10 +372,10 @@ pub fn qc(command: QcCommand, lang: Lang) -> Result<()> {
             done(lang);
             Ok(())
         }
-        QcCommand::Journal { db, format, out, from, to } => {
+        QcCommand::Journal { db, format, out, from, to, reason } => {
             let mut s = sign_in(&db.db, lang)?;
             let actor = s.actor.clone();
-            let n = qc::export(&mut s.db, &actor, &from, &to, Format::parse(&format)?, lang, &out)?;
+            let n = qc::export(&mut s.db, &actor, &reason, &from, &to, Format::parse(&format)?, lang, &out)?;
             println!("{} ({n})", out.display());
             Ok(())
         }

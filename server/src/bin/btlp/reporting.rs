@@ -190,16 +190,24 @@ pub fn due(db: DbArg, lang: Lang) -> Result<()> {
     Ok(())
 }
 
-pub fn journal(db: DbArg, from: String, to: String, format: String, out: PathBuf, lang: Lang) -> Result<()> {
+pub fn journal(
+    db: DbArg,
+    reason: &str,
+    from: String,
+    to: String,
+    format: String,
+    out: PathBuf,
+    lang: Lang,
+) -> Result<()> {
     let mut s = sign_in(&db.db, lang)?;
     let actor = s.actor.clone();
-    let n = journal::export(&mut s.db, &actor, &from, &to, Format::parse(&format)?, lang, &out)?;
+    let n = journal::export(&mut s.db, &actor, reason, &from, &to, Format::parse(&format)?, lang, &out)?;
     println!("{}", tr(lang, "cli.journal_written", &[("n", n.to_string()), ("path", out.display().to_string())]));
     Ok(())
 }
 
 /// The decisions archive, with progress on stderr; Ctrl+C cancels it cleanly.
-pub fn export(db: DbArg, selection: Selection, out: PathBuf, lang: Lang) -> Result<()> {
+pub fn export(db: DbArg, reason: &str, selection: Selection, out: PathBuf, lang: Lang) -> Result<()> {
     let mut s = sign_in(&db.db, lang)?;
     let actor = s.actor.clone();
     let cancel = Arc::new(AtomicBool::new(false));
@@ -217,7 +225,7 @@ pub fn export(db: DbArg, selection: Selection, out: PathBuf, lang: Lang) -> Resu
             eprintln!("{done}/{total} ({percent}%)");
         }
     };
-    let done = exports::decisions_archive(&mut s.db, &actor, &selection, &out, progress, &cancel);
+    let done = exports::decisions_archive(&mut s.db, &actor, reason, &selection, &out, progress, &cancel);
     if tty {
         eprintln!();
     }

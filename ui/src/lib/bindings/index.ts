@@ -40,9 +40,10 @@ export const commands = {
 	compositionsCreate: (form: CompositionForm) => __TAURI_INVOKE<null>("compositions_create", { form }),
 	orgGet: () => __TAURI_INVOKE<OrgView>("org_get"),
 	orgSetDetails: (ogrn: string, address: string) => __TAURI_INVOKE<null>("org_set_details", { ogrn, address }),
+	exportsLog: () => __TAURI_INVOKE<ExportLogRow[]>("exports_log"),
 	certificatesList: () => __TAURI_INVOKE<CertificateRow[]>("certificates_list"),
 	certificatesRevoke: (serial: string) => __TAURI_INVOKE<null>("certificates_revoke", { serial }),
-	exportsDecisions: (from: string, to: string, patientId: string | null, folder: string | null, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<SavedFile[]>("exports_decisions", { from, to, patientId, folder, onProgress }),
+	exportsDecisions: (reason: string, from: string, to: string, patientId: string | null, folder: string | null, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<SavedFile[]>("exports_decisions", { reason, from, to, patientId, folder, onProgress }),
 	casesList: (caseState: string | null, query: string, offset: number, limit: number) => __TAURI_INVOKE<Page<CaseRow>>("cases_list", { caseState, query, offset, limit }),
 	icdSearch: (query: string) => __TAURI_INVOKE<IcdRow[]>("icd_search", { query }),
 	casesCreate: (form: CaseForm) => __TAURI_INVOKE<string>("cases_create", { form }),
@@ -95,7 +96,7 @@ export const commands = {
 	qcPlan: (batchId: string, form: TestForm) => __TAURI_INVOKE<string>("qc_plan", { batchId, form }),
 	qcRecordResult: (testId: string, result: string, passed: boolean, testedOn: string) => __TAURI_INVOKE<null>("qc_record_result", { testId, result, passed, testedOn }),
 	qcRelease: (batchId: string, form: ReleaseForm) => __TAURI_INVOKE<null>("qc_release", { batchId, form }),
-	qcJournalExport: (from: string, to: string, format: string, folder: string | null) => __TAURI_INVOKE<SavedFile[]>("qc_journal_export", { from, to, format, folder }),
+	qcJournalExport: (reason: string, from: string, to: string, format: string, folder: string | null) => __TAURI_INVOKE<SavedFile[]>("qc_journal_export", { reason, from, to, format, folder }),
 	roomsList: () => __TAURI_INVOKE<RoomRow[]>("rooms_list"),
 	roomsAdd: (name: string, cleaningMinutes: number) => __TAURI_INVOKE<string>("rooms_add", { name, cleaningMinutes }),
 	roomsBook: (form: BookingForm) => __TAURI_INVOKE<null>("rooms_book", { form }),
@@ -108,7 +109,7 @@ export const commands = {
 	reportsSetConclusion: (id: string, conclusion: string) => __TAURI_INVOKE<null>("reports_set_conclusion", { id, conclusion }),
 	reportsProducts: () => __TAURI_INVOKE<string[]>("reports_products"),
 	deadlinesBoard: () => __TAURI_INVOKE<DueRow[]>("deadlines_board"),
-	journalExport: (from: string, to: string, format: string, folder: string | null) => __TAURI_INVOKE<SavedFile[]>("journal_export", { from, to, format, folder }),
+	journalExport: (reason: string, from: string, to: string, format: string, folder: string | null) => __TAURI_INVOKE<SavedFile[]>("journal_export", { reason, from, to, format, folder }),
 	deadlineRulesGet: () => __TAURI_INVOKE<DeadlineSettings>("deadline_rules_get"),
 	deadlineRulesSet: (rules: DeadlineSettings) => __TAURI_INVOKE<null>("deadline_rules_set", { rules }),
 	reportsSave: (id: string, folder: string | null) => __TAURI_INVOKE<SavedFile[]>("reports_save", { id, folder }),
@@ -465,6 +466,22 @@ export type EvidenceRow = {
 	file_name: string,
 	sha256: string,
 	valid_until: string | null,
+};
+
+/**  What an export was of. */
+export type ExportKindView = "decisions" | "journal" | "qc";
+
+/**  One line of the export log: who exported what, when and why. */
+export type ExportLogRow = {
+	at: string,
+	full_name: string,
+	kind: ExportKindView,
+	/**  ДД.ММ.ГГГГ or empty for an open end. */
+	from: string,
+	to: string,
+	records: number,
+	file: string,
+	reason: string,
 };
 
 export type FieldRow = {
