@@ -13,6 +13,7 @@ use crate::signing::ca;
 use crate::validate;
 use chrono::NaiveDate;
 use rusqlite::params;
+use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -306,6 +307,13 @@ fn write_archive(
 }
 
 /// The columns of a table export: the sheet's name, the header and each column's width (in characters).
+/// A journal as a screen shows it: the same columns and cells as its export.
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
 pub struct Sheet {
     pub name: String,
     pub header: Vec<String>,

@@ -159,6 +159,17 @@ impl Format {
     }
 }
 
+/// The journal of decisions decided in `[from, to]` (ДД.ММ.ГГГГ, either empty for open) on screen, with the
+/// export's columns. For those who may read decisions (`people::readers`).
+pub fn table(conn: &Connection, actor: &Actor, from: &str, to: &str, lang: Lang) -> Result<exports::Table> {
+    if !actor.may_read(crate::notices::Subject::Decision) {
+        return Err(Error::Forbidden { action: "read_journal" });
+    }
+    let (from, to) = validate::period(from, to)?;
+    let rows = rows(conn, from, to)?.iter().map(|r| cells(r, lang).to_vec()).collect();
+    Ok(exports::Table { header: sheet(lang).header, rows })
+}
+
 /// Writes the journal of decisions decided in `[from, to]` (ДД.ММ.ГГГГ, either empty for open) to `out`.
 /// Admins, the chair and the secretary. Returns how many decisions it holds.
 #[allow(clippy::too_many_arguments)]

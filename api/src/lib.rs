@@ -115,6 +115,8 @@ macro_rules! for_each_command {
             json production::rooms_book(form: $crate::production::BookingForm) -> ();
             json reporting::reports_list(filter: String, kind: Option<String>, offset: u32, limit: u32) -> $crate::dto::Page<$crate::reporting::ReportRow>;
             json reporting::reports_get(id: String) -> $crate::reporting::ReportDetail;
+            json reporting::journal_view(from: String, to: String) -> $crate::reporting::TableView;
+            json reporting::qc_journal_view(from: String, to: String) -> $crate::reporting::TableView;
             bytes reporting::reports_pdf(id: String) -> Vec<u8>;
             json reporting::reports_sign(id: String, password: String) -> ();
             json reporting::reports_mark_sent(id: String, sent_on: String, outgoing_ref: String) -> ();

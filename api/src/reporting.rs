@@ -216,3 +216,26 @@ pub fn deadline_rules_set(s: &mut Session, _: Lang, rules: DeadlineSettings) -> 
     };
     reports::set_deadline_rules(&mut s.db, &actor, r)
 }
+
+/// A journal on screen: the export's column titles and each row's cells.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct TableView {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl From<btlp_commission::exports::Table> for TableView {
+    fn from(t: btlp_commission::exports::Table) -> Self {
+        TableView { header: t.header, rows: t.rows }
+    }
+}
+
+/// The commission's journal of decisions of a period (ДД.ММ.ГГГГ, either empty), as on screen.
+pub fn journal_view(s: &mut Session, lang: Lang, from: String, to: String) -> Result<TableView> {
+    Ok(btlp_commission::journal::table(s.db.conn(), &s.actor, &from, &to, lang)?.into())
+}
+
+/// The QC journal of a period, as on screen.
+pub fn qc_journal_view(s: &mut Session, lang: Lang, from: String, to: String) -> Result<TableView> {
+    Ok(btlp_commission::production::qc::table(s.db.conn(), &s.actor, &from, &to, lang)?.into())
+}

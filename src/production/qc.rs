@@ -195,6 +195,17 @@ pub fn cells(x: &Test, lang: Lang) -> Vec<String> {
     ]
 }
 
+/// The QC journal of tests made in `[from, to]` on screen, with the export's columns. For those who may read
+/// batches (the lab, the physician, admins: `people::readers`).
+pub fn table(conn: &Connection, actor: &Actor, from: &str, to: &str, lang: Lang) -> Result<exports::Table> {
+    if !actor.may_read(crate::notices::Subject::Batch) {
+        return Err(Error::Forbidden { action: "read_qc_journal" });
+    }
+    let (from, to) = validate::period(from, to)?;
+    let rows = tests(conn, None, from, to)?.iter().map(|x| cells(x, lang)).collect();
+    Ok(exports::Table { header: sheet(lang).header, rows })
+}
+
 /// Writes the QC journal of tests made in `[from, to]` (either empty for open) as XLSX or PDF. QC staff and
 /// admins. Returns how many tests it holds.
 #[allow(clippy::too_many_arguments)]

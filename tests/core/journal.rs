@@ -146,3 +146,24 @@ fn the_board_asks_for_benefit_risk_reports_and_the_permit_confirmation() {
     assert_eq!(permit.due_on, day("15.03.2030"), "5 years after the permit of 15.03.2025");
     assert!(permit.provisional, "2030's production calendar is not shipped, and the board says so");
 }
+
+#[test]
+fn the_journals_show_on_screen_as_they_export_and_only_to_those_who_may_read_them() {
+    use btlp_commission::production::qc;
+    let mut c = Clinic::new();
+    c.signed();
+    let table = journal::table(c.db.conn(), &c.as_("m1"), "", "", Lang::Ru).unwrap();
+    assert_eq!(table.rows.len(), 1, "the member sees the decision on screen");
+    assert_eq!(table.header.len(), table.rows[0].len(), "a cell under every column, as in the export");
+    assert!(table.rows[0].iter().any(|cell| cell.contains("Иванов")), "the row names the patient");
+    assert!(
+        matches!(journal::table(c.db.conn(), &c.as_("qc"), "", "", Lang::Ru), Err(Error::Forbidden { .. })),
+        "the lab does not read the commission's decisions"
+    );
+    assert!(qc::table(c.db.conn(), &c.as_("qc"), "", "", Lang::Ru).is_ok(), "QC staff see their own journal");
+    assert!(qc::table(c.db.conn(), &c.as_("doc"), "", "", Lang::Ru).is_ok(), "so does the physician who administers");
+    assert!(
+        matches!(qc::table(c.db.conn(), &c.as_("m1"), "", "", Lang::Ru), Err(Error::Forbidden { .. })),
+        "a commission member does not read the lab's journal"
+    );
+}

@@ -439,6 +439,11 @@ try {
   await d.click('#label-save');
   await d.waitText('#label-saved', code);
   assert(readdirSync(exportDir).includes(`btlp-label-${code}.pdf`), 'the label PDF is saved for printing');
+  // QC staff read their journal on screen (its export stays the admins').
+  await nav(d, 'qc-journal');
+  await d.waitText('#qc-journal-table', code);
+  assert((await d.findAll('#qc-journal-run')).length === 0, 'QC staff see the journal but are not offered its export');
+  await shot(d, '12f-qc-journal-screen');
   await signOut(d);
 
   // 6. The physician records the administration: a wrong batch code is refused on scanning, then the label's

@@ -102,6 +102,8 @@ export const commands = {
 	roomsBook: (form: BookingForm) => __TAURI_INVOKE<null>("rooms_book", { form }),
 	reportsList: (filter: string, kind: string | null, offset: number, limit: number) => __TAURI_INVOKE<Page<ReportRow>>("reports_list", { filter, kind, offset, limit }),
 	reportsGet: (id: string) => __TAURI_INVOKE<ReportDetail>("reports_get", { id }),
+	journalView: (from: string, to: string) => __TAURI_INVOKE<TableView>("journal_view", { from, to }),
+	qcJournalView: (from: string, to: string) => __TAURI_INVOKE<TableView>("qc_journal_view", { from, to }),
 	reportsPdf: (id: string) => __TAURI_INVOKE<number[]>("reports_pdf", { id }),
 	reportsSign: (id: string, password: string) => __TAURI_INVOKE<null>("reports_sign", { id, password }),
 	reportsMarkSent: (id: string, sentOn: string, outgoingRef: string) => __TAURI_INVOKE<null>("reports_mark_sent", { id, sentOn, outgoingRef }),
@@ -801,6 +803,12 @@ export type StepRow = {
 	title: string,
 	on_date: string,
 	note: string,
+};
+
+/**  A journal on screen: the export's column titles and each row's cells. */
+export type TableView = {
+	header: string[],
+	rows: string[][],
 };
 
 export type TallyRow = {
