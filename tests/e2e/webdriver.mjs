@@ -45,11 +45,6 @@ export class Driver {
     await this.cmd('POST', '/window', { handle });
   }
 
-  /** Closes the current window. */
-  async closeWindow() {
-    await this.cmd('DELETE', '/window');
-  }
-
   async quit() {
     await request('DELETE', `${this.base}/session/${this.id}`).catch(() => undefined);
   }
