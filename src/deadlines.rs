@@ -15,7 +15,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 /// How long before the permit's confirmation date the board starts showing it.
-const PERMIT_NOTICE_DAYS: i64 = 183;
+pub const PERMIT_NOTICE_DAYS: i64 = 183;
 /// Approved, unused decisions: shown from this many days before their window ends …
 const WINDOW_NOTICE_DAYS: u64 = 30;
 /// … until this many days after it ended (then only the case page keeps them).

@@ -116,6 +116,7 @@ macro_rules! for_each_command {
             json reporting::reports_list(filter: String, kind: Option<String>, offset: u32, limit: u32) -> $crate::dto::Page<$crate::reporting::ReportRow>;
             json reporting::reports_get(id: String) -> $crate::reporting::ReportDetail;
             json reporting::journal_view(from: String, to: String) -> $crate::reporting::TableView;
+            json reporting::home_worklist() -> $crate::reporting::WorklistView;
             json reporting::qc_journal_view(from: String, to: String) -> $crate::reporting::TableView;
             bytes reporting::reports_pdf(id: String) -> Vec<u8>;
             json reporting::reports_sign(id: String, password: String) -> ();

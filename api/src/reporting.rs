@@ -239,3 +239,72 @@ pub fn journal_view(s: &mut Session, lang: Lang, from: String, to: String) -> Re
 pub fn qc_journal_view(s: &mut Session, lang: Lang, from: String, to: String) -> Result<TableView> {
     Ok(btlp_commission::production::qc::table(s.db.conn(), &s.actor, &from, &to, lang)?.into())
 }
+
+/// A decision waiting for this user's signature.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct SignItem {
+    pub decision_id: String,
+    pub number: String,
+    pub patient_name: String,
+}
+
+/// An open meeting with cases waiting for this member's vote.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct VoteItem {
+    pub meeting_id: String,
+    pub date: String,
+    pub number: u32,
+    pub cases: u32,
+}
+
+/// The age of the last backup, for admins.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct BackupAge {
+    /// No backup was ever made.
+    pub never: bool,
+    pub days: u32,
+}
+
+/// What waits for the signed-in user (the home screen).
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct WorklistView {
+    pub to_sign: Vec<SignItem>,
+    pub to_vote: Vec<VoteItem>,
+    /// For those who sign reports: overdue, and due within `due_soon_days`.
+    pub reports_overdue: Option<u32>,
+    pub reports_due: Option<u32>,
+    pub due_soon_days: u32,
+    /// For admins, when it falls due soon: days to the permit's confirmation (negative: overdue).
+    pub permit_days: Option<i32>,
+    pub backup: Option<BackupAge>,
+}
+
+pub fn home_worklist(s: &mut Session, _: Lang) -> Result<WorklistView> {
+    let w = btlp_commission::screens::worklist(s.db.conn(), &s.actor, s.db.today())?;
+    Ok(WorklistView {
+        to_sign: w
+            .to_sign
+            .into_iter()
+            .map(|d| SignItem {
+                decision_id: d.decision_id.to_string(),
+                number: d.number,
+                patient_name: d.patient_name,
+            })
+            .collect(),
+        to_vote: w
+            .to_vote
+            .into_iter()
+            .map(|m| VoteItem {
+                meeting_id: m.meeting_id.to_string(),
+                date: day(m.date),
+                number: m.number,
+                cases: m.cases,
+            })
+            .collect(),
+        reports_overdue: w.reports.map(|r| r.0),
+        reports_due: w.reports.map(|r| r.1),
+        due_soon_days: btlp_commission::screens::DUE_SOON_DAYS as u32,
+        permit_days: w.permit_days.map(|d| d as i32),
+        backup: w.backup_age_days.map(|age| BackupAge { never: age.is_none(), days: age.unwrap_or(0).max(0) as u32 }),
+    })
+}

@@ -6,9 +6,11 @@ mod case;
 mod decision;
 mod meeting;
 mod permit;
+mod worklist;
 
 pub use batch::{batch, BatchScreen};
 pub use case::{case, CaseScreen};
 pub use decision::{decision, DecisionScreen};
 pub use meeting::{meeting, AgendaView, MeetingScreen};
 pub use permit::{permit, PermitScreen};
+pub use worklist::{worklist, ToSign, ToVote, Worklist, DUE_SOON_DAYS};

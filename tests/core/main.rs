@@ -24,3 +24,4 @@ mod production;
 mod reports;
 mod signing;
 mod storage;
+mod worklist;

@@ -321,6 +321,12 @@ try {
   // 5. Every signer signs in order: the secretary in a batch from the decision list, then the members who
   // voted and the chair last, each on the decision page.
   log('every signer signs the decision');
+  // The home worklist shows the secretary the decision waiting for her signature, as a link to it.
+  await nav(d, 'home');
+  await d.waitText('#worklist', 'Подписать решение №');
+  await shot(d, '11a-home-worklist');
+  await d.click('#worklist button.link');
+  await d.waitText('h1', 'Решение №');
   await nav(d, 'decisions');
   await d.fill('batch-password', pw.secretary);
   await d.click('form.panel button.primary');

@@ -103,6 +103,7 @@ export const commands = {
 	reportsList: (filter: string, kind: string | null, offset: number, limit: number) => __TAURI_INVOKE<Page<ReportRow>>("reports_list", { filter, kind, offset, limit }),
 	reportsGet: (id: string) => __TAURI_INVOKE<ReportDetail>("reports_get", { id }),
 	journalView: (from: string, to: string) => __TAURI_INVOKE<TableView>("journal_view", { from, to }),
+	homeWorklist: () => __TAURI_INVOKE<WorklistView>("home_worklist"),
 	qcJournalView: (from: string, to: string) => __TAURI_INVOKE<TableView>("qc_journal_view", { from, to }),
 	reportsPdf: (id: string) => __TAURI_INVOKE<number[]>("reports_pdf", { id }),
 	reportsSign: (id: string, password: string) => __TAURI_INVOKE<null>("reports_sign", { id, password }),
@@ -185,6 +186,13 @@ export type ApplicationRow = {
 	decided: boolean,
 	steps: StepRow[],
 	deadlines: DeadlineRow[],
+};
+
+/**  The age of the last backup, for admins. */
+export type BackupAge = {
+	/**  No backup was ever made. */
+	never: boolean,
+	days: number,
 };
 
 export type BackupSchedule = {
@@ -772,6 +780,13 @@ export type SetupForm = {
 	admin_password: string,
 };
 
+/**  A decision waiting for this user's signature. */
+export type SignItem = {
+	decision_id: string,
+	number: string,
+	patient_name: string,
+};
+
 export type SignerRow = {
 	login: string,
 	full_name: string,
@@ -876,6 +891,14 @@ export type UserRow = {
 /**  A member's vote, as the UI offers and shows it. */
 export type VoteChoice = "for" | "against" | "abstain";
 
+/**  An open meeting with cases waiting for this member's vote. */
+export type VoteItem = {
+	meeting_id: string,
+	date: string,
+	number: number,
+	cases: number,
+};
+
 export type VoteRow = {
 	login: string,
 	full_name: string,
@@ -887,5 +910,18 @@ export type VoteRow = {
 export type WorkProgress = {
 	done: number,
 	total: number,
+};
+
+/**  What waits for the signed-in user (the home screen). */
+export type WorklistView = {
+	to_sign: SignItem[],
+	to_vote: VoteItem[],
+	/**  For those who sign reports: overdue, and due within `due_soon_days`. */
+	reports_overdue: number | null,
+	reports_due: number | null,
+	due_soon_days: number,
+	/**  For admins, when it falls due soon: days to the permit's confirmation (negative: overdue). */
+	permit_days: number | null,
+	backup: BackupAge | null,
 };
 
