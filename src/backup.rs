@@ -196,6 +196,13 @@ pub fn verify(dir: &Path) -> Result<Manifest> {
     Ok(manifest)
 }
 
+/// `restore` for the signed-in admin (the app's «Восстановить из копии…»): admins only; their own password must
+/// open the copy. The same checks as `btlp restore`.
+pub fn restore_as(actor: &Actor, dir: &Path, target: &Path, password: &str) -> Result<()> {
+    actor.require(Operation::Backup)?;
+    restore(dir, target, &actor.login, password)
+}
+
 /// Restores the backup in `dir` into a new database file `target` (with its key file), after verifying it;
 /// then opens the copy with `login`'s password and checks its integrity and audit chain. Nothing is left at
 /// `target` if a check fails.

@@ -26,9 +26,17 @@ pub use error::{ErrorKind, IpcError};
 pub use files::{FileOut, SavedFile, Upload, Work, WorkProgress};
 
 /// Commands the desktop app answers itself and a server never sees: the start-up probe and first-start set-up
-/// of a clinic on this computer, the choice of where the clinic database is, and opening another window.
-pub const LOCAL_ONLY: &[&str] =
-    &["app_status", "clinic_setup", "connection_inspect", "connection_set", "connection_local", "window_new"];
+/// of a clinic on this computer, the choice of where the clinic database is, opening another window, and restoring
+/// a backup into a new file on this computer.
+pub const LOCAL_ONLY: &[&str] = &[
+    "app_status",
+    "clinic_setup",
+    "connection_inspect",
+    "connection_set",
+    "connection_local",
+    "window_new",
+    "backup_restore",
+];
 
 /// Commands about the session itself, which every transport keeps in its own way (the desktop app in memory, the
 /// server in its table of sessions): signing in and out, the language, cancelling long work. The server answers

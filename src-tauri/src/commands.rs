@@ -112,6 +112,7 @@ macro_rules! tauri_commands {
                     crate::connection::connection_set,
                     crate::connection::connection_local,
                     crate::live::window_new,
+                    session::backup_restore,
                     $($name),*
                 ])
                 .typ::<btlp_api::live::LiveEvent>()

@@ -7,7 +7,7 @@ use btlp_commission::{clinic, Lang, Session};
 use serde::Serialize;
 use specta::Type;
 use std::sync::atomic::Ordering;
-use tauri::State;
+use tauri::{Manager, State};
 
 /// What the start screen needs: whether a clinic exists yet and who (if anyone) is signed in.
 #[derive(Debug, Serialize, Type)]
@@ -130,4 +130,27 @@ pub fn work_cancel(state: State<'_, AppState>) -> Result<(), IpcError> {
         tauri::async_runtime::spawn(async move { client.call::<()>("work_cancel", serde_json::json!({})).await });
     }
     Ok(())
+}
+
+/// Restores a backup into a new database file on this computer (the signed-in admin's own password opens
+/// the copy; the core checks it whole). On the clinic server an admin restores there with `btlp restore`.
+#[tauri::command]
+#[specta::specta]
+pub async fn backup_restore(
+    app: tauri::AppHandle,
+    folder: String,
+    target: String,
+    password: String,
+) -> Result<String, IpcError> {
+    if app.state::<AppState>().remote().is_some() {
+        let state = app.state::<AppState>();
+        let message = btlp_commission::i18n::tr(state.lang(), "connection.restore_on_server", &[]);
+        return Err(IpcError::transport(btlp_api::ErrorKind::Refused, "refused.restore_on_server", message));
+    }
+    crate::state::blocking(app, move |state| {
+        let (dir, to) = (std::path::PathBuf::from(&folder), std::path::PathBuf::from(&target));
+        state.with_session(|s, _| btlp_commission::backup::restore_as(&s.actor, &dir, &to, &password))?;
+        Ok(target)
+    })
+    .await
 }

@@ -78,3 +78,26 @@ fn meetings_from_before_numbered_protocols_get_numbers_sealed_as_the_programs_ow
     let report = integrity::check(&c.db, &c.as_("admin")).unwrap();
     assert!(report.intact(), "rows the migration wrote are sealed as the program's own: {:?}", report.rows);
 }
+
+#[test]
+fn only_an_admin_restores_a_backup_from_the_app_into_a_new_file_that_opens_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    let mut c = crate::common::Clinic::on_file(&path);
+    c.signed();
+    let key =
+        btlp_commission::Keyring::load(&path).unwrap().unlock("admin", &crate::common::password("admin")).unwrap();
+    let admin = c.as_("admin");
+    let made = btlp_commission::backup::create(&mut c.db, &admin, &path, &key, &dir.path().join("copies"), 3).unwrap();
+    let target = dir.path().join("restored.db");
+    let r = btlp_commission::backup::restore_as(&c.as_("doc"), &made, &target, &crate::common::password("doc"));
+    assert!(matches!(r, Err(btlp_commission::Error::Forbidden { .. })), "only an admin restores: {r:?}");
+    assert!(!target.exists(), "a refused restore writes nothing");
+    let wrong = btlp_commission::backup::restore_as(&admin, &made, &target, "not-the-password");
+    assert!(wrong.is_err() && !target.exists(), "a wrong password leaves nothing at the target");
+    btlp_commission::backup::restore_as(&admin, &made, &target, &crate::common::password("admin")).unwrap();
+    let copy = crate::common::Clinic::reopen(&target);
+    assert!(integrity::check(&copy.db, &copy.as_("admin")).unwrap().intact(), "the restored copy verifies whole");
+    let again = btlp_commission::backup::restore_as(&admin, &made, &target, &crate::common::password("admin"));
+    assert!(again.is_err(), "a restore never writes over an existing file");
+}

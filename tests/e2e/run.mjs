@@ -641,6 +641,19 @@ try {
     assert(backupFiles.includes(f), `the backup holds ${f}; it holds ${backupFiles.join(', ')}`);
   }
   await shot(d, '14e-backup', '#backup-result');
+  // «Восстановить из копии…»: into a new file, checked whole; a wrong password restores nothing.
+  const restored = join(exportDir, 'restored.db');
+  await d.fill('restore-folder', backup);
+  await d.fill('restore-target', restored);
+  await d.fill('restore-password', 'not-my-password');
+  await d.click('#restore-run');
+  await d.waitText('#restore .banner.error', 'пароль', 30000);
+  assert(!existsSync(restored), 'a refused restore leaves no file');
+  await d.fill('restore-password', 'admin-pass-1');
+  await d.click('#restore-run');
+  await d.waitText('#restore-result', restored, 60000);
+  assert(existsSync(restored) && existsSync(`${restored}.keys`), 'the backup is restored into the new file with its key file');
+  await shot(d, '14g-restore', '#restore');
   log('stopping backups and disabling users ask first; the admin cannot disable their own account');
   await d.click('#backup-off');
   await d.waitText('#confirm-dialog', 'Уже сделанные копии сохранятся');

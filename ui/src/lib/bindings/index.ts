@@ -31,6 +31,11 @@ export const commands = {
 	connectionLocal: () => __TAURI_INVOKE<null>("connection_local"),
 	/**  Opens another window of the app on the same session (a second screen: the meeting beside the case). */
 	windowNew: () => __TAURI_INVOKE<null>("window_new"),
+	/**
+	 *  Restores a backup into a new database file on this computer (the signed-in admin's own password opens
+	 *  the copy; the core checks it whole). On the clinic server an admin restores there with `btlp restore`.
+	 */
+	backupRestore: (folder: string, target: string, password: string) => __TAURI_INVOKE<string>("backup_restore", { folder, target, password }),
 	usersList: () => __TAURI_INVOKE<UserRow[]>("users_list"),
 	usersAdd: (form: UserForm) => __TAURI_INVOKE<null>("users_add", { form }),
 	usersDeactivate: (login: string) => __TAURI_INVOKE<null>("users_deactivate", { login }),

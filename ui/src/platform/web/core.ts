@@ -97,6 +97,7 @@ export async function invoke<T>(cmd: string, args: Json = {}): Promise<T> {
       // Another tab on the same session (its cookie), which asks the server for its CSRF token as it starts.
       window.open(location.href, '_blank', 'noopener');
       return null as T;
+    case 'backup_restore':
     case 'clinic_setup':
     case 'connection_inspect':
     case 'connection_set':

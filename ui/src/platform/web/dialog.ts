@@ -26,3 +26,9 @@ export async function open(options: { directory?: boolean; filters?: Filter[] } 
     input.click();
   });
 }
+
+/** Choosing where to save: a browser saves its downloads itself, so there is nothing to choose. */
+export async function save(_options: { defaultPath?: string } = {}): Promise<string | null> {
+  void _options;
+  return null;
+}
