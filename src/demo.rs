@@ -191,6 +191,16 @@ impl Demo {
         Ok(())
     }
 
+    /// Every required signer signs the meeting's protocol, in order.
+    fn sign_minutes(&mut self, meeting: Uuid) -> Result<()> {
+        for (seat, _) in signatures::minutes_status(self.s.db.conn(), meeting)?.signers {
+            let signer = self.as_user(&seat.login)?;
+            let password = USERS.iter().find(|u| u.login == seat.login).map(|u| u.password).unwrap_or_default();
+            signatures::sign_minutes(&mut self.s.db, &signer, meeting, password, Lang::Ru)?;
+        }
+        Ok(())
+    }
+
     /// Records production stages of `batch` at the given day offsets (at 09:00).
     fn stages(&mut self, batch: Uuid, stages: &[(Stage, i64, &str)]) -> Result<()> {
         for (stage, offset, result) in stages {
@@ -494,6 +504,7 @@ fn fill(demo: &mut Demo) -> Result<()> {
     for decision in [approved, child_decision, rejected, deferred] {
         demo.sign_all(decision)?;
     }
+    demo.sign_minutes(past)?;
 
     let adult_consent = demo.consent(ce, -14, None)?;
     let child_consent =

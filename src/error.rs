@@ -143,6 +143,8 @@ pub enum Rule {
     },
     AgainstNeedsReason,
     MeetingClosed,
+    /// The protocol of a meeting is signed once the meeting is closed.
+    MeetingStillOpen,
     NotOnAgenda,
     VotingUnfinished {
         missing: usize,
@@ -270,6 +272,7 @@ impl Rule {
             Rule::NoQuorum { .. } => "no_quorum",
             Rule::AgainstNeedsReason => "against_needs_reason",
             Rule::MeetingClosed => "meeting_closed",
+            Rule::MeetingStillOpen => "meeting_still_open",
             Rule::NotOnAgenda => "not_on_agenda",
             Rule::VotingUnfinished { .. } => "voting_unfinished",
             Rule::DecisionNotApproved => "decision_not_approved",

@@ -92,6 +92,16 @@ pub fn short_in(full_name: &str, sex: Sex, c: Option<Case>) -> String {
     format!("{last}{}{}", initial(first).unwrap_or_default(), initial(middle).unwrap_or_default())
 }
 
+/// Initials alone («З.\u{a0}Р.\u{a0}Е.»), as an agenda names a patient to those who need not know more.
+pub fn initials(full_name: &str) -> String {
+    full_name
+        .split_whitespace()
+        .filter_map(|p| p.chars().next())
+        .map(|c| format!("{c}."))
+        .collect::<Vec<_>>()
+        .join("\u{a0}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +155,6 @@ mod tests {
             "Морозова\u{a0}Д.\u{a0}А."
         );
         assert_eq!(short("Дюма Александр"), "Дюма\u{a0}А.", "no patronymic, one initial");
+        assert_eq!(initials("Зайцев Роман Евгеньевич"), "З.\u{a0}Р.\u{a0}Е.", "an agenda's patient: initials alone");
     }
 }

@@ -120,20 +120,7 @@ pub fn decisions_list(s: &mut Session, _: Lang, offset: u32, limit: u32) -> Resu
 pub fn decisions_get(s: &mut Session, _: Lang, id: String) -> Result<DecisionDetail> {
     let screen = btlp_commission::screens::decision(s.db.conn(), parse_id("decision_id", &id)?)?;
     let d = screen.decision;
-    let checks = screen
-        .checks
-        .into_iter()
-        .map(|c| CheckRow {
-            valid: c.valid(),
-            signer: c.signer_cn,
-            signing_time: c.signing_time.map(|t| t.format("%d.%m.%Y %H:%M").to_string()),
-            intact: c.intact,
-            chain_ok: c.chain_ok,
-            revoked: c.revoked,
-            covers_revision: c.covers_revision,
-            later_changes_only_signatures: c.later_changes_only_signatures,
-        })
-        .collect();
+    let checks = screen.checks.into_iter().map(check_row).collect();
     Ok(DecisionDetail {
         decision: decision_row(&d),
         case_id: d.case_id.to_string(),
@@ -144,21 +131,80 @@ pub fn decisions_get(s: &mut Session, _: Lang, id: String) -> Result<DecisionDet
         dose: d.dose.clone(),
         route: d.route.clone(),
         votes: format!("{} / {} / {}", d.votes_for, d.votes_against, d.votes_abstain),
-        signers: screen
-            .signatures
-            .signers
-            .into_iter()
-            .map(|(seat, at)| SignerRow {
-                login: seat.login,
-                full_name: seat.full_name,
-                role: seat.role.into(),
-                signed_at: at.as_deref().map(crate::dto::moment),
-            })
-            .collect(),
+        signers: signer_rows(screen.signatures.signers),
         complete: screen.signatures.complete,
         signed_sha256: screen.signatures.signed_sha256,
         checks,
     })
+}
+
+fn check_row(c: btlp_commission::signing::pades::SignatureCheck) -> CheckRow {
+    CheckRow {
+        valid: c.valid(),
+        signer: c.signer_cn,
+        signing_time: c.signing_time.map(|t| t.format("%d.%m.%Y %H:%M").to_string()),
+        intact: c.intact,
+        chain_ok: c.chain_ok,
+        revoked: c.revoked,
+        covers_revision: c.covers_revision,
+        later_changes_only_signatures: c.later_changes_only_signatures,
+    }
+}
+
+fn signer_rows(signers: Vec<(btlp_commission::commission::Seat, Option<String>)>) -> Vec<SignerRow> {
+    signers
+        .into_iter()
+        .map(|(seat, at)| SignerRow {
+            login: seat.login,
+            full_name: seat.full_name,
+            role: seat.role.into(),
+            signed_at: at.as_deref().map(crate::dto::moment),
+        })
+        .collect()
+}
+
+/// The protocol of a whole meeting: whether it can be signed yet (the meeting closed), its signers in order,
+/// and the checks of the signatures it carries.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct MinutesView {
+    pub closed: bool,
+    pub signers: Vec<SignerRow>,
+    pub complete: bool,
+    pub checks: Vec<CheckRow>,
+}
+
+pub fn minutes_get(s: &mut Session, _: Lang, meeting_id: String) -> Result<MinutesView> {
+    let conn = s.db.conn();
+    let id = parse_id("meeting_id", &meeting_id)?;
+    let closed = !commission::meeting(conn, id)?.open;
+    let status = signatures::minutes_status(conn, id)?;
+    let checks = match signatures::minutes_pdf(conn, id)? {
+        Some((pdf, _)) => signatures::verify_with_db(conn, &pdf)?.into_iter().map(check_row).collect(),
+        None => Vec::new(),
+    };
+    Ok(MinutesView { closed, signers: signer_rows(status.signers), complete: status.complete, checks })
+}
+
+/// The meeting's protocol: the stored (signed or partly signed) file, or a rendering before the first signature.
+pub fn minutes_pdf(s: &mut Session, lang: Lang, meeting_id: String) -> Result<Vec<u8>> {
+    let conn = s.db.conn();
+    let id = parse_id("meeting_id", &meeting_id)?;
+    if let Some((pdf, _)) = signatures::minutes_pdf(conn, id)? {
+        return Ok(pdf);
+    }
+    Ok(btlp_commission::documents::render_minutes(conn, id, lang)?.pdf)
+}
+
+/// One signer signs the meeting's protocol, unlocking their key with their own password.
+pub fn minutes_sign(s: &mut Session, lang: Lang, meeting_id: String, login: String, password: String) -> Result<()> {
+    let signer = s.act_as(&login, &password)?;
+    signatures::sign_minutes(&mut s.db, &signer, parse_id("meeting_id", &meeting_id)?, &password, lang)?;
+    Ok(())
+}
+
+/// The agenda the secretary prints before the meeting.
+pub fn agenda_pdf(s: &mut Session, lang: Lang, meeting_id: String) -> Result<Vec<u8>> {
+    btlp_commission::documents::render_agenda(s.db.conn(), parse_id("meeting_id", &meeting_id)?, lang)
 }
 
 /// The decision's PDF: the stored (signed or partly signed) file, or a rendering of the unsigned extract

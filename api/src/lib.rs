@@ -90,6 +90,10 @@ macro_rules! for_each_command {
             json decisions::decisions_list(offset: u32, limit: u32) -> $crate::dto::Page<$crate::decisions::DecisionListRow>;
             json decisions::decisions_get(id: String) -> $crate::decisions::DecisionDetail;
             bytes decisions::decisions_pdf(id: String) -> Vec<u8>;
+            json decisions::minutes_get(meeting_id: String) -> $crate::decisions::MinutesView;
+            bytes decisions::minutes_pdf(meeting_id: String) -> Vec<u8>;
+            json decisions::minutes_sign(meeting_id: String, login: String, password: String) -> ();
+            bytes decisions::agenda_pdf(meeting_id: String) -> Vec<u8>;
             json decisions::decisions_sign(id: String, login: String, password: String) -> ();
             json decisions::administrations_record(form: $crate::decisions::AdministrationForm) -> String;
             json decisions::administrations_bedside(decision_id: String, code: String) -> $crate::decisions::BedsideCard;

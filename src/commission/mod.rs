@@ -5,6 +5,7 @@ mod agenda;
 mod composition;
 pub(crate) mod decision;
 mod meeting;
+mod minutes;
 mod protocol;
 mod vote;
 
@@ -18,5 +19,6 @@ pub use meeting::{
     add_to_agenda, close_meeting, create_meeting, declare_conflict, meeting, set_attendance, Declarant, Meeting,
     NewMeeting, Plan,
 };
+pub use minutes::{meeting_by_protocol, minutes, Minutes, MinutesItem};
 pub use protocol::{protocol, OnWord, Protocol, Recusal, VoteRecord};
 pub use vote::{cast, tally, Choice, Tally};

@@ -15,6 +15,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/20261201000000_safety.sql"),
     include_str!("../../migrations/20261202000000_protocols.sql"),
     include_str!("../../migrations/20261202100000_export_log.sql"),
+    include_str!("../../migrations/20261202200000_minutes.sql"),
 ];
 
 /// Tables whose rows a migration itself writes (index into `FILES`, tables): those rows are sealed on the first

@@ -8,12 +8,14 @@ mod decision;
 mod journal;
 mod label;
 mod layout;
+mod minutes;
 mod records;
 
 pub use decision::{adoption_preview, decision_sheet, decision_text, render_decision, AdoptionPreview, DecisionSheet};
 pub use journal::{render_journal, render_table};
 pub use label::render_label;
 pub use layout::Placed;
+pub use minutes::{render_agenda, render_minutes};
 pub use records::{administration_sheet, consent_sheet, render_record, RecordSheet};
 
 use crate::error::{Result, Storage};

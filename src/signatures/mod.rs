@@ -3,6 +3,10 @@
 //! the presiding member last) then adds a PAdES signature as an incremental update, unlocking their own key
 //! with their password. Once everyone has signed, the bytes are final and their SHA-256 is kept; until then
 //! no administration may rely on the decision.
+mod minutes;
+
+pub use minutes::{minutes_pdf, minutes_status, sign_minutes};
+
 use crate::audit;
 use crate::commission::{self, Seat};
 use crate::db::{Db, Tx};
@@ -66,7 +70,7 @@ pub fn awaiting(conn: &Connection, user_id: Uuid) -> Result<Vec<Uuid>> {
 
 /// Where `user_id` stands among the signers, if the order lets them sign now: not yet signed, a required
 /// signer, and the presiding member only once everyone else has signed.
-fn next_position(s: &SignatureStatus, user_id: Uuid) -> Result<usize> {
+pub(crate) fn next_position(s: &SignatureStatus, user_id: Uuid) -> Result<usize> {
     if s.complete {
         return Err(Error::Refused(Rule::AlreadySigned));
     }
@@ -157,7 +161,7 @@ fn stored_pdf(
 }
 
 /// The visible signature in the signer's row of the signature table: signing time and certificate number.
-fn appearance(boxes: &[[f32; 5]], position: usize, time: &str, serial: &str) -> Option<Appearance> {
+pub(crate) fn appearance(boxes: &[[f32; 5]], position: usize, time: &str, serial: &str) -> Option<Appearance> {
     let b = boxes.get(position)?;
     let inset = 1.0;
     Some(Appearance {

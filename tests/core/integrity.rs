@@ -64,13 +64,14 @@ fn meetings_from_before_numbered_protocols_get_numbers_sealed_as_the_programs_ow
     let (first, second) = (c.ready_case(), c.ready_case());
     let a = c.meeting(&crate::common::VOTERS, first);
     let b = c.meeting(&crate::common::VOTERS, second);
-    // Back to the schema before protocols were numbered (migration 9 not yet run), as an older release left it.
-    c.db.conn()
-        .execute_batch(
-            "DELETE FROM row_seals WHERE tbl IN ('meeting_protocols', 'organization_details');
-             DROP TABLE meeting_protocols; DROP TABLE organization_details; PRAGMA user_version = 8;",
-        )
-        .unwrap();
+    // Back to the schema before protocols were numbered (migration 9 and later not yet run), as an older release
+    // left it: the tables those migrations make are dropped.
+    let later = ["meeting_protocols", "organization_details", "export_log", "minutes_signatures", "minutes_documents"];
+    for table in later {
+        c.db.conn().execute("DELETE FROM row_seals WHERE tbl = ?1", [table]).unwrap();
+        c.db.conn().execute_batch(&format!("DROP TABLE {table};")).unwrap();
+    }
+    c.db.conn().execute_batch("PRAGMA user_version = 8;").unwrap();
     drop(c);
     let c = crate::common::Clinic::reopen(&path);
     let number = |id| btlp_commission::commission::meeting(c.db.conn(), id).unwrap().number;

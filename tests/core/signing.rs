@@ -295,3 +295,49 @@ fn the_extract_reads_as_a_protocol_extract_with_the_decision_on_page_one() {
     assert!(all.contains("Выписка верна"), "the extract is certified by the secretary");
     assert!(!all.contains("№\n"), "«№» never ends a line apart from its number");
 }
+
+#[test]
+fn the_meeting_protocol_is_signed_after_the_meeting_closes_by_the_decisions_signers_in_their_order() {
+    let mut c = Clinic::new();
+    let (_, d) = c.approved();
+    let m = commission::decision(c.db.conn(), d).unwrap().meeting_id;
+    let sign = |c: &mut Clinic, login: &str| {
+        let who = c.as_(login);
+        signatures::sign_minutes(&mut c.db, &who, m, &password(login), Lang::Ru)
+    };
+    assert!(
+        matches!(sign(&mut c, "secretary"), Err(Error::Refused(Rule::MeetingStillOpen))),
+        "the protocol is signed only once the meeting is closed"
+    );
+    assert!(signatures::minutes_pdf(c.db.conn(), m).unwrap().is_none(), "and nothing was stored");
+    let secretary = c.as_("secretary");
+    commission::close_meeting(&mut c.db, &secretary, m).unwrap();
+    let order: Vec<String> =
+        signatures::minutes_status(c.db.conn(), m).unwrap().signers.iter().map(|(s, _)| s.login.clone()).collect();
+    let decision_order: Vec<String> =
+        signatures::status(c.db.conn(), d).unwrap().signers.iter().map(|(s, _)| s.login.clone()).collect();
+    assert_eq!(order, decision_order, "the same signers in the same order as the meeting's decision");
+    assert!(
+        matches!(sign(&mut c, "chair"), Err(Error::Refused(Rule::PresidingSignsLast))),
+        "the presiding member signs last"
+    );
+    for login in &order {
+        sign(&mut c, login).unwrap_or_else(|e| panic!("{login} signs in turn: {e:?}"));
+    }
+    let (pdf, complete) = signatures::minutes_pdf(c.db.conn(), m).unwrap().unwrap();
+    assert!(complete, "after every signer the protocol is final");
+    let report = crate::common::pdfsig(&pdf, &pki::root_cert(c.db.conn()).unwrap());
+    assert_eq!(report.matches("Signature is Valid").count(), order.len(), "pdfsig accepts every signature: {report}");
+    let checks = signatures::verify_with_db(c.db.conn(), &pdf).unwrap();
+    assert!(checks.iter().all(|ch| ch.valid()), "and so does our own verifier");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("protocol.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let text = run("pdftotext", &[file.to_str().unwrap(), "-"]).replace('\u{a0}', " ");
+    for needed in
+        ["ПРОТОКОЛ ЗАСЕДАНИЯ ВРАЧЕБНОЙ КОМИССИИ", "Протокол № 1", "Присутствовали", "Повестка", "Слушали", "Решили"]
+    {
+        assert!(text.contains(needed), "the protocol carries {needed}: {text}");
+    }
+    assert!(matches!(sign(&mut c, "secretary"), Err(Error::Refused(Rule::AlreadySigned))), "a protocol is signed once");
+}

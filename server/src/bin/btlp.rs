@@ -82,6 +82,11 @@ enum Command {
         #[command(subcommand)]
         command: DecisionCommand,
     },
+    /// Meetings' protocols and agendas, by protocol number such as 12/2026.
+    Protocol {
+        #[command(subcommand)]
+        command: ProtocolCommand,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
@@ -351,6 +356,32 @@ enum DecisionCommand {
 }
 
 #[derive(Subcommand)]
+enum ProtocolCommand {
+    /// Write a meeting's protocol: the stored signed (or partly signed) PDF, else its unsigned rendering.
+    Pdf {
+        number: String,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write a meeting's agenda as PDF, for printing before it.
+    Agenda {
+        number: String,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Sign a closed meeting's protocol as the signed-in user (BTLP_USER / BTLP_PASSWORD), in turn.
+    Sign {
+        number: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Check that no audit entry was edited, removed or reordered.
     Verify {
@@ -590,6 +621,37 @@ fn run(command: Command, lang: Lang) -> Result<()> {
                     used
                 );
             }
+            Ok(())
+        }
+        Command::Protocol { command: ProtocolCommand::Pdf { number, db, out } } => {
+            let s = sign_in(&db.db, lang)?;
+            let m = commission::meeting_by_protocol(s.db.conn(), &number)?;
+            let (pdf, complete) = match signatures::minutes_pdf(s.db.conn(), m)? {
+                Some(stored) => stored,
+                None => (btlp_commission::documents::render_minutes(s.db.conn(), m, lang)?.pdf, false),
+            };
+            std::fs::write(&out, &pdf)?;
+            if !complete {
+                eprintln!("{}", tr(lang, "cli.unsigned_pdf", &[]));
+            }
+            println!("{}", tr(lang, "cli.written", &[("path", out.display().to_string())]));
+            Ok(())
+        }
+        Command::Protocol { command: ProtocolCommand::Agenda { number, db, out } } => {
+            let s = sign_in(&db.db, lang)?;
+            let m = commission::meeting_by_protocol(s.db.conn(), &number)?;
+            std::fs::write(&out, btlp_commission::documents::render_agenda(s.db.conn(), m, lang)?)?;
+            println!("{}", tr(lang, "cli.written", &[("path", out.display().to_string())]));
+            Ok(())
+        }
+        Command::Protocol { command: ProtocolCommand::Sign { number, db } } => {
+            let mut s = sign_in(&db.db, lang)?;
+            let m = commission::meeting_by_protocol(s.db.conn(), &number)?;
+            let password = password(lang, "BTLP_PASSWORD", "cli.prompt_password")?;
+            let actor = s.actor.clone();
+            let st = signatures::sign_minutes(&mut s.db, &actor, m, &password, lang)?;
+            let n = st.signers.iter().filter(|(_, at)| at.is_some()).count();
+            println!("{}", tr(lang, "cli.signed_by", &[("n", n.to_string()), ("total", st.signers.len().to_string())]));
             Ok(())
         }
         Command::Decision { command: DecisionCommand::Pdf { number, db, out } } => {

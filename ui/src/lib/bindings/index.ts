@@ -73,6 +73,10 @@ export const commands = {
 	decisionsList: (offset: number, limit: number) => __TAURI_INVOKE<Page<DecisionListRow>>("decisions_list", { offset, limit }),
 	decisionsGet: (id: string) => __TAURI_INVOKE<DecisionDetail>("decisions_get", { id }),
 	decisionsPdf: (id: string) => __TAURI_INVOKE<number[]>("decisions_pdf", { id }),
+	minutesGet: (meetingId: string) => __TAURI_INVOKE<MinutesView>("minutes_get", { meetingId }),
+	minutesPdf: (meetingId: string) => __TAURI_INVOKE<number[]>("minutes_pdf", { meetingId }),
+	minutesSign: (meetingId: string, login: string, password: string) => __TAURI_INVOKE<null>("minutes_sign", { meetingId, login, password }),
+	agendaPdf: (meetingId: string) => __TAURI_INVOKE<number[]>("agenda_pdf", { meetingId }),
 	decisionsSign: (id: string, login: string, password: string) => __TAURI_INVOKE<null>("decisions_sign", { id, login, password }),
 	administrationsRecord: (form: AdministrationForm) => __TAURI_INVOKE<string>("administrations_record", { form }),
 	administrationsBedside: (decisionId: string, code: string) => __TAURI_INVOKE<BedsideCard>("administrations_bedside", { decisionId, code }),
@@ -576,6 +580,17 @@ export type MeetingRow = {
 	date: string,
 	open: boolean,
 	items: number,
+};
+
+/**
+ *  The protocol of a whole meeting: whether it can be signed yet (the meeting closed), its signers in order,
+ *  and the checks of the signatures it carries.
+ */
+export type MinutesView = {
+	closed: boolean,
+	signers: SignerRow[],
+	complete: boolean,
+	checks: CheckRow[],
 };
 
 /**  The kind of a changed record (the core's `notices::Subject`, as the UI names it). */
