@@ -1,5 +1,6 @@
 // End-to-end check on the demo clinic (made by `btlp demo`, whose administration was nine days ago): the
-// physician's deadline board shows the overdue fact-of-use report first and highlighted. Started by
+// physician's deadline board shows the overdue fact-of-use report first and highlighted; the secretary sees the
+// past meeting's protocol signed by all five signers, each signature verified. Started by
 // scripts/e2e.sh after run.mjs, with tauri-driver pointed at the demo database.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -28,6 +29,27 @@ try {
   if (shots) {
     await sleep(400);
     execFileSync('import', ['-window', 'root', join(shots, '16-board-overdue.png')]);
+  }
+  console.log('e2e demo: the secretary opens the past meeting: its protocol is signed by all, the next one has an agenda');
+  await d.click('#sign-out');
+  await d.find('#signin-submit');
+  await d.fill('login', 'secretary');
+  await d.fill('password', 'secretary-demo');
+  await d.click('#signin-submit');
+  await d.find('#sign-out');
+  await d.click('#nav-queue');
+  // Closed meetings are listed after the open one: the last row is the past meeting.
+  await d.find('tr.link');
+  await d.execute("const rows = document.querySelectorAll('tr.link'); rows[rows.length - 1].querySelector('td').click();", []);
+  await d.waitText('#meeting-protocol', 'Протокол № 1');
+  await d.waitText('#minutes-badge', 'подписан');
+  const verified = await d.findAll('#minutes .verify.ok');
+  if (verified.length !== 5) throw new Error(`each of the protocol's 5 signatures must verify, saw ${verified.length}`);
+  await d.find('#minutes canvas', 20000);
+  if (shots) {
+    await d.execute("document.getElementById('minutes').scrollIntoView({ block: 'start' });", []);
+    await sleep(400);
+    execFileSync('import', ['-window', 'root', join(shots, '17-meeting-protocol.png')]);
   }
   console.log('e2e demo: OK');
 } finally {
