@@ -82,7 +82,21 @@ pub(crate) fn save(meta: &Meta, build: impl FnOnce(&Face, &Face) -> Vec<PdfPage>
     // decision takes to save, for a file 2.4× smaller (75 KB instead of 180 KB). Rendering and signing fast
     // matters more here than a hundred kilobytes, so streams stay uncompressed.
     let options = PdfSaveOptions { optimize: false, ..PdfSaveOptions::default() };
-    Ok(doc.with_pages(pages).save(&options, &mut warnings))
+    let mut pdf = doc.with_pages(pages).save(&options, &mut warnings);
+    claim_no_standard(&mut pdf);
+    Ok(pdf)
+}
+
+/// printpdf always writes `/GTS_PDFXVersion` into the Info dictionary (empty when no PDF/X is meant) and an
+/// empty `/Identifier`; readers such as `pdfinfo` then take the document for PDF/X (ISO 15930). A signed
+/// document must not claim a standard it does not meet, so both entries are blanked with spaces of the same
+/// length — every byte offset (and so the cross-reference table) stays as it was.
+fn claim_no_standard(pdf: &mut [u8]) {
+    for entry in [&b"/GTS_PDFXVersion()"[..], &b"/Identifier()"[..]] {
+        if let Some(at) = pdf.windows(entry.len()).position(|w| w == entry) {
+            pdf[at..at + entry.len()].fill(b' ');
+        }
+    }
 }
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {

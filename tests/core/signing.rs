@@ -159,6 +159,14 @@ fn the_pdf_reads_back_in_russian_with_pages_numbered_and_headers_repeated() {
     assert!(!all.contains("12.09.1961") || all.contains("Дата рождения"), "dates print as ДД.ММ.ГГГГ");
     let fonts = run("pdffonts", &[f]);
     assert!(fonts.contains("PTSans") && fonts.contains("yes"), "the PT fonts are embedded as subsets: {fonts}");
+    let custom = run("pdfinfo", &["-custom", f]);
+    assert!(!custom.contains("GTS_PDFXVersion"), "a signed extract must not claim to be PDF/X: {custom}");
+    let check = Command::new("qpdf").args(["--check", f]).output().expect("qpdf (scripts/deps.sh)");
+    assert!(
+        check.status.success(),
+        "qpdf finds the file's structure sound: {}",
+        String::from_utf8_lossy(&check.stdout)
+    );
 }
 
 #[test]
