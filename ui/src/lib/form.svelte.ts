@@ -3,12 +3,31 @@
 // name) or, with no field, above the form.
 import { asIpcError } from './api';
 
+// Every form's state, so that a control being changed clears its own error wherever it is shown (see Field).
+const forms = new Set<WeakRef<FormState>>();
+
+/** A control named `names` (its core field name and its id) was changed: its error, if any, is gone. */
+export function changed(...names: string[]): void {
+  for (const ref of forms) {
+    const form = ref.deref();
+    if (!form) {
+      forms.delete(ref);
+      continue;
+    }
+    if (names.some((n) => n in form.fields)) {
+      form.fields = Object.fromEntries(Object.entries(form.fields).filter(([k]) => !names.includes(k)));
+    }
+  }
+}
+
 export class FormState {
   fields = $state<Record<string, string>>({});
   general = $state<string | null>(null);
   busy = $state(false);
 
-  constructor(public aliases: Record<string, string> = {}) {}
+  constructor(public aliases: Record<string, string> = {}) {
+    forms.add(new WeakRef(this));
+  }
 
   clear(): void {
     this.fields = {};

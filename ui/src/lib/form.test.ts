@@ -5,6 +5,14 @@ const refusal = { kind: 'refused', code: 'refused.decision_used', message: 'Од
 const invalid = { kind: 'invalid', code: 'invalid.password_too_short', message: 'Пароль короче 8 символов', field: 'password' };
 
 describe('FormState', () => {
+  it('clears a field’s error once that field is changed, and only that one', async () => {
+    const { changed } = await import('./form.svelte');
+    const form = new FormState();
+    form.fields = { snils: 'неверная контрольная сумма СНИЛС', birth_date: 'дата пишется как ДД.ММ.ГГГГ' };
+    changed('snils', 'patient-snils');
+    expect(form.fields, 'the changed field’s message goes, the other stays').toEqual({ birth_date: 'дата пишется как ДД.ММ.ГГГГ' });
+  });
+
   it('puts a field error beside the field, under the form’s own name for it', () => {
     const form = new FormState({ password: 'admin_password' });
     form.fail(invalid, 'fallback');
