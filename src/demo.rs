@@ -164,7 +164,7 @@ impl Demo {
         for (login, choice) in VOTERS.iter().zip(choices) {
             let member = self.as_user(login)?;
             let reason = if choice == "against" {
-                "Ожидаемая польза не превышает риски с учетом текущего состояния пациента"
+                "Ожидаемая польза не превышает риски с учётом текущего состояния пациента"
             } else {
                 ""
             };

@@ -126,6 +126,53 @@ mod tests {
         }
     }
 
+    /// One ё policy: the Russian texts write ё where Russian has it. A word from this list without its ё fails.
+    #[test]
+    fn the_russian_texts_write_yo_where_russian_has_it() {
+        const WITHOUT_YO: &[&str] = &[
+            "еще",
+            "ее",
+            "учтен",
+            "утвержден",
+            "учет",
+            "учета",
+            "учетом",
+            "учетная",
+            "учетной",
+            "учетную",
+            "учетные",
+            "отключен",
+            "завершен",
+            "сохранен",
+            "введен",
+            "разрешен",
+            "запрещен",
+            "включен",
+            "идет",
+            "дает",
+            "секретарем",
+            "отчет",
+            "отчета",
+            "отчеты",
+            "отчетов",
+        ];
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let core: String = std::fs::read_to_string(root.join("locales/app.yml"))
+            .unwrap()
+            .lines()
+            .filter(|l| l.trim_start().starts_with("ru:"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for (name, text) in [
+            ("ui/src/i18n/ru.json", std::fs::read_to_string(root.join("ui/src/i18n/ru.json")).unwrap()),
+            ("locales/app.yml", core),
+        ] {
+            for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+                assert!(!WITHOUT_YO.contains(&word.to_lowercase().as_str()), "{name} writes «{word}» without its ё");
+            }
+        }
+    }
+
     /// Regenerate with `BTLP_WRITE_BINDINGS=1 cargo test -p btlp-app bindings`.
     #[test]
     fn bindings_are_current() {

@@ -170,7 +170,7 @@ try {
     );
   }
   await d.click('#composition-save');
-  await d.waitText('.banner.ok', 'Состав комиссии утвержден');
+  await d.waitText('.banner.ok', 'Состав комиссии утверждён');
   await shot(d, '04-composition');
   await nav(d, 'organization');
   await d.find('#days-left');
@@ -290,7 +290,7 @@ try {
       await d.fill('vote-password', pw.chair);
       await d.click('#vote-submit');
     }
-    await d.waitText('.banner.ok', 'Голос учтен');
+    await d.waitText('.banner.ok', 'Голос учтён');
     const cast = ['chair', 'deputy', 'member1'].indexOf(login) + 1;
     await d.waitText('.votes-for', String(cast)); // the tally has counted this vote before the next one starts
   }

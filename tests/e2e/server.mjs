@@ -73,7 +73,7 @@ async function voteInBrowser(b, login, password, count) {
   await b.click('#choice-for');
   await b.fill('vote-password', password);
   await b.click('#vote-submit');
-  await b.waitText('.banner.ok', 'Голос учтен');
+  await b.waitText('.banner.ok', 'Голос учтён');
   await b.waitText('.votes-for', count);
 }
 
@@ -149,7 +149,7 @@ try {
   await d.click('#choice-for');
   await d.fill('vote-password', 'member1-demo');
   await d.click('#vote-submit');
-  await d.waitText('.banner.ok', 'Голос учтен');
+  await d.waitText('.banner.ok', 'Голос учтён');
   await d.waitText('.votes-for', '1');
   await shot(d, '22-meeting-server');
 
