@@ -26,8 +26,8 @@ pub use error::{ErrorKind, IpcError};
 pub use files::{FileOut, SavedFile, Upload, Work, WorkProgress};
 
 /// Commands the desktop app answers itself and a server never sees: the start-up probe and first-start set-up
-/// of a clinic on this computer, the choice of where the clinic database is, opening another window, and restoring
-/// a backup into a new file on this computer.
+/// of a clinic on this computer, the choice of where the clinic database is, opening another window, restoring
+/// a backup into a new file on this computer, and saving a shown PDF where the user chose.
 pub const LOCAL_ONLY: &[&str] = &[
     "app_status",
     "clinic_setup",
@@ -36,6 +36,7 @@ pub const LOCAL_ONLY: &[&str] = &[
     "connection_local",
     "window_new",
     "backup_restore",
+    "pdf_write",
 ];
 
 /// Commands about the session itself, which every transport keeps in its own way (the desktop app in memory, the

@@ -113,6 +113,7 @@ macro_rules! tauri_commands {
                     crate::connection::connection_local,
                     crate::live::window_new,
                     session::backup_restore,
+                    session::pdf_write,
                     $($name),*
                 ])
                 .typ::<btlp_api::live::LiveEvent>()

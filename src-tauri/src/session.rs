@@ -154,3 +154,14 @@ pub async fn backup_restore(
     })
     .await
 }
+
+/// Writes a PDF the UI shows (a decision, a protocol, a label) to the file the user chose in the save dialog.
+#[tauri::command]
+#[specta::specta]
+pub async fn pdf_write(state: State<'_, AppState>, path: String, bytes: Vec<u8>) -> Result<(), IpcError> {
+    if !bytes.starts_with(b"%PDF") {
+        let e = btlp_commission::Error::Storage(btlp_commission::error::Storage::Document("not a PDF".into()));
+        return Err(IpcError::new(e, state.lang()));
+    }
+    std::fs::write(&path, bytes).map_err(|e| IpcError::new(btlp_commission::Error::from(e), state.lang()))
+}

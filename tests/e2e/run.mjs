@@ -356,6 +356,12 @@ try {
   assert(badges.length === 4, `each of the 4 signatures must verify, saw ${badges.length}`);
   await d.find('.preview canvas', 20000);
   await shot(d, '12-decision-signed');
+  // The preview pages through the document and zooms it.
+  await d.waitText('.pdf-page', 'стр. 1 из');
+  await d.click('.pdf-next');
+  await d.waitText('.pdf-page', 'стр. 2 из');
+  await d.click('.pdf-zoom-in');
+  await d.waitText('.pdf-tools', '123 %');
   await signOut(d);
 
   // 5b. Production staff make the patient's batch for the case: its chain-of-identity code comes from the

@@ -36,6 +36,8 @@ export const commands = {
 	 *  the copy; the core checks it whole). On the clinic server an admin restores there with `btlp restore`.
 	 */
 	backupRestore: (folder: string, target: string, password: string) => __TAURI_INVOKE<string>("backup_restore", { folder, target, password }),
+	/**  Writes a PDF the UI shows (a decision, a protocol, a label) to the file the user chose in the save dialog. */
+	pdfWrite: (path: string, bytes: number[]) => __TAURI_INVOKE<null>("pdf_write", { path, bytes }),
 	usersList: () => __TAURI_INVOKE<UserRow[]>("users_list"),
 	usersAdd: (form: UserForm) => __TAURI_INVOKE<null>("users_add", { form }),
 	usersDeactivate: (login: string) => __TAURI_INVOKE<null>("users_deactivate", { login }),
