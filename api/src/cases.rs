@@ -364,3 +364,15 @@ pub fn consent_record(s: &mut Session, _: Lang, form: ConsentForm, scan: Option<
     };
     Ok(consent::record(&mut s.db, &s.actor, &c)?.to_string())
 }
+
+/// The informed consent form for the case, prefilled, to print for a wet signature.
+pub fn consent_form_pdf(
+    s: &mut Session,
+    lang: Lang,
+    case_id: String,
+    form_version: String,
+    info_sheet_version: String,
+) -> Result<Vec<u8>> {
+    let id = crate::dto::parse_id("case_id", &case_id)?;
+    btlp_commission::documents::render_consent_form(s.db.conn(), id, &form_version, &info_sheet_version, lang)
+}

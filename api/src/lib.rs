@@ -95,6 +95,7 @@ macro_rules! for_each_command {
             bytes decisions::minutes_pdf(meeting_id: String) -> Vec<u8>;
             json decisions::minutes_sign(meeting_id: String, login: String, password: String) -> ();
             bytes decisions::agenda_pdf(meeting_id: String) -> Vec<u8>;
+            bytes cases::consent_form_pdf(case_id: String, form_version: String, info_sheet_version: String) -> Vec<u8>;
             json decisions::decisions_sign(id: String, login: String, password: String) -> ();
             json decisions::administrations_record(form: $crate::decisions::AdministrationForm) -> String;
             json decisions::administrations_bedside(decision_id: String, code: String) -> $crate::decisions::BedsideCard;

@@ -4,6 +4,7 @@
 //!
 //! The QR code carries the decision number and the SHA-256 of the rendering made without the QR code (the
 //! "content digest"), which is stored with the decision; the document is then rendered again with the code.
+mod consent_form;
 mod decision;
 mod journal;
 mod label;
@@ -11,6 +12,7 @@ mod layout;
 mod minutes;
 mod records;
 
+pub use consent_form::render_consent_form;
 pub use decision::{adoption_preview, decision_sheet, decision_text, render_decision, AdoptionPreview, DecisionSheet};
 pub use journal::{render_journal, render_table};
 pub use label::render_label;

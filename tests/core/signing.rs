@@ -349,3 +349,25 @@ fn the_meeting_protocol_is_signed_after_the_meeting_closes_by_the_decisions_sign
     }
     assert!(matches!(sign(&mut c, "secretary"), Err(Error::Refused(Rule::AlreadySigned))), "a protocol is signed once");
 }
+
+#[test]
+fn the_consent_form_prints_prefilled_for_the_patient_the_product_and_the_sheets_version() {
+    let mut c = Clinic::new();
+    let case = c.ready_case();
+    let pdf =
+        btlp_commission::documents::render_consent_form(c.db.conn(), case, "ИДС-БТЛП v3", "ИЛ-CAR-T v2", Lang::Ru)
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("consent.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let text = run("pdftotext", &[file.to_str().unwrap(), "-"]).replace('\u{a0}', " ");
+    for needed in [
+        "ИНФОРМИРОВАННОЕ ДОБРОВОЛЬНОЕ СОГЛАСИЕ",
+        "Иванов Иван Иванович",
+        "пациенту Иванову",
+        "ИЛ-CAR-T v2",
+        "ИДС-БТЛП v3",
+    ] {
+        assert!(text.contains(needed), "the form is prefilled with {needed}: {text}");
+    }
+}

@@ -215,6 +215,10 @@ try {
   await d.find('#form_version');
   await d.fill('form_version', 'ИДС-БТЛП v3');
   await d.fill('info_sheet_version', 'ИЛ-CAR-T v2');
+  // The consent form printed prefilled for the wet signature: the patient and the sheet's version on it.
+  await d.click('#consent-print');
+  await d.find('#consent-blank canvas', 20000);
+  await shot(d, '08b-consent-form', '#consent-blank');
   await d.fill('signed_on', fmt(today));
   await d.click('#wizard-next');
   await d.waitText('.facts', 'ИДС-БТЛП');

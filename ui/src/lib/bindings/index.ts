@@ -79,6 +79,7 @@ export const commands = {
 	minutesPdf: (meetingId: string) => __TAURI_INVOKE<number[]>("minutes_pdf", { meetingId }),
 	minutesSign: (meetingId: string, login: string, password: string) => __TAURI_INVOKE<null>("minutes_sign", { meetingId, login, password }),
 	agendaPdf: (meetingId: string) => __TAURI_INVOKE<number[]>("agenda_pdf", { meetingId }),
+	consentFormPdf: (caseId: string, formVersion: string, infoSheetVersion: string) => __TAURI_INVOKE<number[]>("consent_form_pdf", { caseId, formVersion, infoSheetVersion }),
 	decisionsSign: (id: string, login: string, password: string) => __TAURI_INVOKE<null>("decisions_sign", { id, login, password }),
 	administrationsRecord: (form: AdministrationForm) => __TAURI_INVOKE<string>("administrations_record", { form }),
 	administrationsBedside: (decisionId: string, code: string) => __TAURI_INVOKE<BedsideCard>("administrations_bedside", { decisionId, code }),
