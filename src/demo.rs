@@ -423,6 +423,8 @@ fn fill(demo: &mut Demo) -> Result<()> {
         sex: sex.into(),
         snils: snils.into(),
         oms_number: oms.into(),
+        // The medical record number the clinic gives: here the birth day and month, and the year.
+        record_number: format!("{}/26", born.replace('.', "").chars().take(4).collect::<String>()),
         ..NewPatient::default()
     };
     let lymphoma = "CAR-T (анти-CD19), индивидуальный, аутологичный";

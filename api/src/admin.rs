@@ -71,6 +71,38 @@ pub struct OrgView {
     /// ОГРН and address, as the documents print them (empty until given).
     pub ogrn: String,
     pub address: String,
+    /// What batch labels are printed on.
+    pub label_size: LabelSizeView,
+}
+
+/// What batch labels are printed on: a label printer's 100 × 50 mm label or an A4 sheet.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum LabelSizeView {
+    Roll100x50,
+    A4,
+}
+
+impl From<btlp_commission::documents::LabelSize> for LabelSizeView {
+    fn from(s: btlp_commission::documents::LabelSize) -> Self {
+        match s {
+            btlp_commission::documents::LabelSize::Roll100x50 => LabelSizeView::Roll100x50,
+            btlp_commission::documents::LabelSize::A4 => LabelSizeView::A4,
+        }
+    }
+}
+
+impl From<LabelSizeView> for btlp_commission::documents::LabelSize {
+    fn from(s: LabelSizeView) -> Self {
+        match s {
+            LabelSizeView::Roll100x50 => btlp_commission::documents::LabelSize::Roll100x50,
+            LabelSizeView::A4 => btlp_commission::documents::LabelSize::A4,
+        }
+    }
+}
+
+pub fn org_set_label_size(s: &mut Session, _: Lang, size: LabelSizeView) -> Result<()> {
+    btlp_commission::documents::set_label_size(&mut s.db, &s.actor, size.into())
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
@@ -166,6 +198,7 @@ pub fn org_get(s: &mut Session, _: Lang) -> Result<OrgView> {
         icu_present: o.icu_present,
         ogrn: o.ogrn,
         address: o.address,
+        label_size: btlp_commission::documents::label_size(s.db.conn())?.into(),
     })
 }
 

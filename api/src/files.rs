@@ -4,7 +4,7 @@
 use crate::dto::parse_id;
 use btlp_commission::journal::{self, Format};
 use btlp_commission::production::{self, qc};
-use btlp_commission::{documents, exports, org, reports, signatures, Actor, Lang, Result, Session};
+use btlp_commission::{documents, exports, reports, signatures, Actor, Lang, Result, Session};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::path::{Path, PathBuf};
@@ -126,8 +126,7 @@ pub fn qc_journal_export(
 /// The batch's label PDF (`btlp-label-{code}.pdf`), for printing.
 pub fn batches_save_label(s: &mut Session, lang: Lang, id: String) -> Result<Vec<FileOut>> {
     let b = production::batch(s.db.conn(), parse_id("batch_id", &id)?)?;
-    let org = org::get(s.db.conn())?;
-    let bytes = documents::render_label(&b, &org.name, lang)?;
+    let bytes = documents::render_label(s.db.conn(), b.id, lang)?;
     Ok(vec![FileOut { name: format!("btlp-label-{}.pdf", b.code), count: 1, bytes }])
 }
 

@@ -64,6 +64,7 @@ macro_rules! for_each_command {
             json admin::compositions_create(form: $crate::admin::CompositionForm) -> ();
             json admin::org_get() -> $crate::admin::OrgView;
             json admin::org_set_details(ogrn: String, address: String) -> ();
+            json admin::org_set_label_size(size: $crate::admin::LabelSizeView) -> ();
             json admin::exports_log() -> Vec<$crate::admin::ExportLogRow>;
             json admin::certificates_list() -> Vec<$crate::admin::CertificateRow>;
             json admin::certificates_revoke(serial: String) -> ();

@@ -49,6 +49,8 @@ pub struct PatientForm {
     pub rep_full_name: String,
     pub rep_relation: String,
     pub rep_document: String,
+    /// № медицинской карты (may be empty).
+    pub record_number: String,
 }
 
 pub fn patients_search(s: &mut Session, _: Lang, query: String) -> Result<Vec<PatientRow>> {
@@ -69,6 +71,7 @@ pub fn patients_register(s: &mut Session, _: Lang, form: PatientForm) -> Result<
         rep_full_name: form.rep_full_name,
         rep_relation: form.rep_relation,
         rep_document: form.rep_document,
+        record_number: form.record_number,
     };
     let id = patients::register(&mut s.db, &s.actor, &p)?;
     Ok(patients::get(s.db.conn(), id)?.into())

@@ -1,9 +1,9 @@
 //! Production and quality control: rooms and bookings, batches with their stages and label, QC tests,
 //! release and the QC journal export.
 use crate::dto::{day, parse_id};
+use btlp_commission::documents;
 use btlp_commission::i18n::tr;
 use btlp_commission::production::{self, qc, Batch, Disposal, NewBooking, NewStage};
-use btlp_commission::{documents, org};
 use btlp_commission::{Lang, Result, Session};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -161,9 +161,7 @@ pub fn batches_dispose(s: &mut Session, _: Lang, id: String, form: DisposalForm)
 
 /// The batch's label PDF (QR code of its chain-of-identity code).
 pub fn batches_label(s: &mut Session, lang: Lang, id: String) -> Result<Vec<u8>> {
-    let b = production::batch(s.db.conn(), parse_id("batch_id", &id)?)?;
-    let org = org::get(s.db.conn())?;
-    documents::render_label(&b, &org.name, lang)
+    documents::render_label(s.db.conn(), parse_id("batch_id", &id)?, lang)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]

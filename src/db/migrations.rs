@@ -16,6 +16,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/20261202000000_protocols.sql"),
     include_str!("../../migrations/20261202100000_export_log.sql"),
     include_str!("../../migrations/20261202200000_minutes.sql"),
+    include_str!("../../migrations/20261202300000_patient_records.sql"),
 ];
 
 /// Tables whose rows a migration itself writes (index into `FILES`, tables): those rows are sealed on the first

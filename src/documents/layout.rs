@@ -91,7 +91,35 @@ pub struct Placed {
     pub h: f32,
 }
 
+/// A page's size and margins, in points.
+#[derive(Debug, Clone, Copy)]
+pub struct Sheet {
+    pub w: f32,
+    pub h: f32,
+    pub left: f32,
+    pub right: f32,
+    pub top: f32,
+    pub bottom: f32,
+}
+
+impl Sheet {
+    /// The text width between the margins.
+    pub fn width(&self) -> f32 {
+        self.w - self.left - self.right
+    }
+
+    /// A page of `w_mm` × `h_mm` with even margins of `margin_mm`.
+    pub fn mm(w_mm: f32, h_mm: f32, margin_mm: f32) -> Sheet {
+        let m = margin_mm * PT_PER_MM;
+        Sheet { w: w_mm * PT_PER_MM, h: h_mm * PT_PER_MM, left: m, right: m, top: m, bottom: m }
+    }
+}
+
+pub const PT_PER_MM: f32 = 72.0 / 25.4;
+pub const A4: Sheet = Sheet { w: PAGE_W, h: PAGE_H, left: LEFT, right: RIGHT, top: TOP, bottom: BOTTOM };
+
 pub struct Layout<'f> {
+    sheet: Sheet,
     regular: &'f Face,
     bold: &'f Face,
     pages: Vec<Vec<Op>>,
@@ -109,8 +137,14 @@ fn line_ops(x1: f32, y1: f32, x2: f32, y2: f32) -> Op {
 }
 
 impl<'f> Layout<'f> {
+    /// A layout on A4 pages.
     pub fn new(regular: &'f Face, bold: &'f Face) -> Self {
-        Layout { regular, bold, pages: vec![Vec::new()], y: TOP }
+        Layout::on(A4, regular, bold)
+    }
+
+    /// A layout on pages of `sheet` (a label printer's label, say).
+    pub fn on(sheet: Sheet, regular: &'f Face, bold: &'f Face) -> Self {
+        Layout { regular, bold, pages: vec![Vec::new()], y: sheet.top, sheet }
     }
 
     fn face(&self, w: Weight) -> &'f Face {
@@ -131,16 +165,16 @@ impl<'f> Layout<'f> {
 
     fn new_page(&mut self) {
         self.pages.push(Vec::new());
-        self.y = TOP;
+        self.y = self.sheet.top;
     }
 
     fn room(&self) -> f32 {
-        PAGE_H - BOTTOM - self.y
+        self.sheet.h - self.sheet.bottom - self.y
     }
 
     /// Starts a new page unless `height` fits on this one.
     pub fn ensure(&mut self, height: f32) {
-        if height > self.room() && self.y > TOP {
+        if height > self.room() && self.y > self.sheet.top {
             self.new_page();
         }
     }
@@ -151,11 +185,21 @@ impl<'f> Layout<'f> {
     }
 
     /// A wrapped block of text at an explicit position on the current page (beside a figure).
-    pub fn text_beside(&mut self, x: f32, top: f32, width: f32, text: &str, size: f32) {
-        let lines = self.regular.wrap(text, size, width);
+    /// Text at a place of its own (beside a QR code), wrapped to `width`; returns the height it took.
+    pub fn text_beside(&mut self, x: f32, top: f32, width: f32, text: &str, size: f32) -> f32 {
+        self.text_beside_in(x, top, width, text, size, Weight::Regular)
+    }
+
+    pub fn text_beside_in(&mut self, x: f32, top: f32, width: f32, text: &str, size: f32, w: Weight) -> f32 {
+        let lines = self.face(w).wrap(text, size, width);
         for (i, line) in lines.iter().enumerate() {
-            self.text_at(x, top + i as f32 * size * 1.3, line, size, Weight::Regular);
+            self.text_at(x, top + i as f32 * size * 1.3, line, size, w);
         }
+        lines.len() as f32 * size * 1.3
+    }
+
+    pub fn sheet(&self) -> Sheet {
+        self.sheet
     }
 
     pub fn space(&mut self, height: f32) {
@@ -165,7 +209,7 @@ impl<'f> Layout<'f> {
     /// One line of text whose top is `top` points below the page's top edge.
     fn text_ops(&self, x: f32, top: f32, text: &str, size: f32, w: Weight) -> [Op; 5] {
         let id = self.face(w).id.clone();
-        let baseline = PAGE_H - top - size;
+        let baseline = self.sheet.h - top - size;
         [
             Op::StartTextSection,
             Op::SetFont { font: PdfFontHandle::External(id), size: Pt(size) },
@@ -184,9 +228,13 @@ impl<'f> Layout<'f> {
     pub fn paragraph(&mut self, text: &str, size: f32, w: Weight, center: bool) {
         let face = self.face(w);
         let lead = size * 1.3;
-        for line in face.wrap(text, size, WIDTH) {
+        for line in face.wrap(text, size, self.sheet.width()) {
             self.ensure(lead);
-            let x = if center { LEFT + (WIDTH - face.width(&line, size)) / 2.0 } else { LEFT };
+            let x = if center {
+                self.sheet.left + (self.sheet.width() - face.width(&line, size)) / 2.0
+            } else {
+                self.sheet.left
+            };
             let top = self.y;
             self.text_at(x, top, &line, size, w);
             self.y += lead;
@@ -202,7 +250,7 @@ impl<'f> Layout<'f> {
         rows: &[Vec<String>],
         size: f32,
     ) -> Vec<Vec<Placed>> {
-        let cols: Vec<f32> = widths.iter().map(|f| f * WIDTH).collect();
+        let cols: Vec<f32> = widths.iter().map(|f| f * self.sheet.width()).collect();
         let lead = size * 1.25;
         let head: Option<Vec<Vec<String>>> =
             header.map(|h| h.iter().zip(&cols).map(|(c, w)| self.bold.wrap(c, size, w - 2.0 * PAD)).collect());
@@ -265,14 +313,15 @@ impl<'f> Layout<'f> {
         let size = lead / 1.25;
         let height = row_height(cells, lead);
         let top = self.y;
-        let bottom = PAGE_H - top - height;
+        let bottom = self.sheet.h - top - height;
         let page = self.page();
+        let left = self.sheet.left;
         if header {
             self.ops().extend([
                 Op::SetFillColor { col: grey(0.9) },
                 Op::DrawRectangle {
                     rectangle: Rect {
-                        x: Pt(LEFT),
+                        x: Pt(left),
                         y: Pt(bottom),
                         width: Pt(cols.iter().sum()),
                         height: Pt(height),
@@ -283,7 +332,7 @@ impl<'f> Layout<'f> {
                 Op::SetFillColor { col: grey(0.0) },
             ]);
         }
-        let mut x = LEFT;
+        let mut x = self.sheet.left;
         let mut placed = Vec::new();
         for (c, (lines, w)) in cells.iter().zip(cols).enumerate() {
             let weight = if header || (bold_first && c == 0) { Weight::Bold } else { Weight::Regular };
@@ -293,12 +342,12 @@ impl<'f> Layout<'f> {
             placed.push(Placed { page, x, y: bottom, w: *w, h: height });
             x += w;
         }
-        let right = LEFT + cols.iter().sum::<f32>();
-        let (yt, yb) = (PAGE_H - top, bottom);
+        let right = self.sheet.left + cols.iter().sum::<f32>();
+        let (yt, yb) = (self.sheet.h - top, bottom);
         let mut ops = vec![Op::SetOutlineColor { col: grey(0.55) }, Op::SetOutlineThickness { pt: Pt(0.5) }];
-        ops.push(line_ops(LEFT, yt, right, yt));
-        ops.push(line_ops(LEFT, yb, right, yb));
-        let mut x = LEFT;
+        ops.push(line_ops(self.sheet.left, yt, right, yt));
+        ops.push(line_ops(self.sheet.left, yb, right, yb));
+        let mut x = self.sheet.left;
         ops.push(line_ops(x, yt, x, yb));
         for w in cols {
             x += w;
@@ -320,7 +369,7 @@ impl<'f> Layout<'f> {
                     ops.push(Op::DrawRectangle {
                         rectangle: Rect {
                             x: Pt(x + c as f32 * m),
-                            y: Pt(PAGE_H - top - (r as f32 + 1.0) * m),
+                            y: Pt(self.sheet.h - top - (r as f32 + 1.0) * m),
                             width: Pt(m),
                             height: Pt(m),
                             mode: Some(PaintMode::Fill),
@@ -337,21 +386,33 @@ impl<'f> Layout<'f> {
     pub fn finish(mut self, running_header: &str, page_label: impl Fn(usize, usize) -> String) -> Vec<PdfPage> {
         let total = self.pages.len();
         let size = 8.0;
-        let header_lines = self.regular.wrap(running_header, size, WIDTH);
-        let rule = PAGE_H - 28.0 - 2.0 * size * 1.25 - 2.0;
+        let header_lines = self.regular.wrap(running_header, size, self.sheet.width());
+        let rule = self.sheet.h - 28.0 - 2.0 * size * 1.25 - 2.0;
         for n in 0..total {
             let mut ops = Vec::new();
             for (i, line) in header_lines.iter().take(2).enumerate() {
-                ops.extend(self.text_ops(LEFT, 28.0 + i as f32 * size * 1.25, line, size, Weight::Regular));
+                ops.extend(self.text_ops(self.sheet.left, 28.0 + i as f32 * size * 1.25, line, size, Weight::Regular));
             }
             let label = page_label(n + 1, total);
             let w = self.regular.width(&label, size);
-            ops.extend(self.text_ops(LEFT + WIDTH - w, PAGE_H - BOTTOM + 22.0, &label, size, Weight::Regular));
+            ops.extend(self.text_ops(
+                self.sheet.left + self.sheet.width() - w,
+                self.sheet.h - self.sheet.bottom + 22.0,
+                &label,
+                size,
+                Weight::Regular,
+            ));
             ops.extend([Op::SetOutlineColor { col: grey(0.55) }, Op::SetOutlineThickness { pt: Pt(0.5) }]);
-            ops.push(line_ops(LEFT, rule, LEFT + WIDTH, rule));
+            ops.push(line_ops(self.sheet.left, rule, self.sheet.left + self.sheet.width(), rule));
             self.pages[n].extend(ops);
         }
-        self.pages.into_iter().map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops)).collect()
+        self.plain()
+    }
+
+    /// The pages as they are, without running header or page numbers (a label).
+    pub fn plain(self) -> Vec<PdfPage> {
+        let (w, h) = (Mm(self.sheet.w / PT_PER_MM), Mm(self.sheet.h / PT_PER_MM));
+        self.pages.into_iter().map(|ops| PdfPage::new(w, h, ops)).collect()
     }
 }
 

@@ -15,7 +15,7 @@ mod records;
 pub use consent_form::render_consent_form;
 pub use decision::{adoption_preview, decision_sheet, decision_text, render_decision, AdoptionPreview, DecisionSheet};
 pub use journal::{render_journal, render_table};
-pub use label::render_label;
+pub use label::{label_size, render_label, set_label_size, LabelSize};
 pub use layout::Placed;
 pub use minutes::{render_agenda, render_minutes};
 pub use records::{administration_sheet, consent_sheet, render_record, RecordSheet};

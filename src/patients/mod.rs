@@ -30,6 +30,8 @@ pub struct NewPatient {
     pub rep_full_name: String,
     pub rep_relation: String,
     pub rep_document: String,
+    /// The medical record number (№ медицинской карты), the label's second identifier; may be empty.
+    pub record_number: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -122,6 +124,7 @@ pub fn register(db: &mut Db, actor: &Actor, p: &NewPatient) -> Result<Uuid> {
     if rep_name.is_some() && rep_relation.is_none() {
         return Err(Error::invalid("rep_relation", Check::Required));
     }
+    let record_number = validate::optional_text("record_number", &p.record_number, 40)?;
     db.tx(|tx| {
         if let Some(s) = &snils {
             let taken: bool = tx.query_row("SELECT count(*) > 0 FROM patients WHERE snils = ?1", [s], |r| r.get(0))?;
@@ -154,6 +157,9 @@ pub fn register(db: &mut Db, actor: &Actor, p: &NewPatient) -> Result<Uuid> {
                 tx.now_text()
             ],
         )?;
+        if let Some(n) = &record_number {
+            tx.execute("INSERT INTO patient_records (patient_id, record_number) VALUES (?1, ?2)", params![id, n])?;
+        }
         // The audit digest covers the record without copying personal data into the log.
         audit::record(tx, actor, "patient.register", "patient", &id.to_string(), &(&last_name, &first_name, &snils))?;
         Ok(id)
@@ -190,6 +196,13 @@ pub fn get(conn: &Connection, id: Uuid) -> Result<Patient> {
     conn.query_row(&format!("SELECT {COLUMNS} FROM patients WHERE id = ?1"), [id], from_row)
         .optional()?
         .ok_or(Error::NotFound { entity: "patient", id: id.to_string() })
+}
+
+/// The patient's medical record number, if one was given.
+pub fn record_number(conn: &Connection, id: Uuid) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT record_number FROM patient_records WHERE patient_id = ?1", [id], |r| r.get(0))
+        .optional()?)
 }
 
 /// Finds patients by a part of the ФИО, a СНИЛС or a date of birth (ДД.ММ.ГГГГ).

@@ -374,6 +374,7 @@ pub fn adult_patient() -> NewPatient {
         sex: "male".into(),
         snils: String::new(),
         oms_number: "8451999122899990".into(),
+        record_number: "4521/26".into(),
         ..NewPatient::default()
     }
 }

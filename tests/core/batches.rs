@@ -219,11 +219,14 @@ fn the_label_qr_code_decodes_to_the_chain_of_identity_code() {
     let (_, d) = ready(&mut c);
     let code = c.batch_code(d);
     let batch = production::by_code(c.db.conn(), &code).unwrap().unwrap();
-    let pdf = documents::render_label(&batch, "Тестовая клиника", Lang::Ru).unwrap();
+    let pdf = documents::render_label(c.db.conn(), batch.id, Lang::Ru).unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("label.pdf"), &pdf).unwrap();
+    let info = Command::new("pdfinfo").arg(dir.path().join("label.pdf")).output().unwrap().stdout;
+    let info = String::from_utf8_lossy(&info);
+    assert!(info.contains("283.465 x 141.732 pts"), "the label printer's 100 × 50 mm by default: {info}");
     let out = Command::new("pdftoppm")
-        .args(["-r", "150", "-gray", "-singlefile", "label.pdf", "label"])
+        .args(["-r", "300", "-gray", "-singlefile", "label.pdf", "label"])
         .current_dir(dir.path())
         .output()
         .expect("poppler-utils is installed (scripts/deps.sh)");
@@ -237,6 +240,20 @@ fn the_label_qr_code_decodes_to_the_chain_of_identity_code() {
     let text = Command::new("pdftotext").arg(dir.path().join("label.pdf")).arg("-").output().unwrap().stdout;
     let text = String::from_utf8_lossy(&text);
     assert!(text.contains(&code) && text.contains("31.12.2026"), "the code and the expiry are printed too");
+    assert!(text.contains("4521/26"), "the medical record number is the second patient identifier: {text}");
+    for needed in ["ДЛЯ ИНДИВИДУАЛЬНОГО ПРИМЕНЕНИЯ", "ТОЛЬКО ДЛЯ АУТОЛОГИЧНОГО ПРИМЕНЕНИЯ"]
+    {
+        assert!(text.contains(needed), "the label says {needed}: {text}");
+    }
+    let admin = c.as_("admin");
+    documents::set_label_size(&mut c.db, &admin, documents::LabelSize::A4).unwrap();
+    let sheet = documents::render_label(c.db.conn(), batch.id, Lang::Ru).unwrap();
+    std::fs::write(dir.path().join("sheet.pdf"), &sheet).unwrap();
+    let info = Command::new("pdfinfo").arg(dir.path().join("sheet.pdf")).output().unwrap().stdout;
+    assert!(String::from_utf8_lossy(&info).contains("(A4)"), "an A4 sheet when the clinic chose it");
+    let qc = c.as_("qc");
+    let r = documents::set_label_size(&mut c.db, &qc, documents::LabelSize::Roll100x50);
+    assert!(matches!(r, Err(btlp_commission::Error::Forbidden { .. })), "only an admin sets the label size");
 }
 
 #[test]

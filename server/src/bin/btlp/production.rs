@@ -6,7 +6,7 @@ use btlp_commission::journal::Format;
 use btlp_commission::org::{applications, checklist, permit};
 use btlp_commission::production::{self, qc, Batch, Disposal, NewStage};
 use btlp_commission::validate::show_date;
-use btlp_commission::{documents, org, Error, Lang, Result, Session};
+use btlp_commission::{documents, Error, Lang, Result, Session};
 use clap::Subcommand;
 use std::path::PathBuf;
 
@@ -337,8 +337,7 @@ pub fn batch(command: BatchCommand, lang: Lang) -> Result<()> {
         BatchCommand::Label { code, db, out } => {
             let s = sign_in(&db.db, lang)?;
             let b = find(&s, &code)?;
-            let org = org::get(s.db.conn())?;
-            std::fs::write(&out, documents::render_label(&b, &org.name, lang)?)?;
+            std::fs::write(&out, documents::render_label(s.db.conn(), b.id, lang)?)?;
             println!("{}", out.display());
             Ok(())
         }

@@ -47,6 +47,7 @@ export const commands = {
 	compositionsCreate: (form: CompositionForm) => __TAURI_INVOKE<null>("compositions_create", { form }),
 	orgGet: () => __TAURI_INVOKE<OrgView>("org_get"),
 	orgSetDetails: (ogrn: string, address: string) => __TAURI_INVOKE<null>("org_set_details", { ogrn, address }),
+	orgSetLabelSize: (size: LabelSizeView) => __TAURI_INVOKE<null>("org_set_label_size", { size }),
 	exportsLog: () => __TAURI_INVOKE<ExportLogRow[]>("exports_log"),
 	certificatesList: () => __TAURI_INVOKE<CertificateRow[]>("certificates_list"),
 	certificatesRevoke: (serial: string) => __TAURI_INVOKE<null>("certificates_revoke", { serial }),
@@ -552,6 +553,9 @@ export type IpcError = {
 	field: string | null,
 };
 
+/**  What batch labels are printed on: a label printer's 100 × 50 mm label or an A4 sheet. */
+export type LabelSizeView = "roll100x50" | "a4";
+
 /**  What a screen hears. */
 export type LiveEvent = 
 /**  Records changed (one transaction's, filtered for the reader). */
@@ -613,6 +617,8 @@ export type OrgView = {
 	/**  ОГРН and address, as the documents print them (empty until given). */
 	ogrn: string,
 	address: string,
+	/**  What batch labels are printed on. */
+	label_size: LabelSizeView,
 };
 
 /**  One page of a long list and the total it is taken from. */
@@ -634,6 +640,8 @@ export type PatientForm = {
 	rep_full_name: string,
 	rep_relation: string,
 	rep_document: string,
+	/**  № медицинской карты (may be empty). */
+	record_number: string,
 };
 
 export type PatientRow = {
