@@ -104,6 +104,7 @@ pub fn register(db: &mut Db, actor: &Actor, p: &NewPatient) -> Result<Uuid> {
     let sex = match p.sex.trim() {
         "male" | "м" | "М" => "male",
         "female" | "ж" | "Ж" => "female",
+        "" => return Err(Error::invalid("sex", Check::Required)),
         _ => return Err(Error::invalid("sex", Check::OneOf { allowed: "male, female".into() })),
     };
     let snils = match p.snils.trim() {

@@ -75,3 +75,16 @@ fn the_same_snils_cannot_be_registered_twice() {
         "one person, one registry entry"
     );
 }
+
+#[test]
+fn a_patient_without_a_sex_is_refused_beside_the_field_and_stores_nothing() {
+    let mut c = Clinic::new();
+    let before = c.count("patients");
+    let mut p = adult_patient();
+    p.sex = String::new();
+    assert!(
+        matches!(c.patient(p), Err(Error::Invalid { field: "sex", check: Check::Required })),
+        "nothing is chosen for the physician: a missing sex is asked for (it also declines the name)"
+    );
+    assert_eq!(c.count("patients"), before, "a refused patient is not stored");
+}

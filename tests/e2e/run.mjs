@@ -186,6 +186,7 @@ try {
   await d.fill('first_name', 'Алексей');
   await d.fill('patronymic', 'Николаевич');
   await d.fill('birth_date', '14.05.1979');
+  await choose(d, 'sex', 'male'); // nothing is chosen for the physician: the form starts with no sex
   await d.fill('snils', '112-233-445 96');
   await d.click('#patient-save');
   await d.waitText('#snils-error', 'контрольная сумма');
