@@ -460,6 +460,15 @@ try {
   // QC staff read their journal on screen (its export stays the admins').
   await nav(d, 'qc-journal');
   await d.waitText('#qc-journal-table', code);
+  // A date field's calendar: the first of this month picked, the journal shown from it still holds the test.
+  await d.click('#qc-journal-view-from + button.date-pick');
+  await d.find('.date-popup');
+  await shot(d, '12g-date-picker', '.date-popup');
+  await d.execute("[...document.querySelectorAll('.date-popup button')].find((b) => b.textContent === '1').click();", []);
+  const from = await d.execute("return document.getElementById('qc-journal-view-from').value;", []);
+  assert(/^01\.\d\d\.\d{4}$/.test(from), `the picked day fills the field as ДД.ММ.ГГГГ: ${from}`);
+  await d.click('#qc-journal-show');
+  await d.waitText('#qc-journal-table', code);
   assert((await d.findAll('#qc-journal-run')).length === 0, 'QC staff see the journal but are not offered its export');
   await shot(d, '12f-qc-journal-screen');
   await signOut(d);
