@@ -3,6 +3,7 @@
 //! decision.
 use crate::dto::{day, parse_id};
 use btlp_commission::commission::{self, Choice, Declarant, Plan};
+use btlp_commission::people::Operation;
 use btlp_commission::{Lang, Result, Session};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -138,6 +139,16 @@ pub struct MeetingDetail {
     pub order_ref: String,
     pub seats: Vec<SeatRow>,
     pub agenda: Vec<AgendaRow>,
+    /// What the signed-in user's roles let them do here (the authorisation matrix's answer, so the screen
+    /// offers no action the core would refuse).
+    pub may: MeetingActions,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
+pub struct MeetingActions {
+    pub attendance: bool,
+    pub adopt: bool,
+    pub close: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize, Type)]
@@ -186,6 +197,11 @@ pub fn meetings_get(s: &mut Session, _: Lang, id: String) -> Result<MeetingDetai
         order_ref: m.composition.order_ref.clone(),
         seats,
         agenda,
+        may: MeetingActions {
+            attendance: s.actor.may(Operation::MeetingAttendance),
+            adopt: s.actor.may(Operation::DecisionAdopt),
+            close: s.actor.may(Operation::MeetingClose),
+        },
     })
 }
 

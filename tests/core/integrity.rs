@@ -66,7 +66,15 @@ fn meetings_from_before_numbered_protocols_get_numbers_sealed_as_the_programs_ow
     let b = c.meeting(&crate::common::VOTERS, second);
     // Back to the schema before protocols were numbered (migration 9 and later not yet run), as an older release
     // left it: the tables those migrations make are dropped.
-    let later = ["meeting_protocols", "organization_details", "export_log", "minutes_signatures", "minutes_documents"];
+    // (A migration after 9 that makes a table adds it here.)
+    let later = [
+        "meeting_protocols",
+        "organization_details",
+        "export_log",
+        "minutes_signatures",
+        "minutes_documents",
+        "patient_records",
+    ];
     for table in later {
         c.db.conn().execute("DELETE FROM row_seals WHERE tbl = ?1", [table]).unwrap();
         c.db.conn().execute_batch(&format!("DROP TABLE {table};")).unwrap();

@@ -569,6 +569,12 @@ export type LiveNotice = {
 	id: string,
 };
 
+export type MeetingActions = {
+	attendance: boolean,
+	adopt: boolean,
+	close: boolean,
+};
+
 export type MeetingDetail = {
 	id: string,
 	date: string,
@@ -580,6 +586,11 @@ export type MeetingDetail = {
 	order_ref: string,
 	seats: SeatRow[],
 	agenda: AgendaRow[],
+	/**
+	 *  What the signed-in user's roles let them do here (the authorisation matrix's answer, so the screen
+	 *  offers no action the core would refuse).
+	 */
+	may: MeetingActions,
 };
 
 export type MeetingRow = {
