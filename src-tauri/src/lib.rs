@@ -99,7 +99,8 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut files = Vec::new();
         rust_files(&root.join("src"), &mut files);
-        let mut actions = vec!["vote.cast".to_string(), "consent.sign".into(), "administration.sign".into()];
+        let mut actions =
+            vec!["vote.cast".to_string(), "consent.sign".into(), "administration.sign".into(), "decision.sign".into()];
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
             for call in text.split("audit::").skip(1) {

@@ -3,12 +3,34 @@
 //! the presiding member last) then adds a PAdES signature as an incremental update, unlocking their own key
 //! with their password. Once everyone has signed, the bytes are final and their SHA-256 is kept; until then
 //! no administration may rely on the decision.
-mod minutes;
+mod turns;
 
-pub use minutes::{minutes_pdf, minutes_status, sign_minutes};
+use turns::Doc;
+
+/// Who must sign a meeting's protocol and who has.
+pub fn minutes_status(conn: &Connection, meeting_id: Uuid) -> Result<SignatureStatus> {
+    turns::status(conn, Doc::Minutes(meeting_id))
+}
+
+/// The meeting's protocol as stored (and whether it is final); `None` before its first signature.
+pub fn minutes_pdf(conn: &Connection, meeting_id: Uuid) -> Result<Option<(Vec<u8>, bool)>> {
+    turns::pdf(conn, Doc::Minutes(meeting_id))
+}
+
+/// The actor signs the closed meeting's protocol with their own key, unlocked by `password`, in turn: the same
+/// signers in the same order as a decision.
+pub fn sign_minutes(
+    db: &mut Db,
+    actor: &Actor,
+    meeting_id: Uuid,
+    password: &str,
+    lang: Lang,
+) -> Result<SignatureStatus> {
+    sign_in_turn(db, actor, Doc::Minutes(meeting_id), password, lang)
+}
 
 use crate::audit;
-use crate::commission::{self, Seat};
+use crate::commission::Seat;
 use crate::db::{Db, Tx};
 use crate::documents;
 use crate::error::{Error, Result, Rule};
@@ -31,24 +53,7 @@ pub struct SignatureStatus {
 
 /// Who must sign a decision and who has.
 pub fn status(conn: &Connection, decision_id: Uuid) -> Result<SignatureStatus> {
-    let d = commission::decision(conn, decision_id)?;
-    let protocol = commission::protocol(conn, d.meeting_id, d.case_id)?;
-    let mut signers = Vec::new();
-    for seat in protocol.signers {
-        let at: Option<String> = conn
-            .query_row(
-                "SELECT signed_at FROM document_signatures WHERE decision_id = ?1 AND user_id = ?2",
-                params![decision_id, seat.user_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        signers.push((seat, at));
-    }
-    let signed_sha256: Option<String> = conn
-        .query_row("SELECT signed_sha256 FROM decision_documents WHERE decision_id = ?1", [decision_id], |r| r.get(0))
-        .optional()?
-        .flatten();
-    Ok(SignatureStatus { complete: signed_sha256.is_some(), signers, signed_sha256 })
+    turns::status(conn, Doc::Decision(decision_id))
 }
 
 /// Decisions waiting for `user_id`'s signature now (they are a required signer who has not signed, and the
@@ -109,57 +114,6 @@ pub(crate) fn require_signed(conn: &Connection, decision_id: Uuid) -> Result<()>
     }
 }
 
-fn has_document(conn: &Connection, decision_id: Uuid) -> Result<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM decision_documents WHERE decision_id = ?1)",
-        [decision_id],
-        |r| r.get(0),
-    )?)
-}
-
-fn render(conn: &Connection, decision_id: Uuid, lang: Lang) -> Result<documents::Rendered> {
-    let d = commission::decision(conn, decision_id)?;
-    documents::render_decision(&documents::decision_sheet(conn, &d)?, lang)
-}
-
-/// The stored PDF and the signature boxes; stored on first use, from `rendered` when the caller rendered it
-/// already (outside the write lock), else rendered here. A decision and its protocol no longer change once
-/// adopted, so a rendering made a moment earlier is the same document.
-fn stored_pdf(
-    tx: &Tx,
-    decision_id: Uuid,
-    lang: Lang,
-    rendered: Option<documents::Rendered>,
-) -> Result<(Vec<u8>, Vec<[f32; 5]>)> {
-    let row: Option<(Vec<u8>, String)> = tx
-        .query_row("SELECT pdf, signature_boxes FROM decision_documents WHERE decision_id = ?1", [decision_id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    if let Some((pdf, boxes)) = row {
-        return Ok((pdf, serde_json::from_str(&boxes).unwrap_or_default()));
-    }
-    let rendered = match rendered {
-        Some(r) => r,
-        None => render(tx, decision_id, lang)?,
-    };
-    let boxes: Vec<[f32; 5]> =
-        rendered.signature_boxes.iter().map(|b| [b.page as f32, b.x, b.y, b.x + b.w, b.y + b.h]).collect();
-    tx.execute(
-        "INSERT INTO decision_documents (decision_id, content_sha256, pdf, signature_boxes, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            decision_id,
-            rendered.content_sha256,
-            rendered.pdf,
-            serde_json::to_string(&boxes).unwrap_or_default(),
-            tx.now_text()
-        ],
-    )?;
-    audit::append(tx, "system", "document.render", "decision", &decision_id.to_string(), &rendered.content_sha256)?;
-    Ok((rendered.pdf, boxes))
-}
-
 /// The visible signature in the signer's row of the signature table: signing time and certificate number.
 pub(crate) fn appearance(boxes: &[[f32; 5]], position: usize, time: &str, serial: &str) -> Option<Appearance> {
     let b = boxes.get(position)?;
@@ -179,14 +133,19 @@ pub fn sign_decision(
     password: &str,
     lang: Lang,
 ) -> Result<SignatureStatus> {
-    // Before the write lock, so that other writers do not wait for them: the order (a signer out of turn learns
-    // it without the wait), unsealing the key (argon2id) and, for the first signature, rendering the PDF. The
-    // order is checked again inside the transaction.
+    sign_in_turn(db, actor, Doc::Decision(decision_id), password, lang)
+}
+
+/// Signs `doc` in turn. Before the write lock, so that other writers do not wait for them: the order (a signer
+/// out of turn learns it without the wait), unsealing the key (argon2id) and, for the first signature,
+/// rendering the PDF. The order is checked again inside the transaction.
+fn sign_in_turn(db: &mut Db, actor: &Actor, doc: Doc, password: &str, lang: Lang) -> Result<SignatureStatus> {
     let conn = db.conn();
-    next_position(&status(conn, decision_id)?, actor.id())?;
+    doc.require_ready(conn)?;
+    next_position(&turns::status(conn, doc)?, actor.id())?;
     let key = pki::unlock_signing_key(conn, actor.id(), password, db.clock().now().with_timezone(&Utc))?;
-    let rendered = if has_document(conn, decision_id)? { None } else { Some(render(conn, decision_id, lang)?) };
-    db.tx(|tx| add_signature(tx, actor, &key, decision_id, lang, rendered))
+    let rendered = if turns::pdf(conn, doc)?.is_some() { None } else { Some(doc.render(conn, lang)?) };
+    db.tx(|tx| turns::add(tx, actor, &key, doc, lang, rendered))
 }
 
 /// Adds the actor's signature (with their unlocked key) to the decision's PDF, in turn.
@@ -198,53 +157,7 @@ pub(crate) fn add_signature(
     lang: Lang,
     rendered: Option<documents::Rendered>,
 ) -> Result<SignatureStatus> {
-    let before = status(tx, decision_id)?;
-    let position = next_position(&before, actor.id())?;
-    let others_pending = before.signers.iter().enumerate().any(|(i, (_, at))| i != position && at.is_none());
-    let (pdf, boxes) = stored_pdf(tx, decision_id, lang, rendered)?;
-    let seat = &before.signers[position].0;
-    let seq = before.signers.iter().filter(|(_, at)| at.is_some()).count() + 1;
-    let d = commission::decision(tx, decision_id)?;
-    let chain = vec![pki::root_cert(tx)?];
-    let field = format!("{} {seq}", tr(lang, "doc.signature_field", &[]));
-    let reason = tr(
-        lang,
-        "doc.signature_reason",
-        &[("number", d.number.clone()), ("role", tr(lang, &format!("seat.{}", seat.role.code()), &[]))],
-    );
-    let location = crate::org::get(tx)?.name;
-    let signed = pades::sign(
-        &pdf,
-        &SignRequest {
-            cert_der: &key.cert_der,
-            key: &key.key,
-            chain: &chain,
-            field_name: &field,
-            signer_name: &seat.full_name,
-            reason: &reason,
-            location: &location,
-            time: tx.now(),
-            appearance: appearance(
-                &boxes,
-                position,
-                &tx.now().format("%d.%m.%Y %H:%M:%S %:z").to_string(),
-                &key.serial,
-            ),
-        },
-    )?;
-    tx.execute("UPDATE decision_documents SET pdf = ?1 WHERE decision_id = ?2", params![signed, decision_id])?;
-    tx.execute(
-        "INSERT INTO document_signatures (decision_id, user_id, serial, seq, signed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![decision_id, actor.id(), key.serial, seq as i64, tx.now_text()],
-    )?;
-    if !others_pending {
-        tx.execute(
-            "UPDATE decision_documents SET signed_sha256 = ?1, signed_at = ?2 WHERE decision_id = ?3",
-            params![documents::sha256_hex(&signed), tx.now_text(), decision_id],
-        )?;
-    }
-    audit::record(tx, actor, "decision.sign", "decision", &decision_id.to_string(), &(&key.serial, seq))?;
-    status(tx, decision_id)
+    turns::add(tx, actor, key, Doc::Decision(decision_id), lang, rendered)
 }
 
 /// A record that the physician who made it signs: a consent or an administration.
@@ -347,13 +260,7 @@ pub fn record_pdf(conn: &Connection, kind: RecordKind, id: Uuid) -> Result<Optio
 
 /// The decision's PDF as stored (signed or partly signed), and whether every required signature is on it.
 pub fn decision_pdf(conn: &Connection, decision_id: Uuid) -> Result<Option<(Vec<u8>, bool)>> {
-    Ok(conn
-        .query_row(
-            "SELECT pdf, signed_sha256 IS NOT NULL FROM decision_documents WHERE decision_id = ?1",
-            [decision_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
+    turns::pdf(conn, Doc::Decision(decision_id))
 }
 
 /// Checks every signature in `pdf` against the clinic's root and its revocation list.

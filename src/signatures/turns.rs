@@ -1,0 +1,225 @@
+//! What a decision's extract and a meeting's protocol share: rendered once when the first signer signs, then
+//! signed in turn by the commission's signers (PAdES incremental updates), final once everyone has signed.
+//! Only the storage tables, the signers and the rendering differ between the two.
+use super::{appearance, next_position, SignatureStatus};
+use crate::audit;
+use crate::commission::{self, Seat};
+use crate::db::Tx;
+use crate::documents;
+use crate::error::{Error, Result, Rule};
+use crate::i18n::{tr, Lang};
+use crate::people::Actor;
+use crate::pki;
+use crate::signing::pades::{self, SignRequest};
+use rusqlite::{params, Connection, OptionalExtension};
+use uuid::Uuid;
+
+/// The tables of a kind of document (its documents and its signatures, both keyed by `key`) and its audit names.
+struct Store {
+    table: &'static str,
+    signatures: &'static str,
+    key: &'static str,
+    entity: &'static str,
+    rendered: &'static str,
+    signed: &'static str,
+}
+
+/// A document the commission signs in turn.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Doc {
+    Decision(Uuid),
+    Minutes(Uuid),
+}
+
+impl Doc {
+    fn id(self) -> Uuid {
+        match self {
+            Doc::Decision(id) | Doc::Minutes(id) => id,
+        }
+    }
+
+    /// Where it is kept and how the audit trail names it.
+    fn store(self) -> Store {
+        match self {
+            Doc::Decision(_) => Store {
+                table: "decision_documents",
+                signatures: "document_signatures",
+                key: "decision_id",
+                entity: "decision",
+                rendered: "document.render",
+                signed: "decision.sign",
+            },
+            Doc::Minutes(_) => Store {
+                table: "minutes_documents",
+                signatures: "minutes_signatures",
+                key: "meeting_id",
+                entity: "meeting",
+                rendered: "minutes.render",
+                signed: "minutes.sign",
+            },
+        }
+    }
+
+    fn signers(self, conn: &Connection) -> Result<Vec<Seat>> {
+        match self {
+            Doc::Decision(id) => {
+                let d = commission::decision(conn, id)?;
+                Ok(commission::protocol(conn, d.meeting_id, d.case_id)?.signers)
+            }
+            Doc::Minutes(id) => Ok(commission::minutes(conn, id)?.signers),
+        }
+    }
+
+    pub(crate) fn render(self, conn: &Connection, lang: Lang) -> Result<documents::Rendered> {
+        match self {
+            Doc::Decision(id) => {
+                let d = commission::decision(conn, id)?;
+                documents::render_decision(&documents::decision_sheet(conn, &d)?, lang)
+            }
+            Doc::Minutes(id) => documents::render_minutes(conn, id, lang),
+        }
+    }
+
+    /// The signature's reason, as PDF readers show it.
+    fn reason(self, conn: &Connection, lang: Lang, seat: &Seat) -> Result<String> {
+        let role = ("role", tr(lang, &format!("seat.{}", seat.role.code()), &[]));
+        Ok(match self {
+            Doc::Decision(id) => {
+                tr(lang, "doc.signature_reason", &[("number", commission::decision(conn, id)?.number), role])
+            }
+            Doc::Minutes(id) => tr(
+                lang,
+                "minutes.signature_reason",
+                &[("number", commission::meeting(conn, id)?.number.to_string()), role],
+            ),
+        })
+    }
+
+    /// A protocol is signed once its meeting is closed.
+    pub(crate) fn require_ready(self, conn: &Connection) -> Result<()> {
+        if let Doc::Minutes(id) = self {
+            if commission::meeting(conn, id)?.open {
+                return Err(Error::Refused(Rule::MeetingStillOpen));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Who must sign the document and who has.
+pub(crate) fn status(conn: &Connection, doc: Doc) -> Result<SignatureStatus> {
+    let Store { table, signatures, key, .. } = doc.store();
+    let mut signers = Vec::new();
+    for seat in doc.signers(conn)? {
+        let at: Option<String> = conn
+            .query_row(
+                &format!("SELECT signed_at FROM {signatures} WHERE {key} = ?1 AND user_id = ?2"),
+                params![doc.id(), seat.user_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        signers.push((seat, at));
+    }
+    let signed_sha256: Option<String> = conn
+        .query_row(&format!("SELECT signed_sha256 FROM {table} WHERE {key} = ?1"), [doc.id()], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(SignatureStatus { complete: signed_sha256.is_some(), signers, signed_sha256 })
+}
+
+/// The document as stored (signed or partly signed) and whether it is final; `None` before its first signature.
+pub(crate) fn pdf(conn: &Connection, doc: Doc) -> Result<Option<(Vec<u8>, bool)>> {
+    let Store { table, key, .. } = doc.store();
+    Ok(conn
+        .query_row(&format!("SELECT pdf, signed_sha256 IS NOT NULL FROM {table} WHERE {key} = ?1"), [doc.id()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?)
+}
+
+/// The stored PDF and the signature boxes; stored on first use, from `rendered` when the caller rendered it
+/// already (outside the write lock), else rendered here. An adopted decision and a closed meeting no longer
+/// change, so a rendering made a moment earlier is the same document.
+fn stored(tx: &Tx, doc: Doc, lang: Lang, rendered: Option<documents::Rendered>) -> Result<(Vec<u8>, Vec<[f32; 5]>)> {
+    let Store { table, key, entity, rendered: action, .. } = doc.store();
+    let row: Option<(Vec<u8>, String)> = tx
+        .query_row(&format!("SELECT pdf, signature_boxes FROM {table} WHERE {key} = ?1"), [doc.id()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    if let Some((pdf, boxes)) = row {
+        return Ok((pdf, serde_json::from_str(&boxes).unwrap_or_default()));
+    }
+    let rendered = match rendered {
+        Some(r) => r,
+        None => doc.render(tx, lang)?,
+    };
+    let boxes: Vec<[f32; 5]> =
+        rendered.signature_boxes.iter().map(|b| [b.page as f32, b.x, b.y, b.x + b.w, b.y + b.h]).collect();
+    tx.execute(
+        &format!(
+            "INSERT INTO {table} ({key}, content_sha256, pdf, signature_boxes, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+        ),
+        params![
+            doc.id(),
+            rendered.content_sha256,
+            rendered.pdf,
+            serde_json::to_string(&boxes).unwrap_or_default(),
+            tx.now_text()
+        ],
+    )?;
+    audit::append(tx, "system", action, entity, &doc.id().to_string(), &rendered.content_sha256)?;
+    Ok((rendered.pdf, boxes))
+}
+
+/// Adds the actor's signature (with their unlocked key) to the document, in turn.
+pub(crate) fn add(
+    tx: &Tx,
+    actor: &Actor,
+    key: &pki::SigningKey,
+    doc: Doc,
+    lang: Lang,
+    rendered: Option<documents::Rendered>,
+) -> Result<SignatureStatus> {
+    doc.require_ready(tx)?;
+    let Store { table, signatures, key: id_column, entity, signed: action, .. } = doc.store();
+    let before = status(tx, doc)?;
+    let position = next_position(&before, actor.id())?;
+    let others_pending = before.signers.iter().enumerate().any(|(i, (_, at))| i != position && at.is_none());
+    let (pdf, boxes) = stored(tx, doc, lang, rendered)?;
+    let seat = &before.signers[position].0;
+    let seq = before.signers.iter().filter(|(_, at)| at.is_some()).count() + 1;
+    let chain = vec![pki::root_cert(tx)?];
+    let field = format!("{} {seq}", tr(lang, "doc.signature_field", &[]));
+    let reason = doc.reason(tx, lang, seat)?;
+    let location = crate::org::get(tx)?.name;
+    let time = tx.now().format("%d.%m.%Y %H:%M:%S %:z").to_string();
+    let signed = pades::sign(
+        &pdf,
+        &SignRequest {
+            cert_der: &key.cert_der,
+            key: &key.key,
+            chain: &chain,
+            field_name: &field,
+            signer_name: &seat.full_name,
+            reason: &reason,
+            location: &location,
+            time: tx.now(),
+            appearance: appearance(&boxes, position, &time, &key.serial),
+        },
+    )?;
+    let id = doc.id();
+    tx.execute(&format!("UPDATE {table} SET pdf = ?1 WHERE {id_column} = ?2"), params![signed, id])?;
+    tx.execute(
+        &format!("INSERT INTO {signatures} ({id_column}, user_id, serial, seq, signed_at) VALUES (?1, ?2, ?3, ?4, ?5)"),
+        params![id, actor.id(), key.serial, seq as i64, tx.now_text()],
+    )?;
+    if !others_pending {
+        tx.execute(
+            &format!("UPDATE {table} SET signed_sha256 = ?1, signed_at = ?2 WHERE {id_column} = ?3"),
+            params![documents::sha256_hex(&signed), tx.now_text(), id],
+        )?;
+    }
+    audit::record(tx, actor, action, entity, &id.to_string(), &(&key.serial, seq))?;
+    status(tx, doc)
+}
