@@ -40,9 +40,40 @@ pub struct Worklist {
     pub backup_age_days: Option<Option<i64>>,
 }
 
+/// Decisions shown as waiting for a signature at most (the oldest first; the batch signing finds them all).
+pub const SIGN_SHOWN: usize = 20;
+
+/// The oldest decisions waiting for `user`'s signature now: among the unsigned decisions they voted on or took
+/// the minutes of (the secretary), not yet signed by them — found by the indexes, not by reading every
+/// decision's signers — those whose order lets them sign now (the presiding member once all others have).
+fn awaiting_signature(conn: &Connection, user: Uuid) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare(
+        "SELECT d.id FROM decisions d LEFT JOIN decision_documents dd ON dd.decision_id = d.id
+         WHERE dd.signed_sha256 IS NULL
+           AND NOT EXISTS (SELECT 1 FROM document_signatures s WHERE s.decision_id = d.id AND s.user_id = ?1)
+           AND (EXISTS (SELECT 1 FROM votes v WHERE v.meeting_id = d.meeting_id AND v.case_id = d.case_id AND v.user_id = ?1)
+                OR EXISTS (SELECT 1 FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id
+                           JOIN composition_members cm ON cm.composition_id = m.composition_id AND cm.user_id = a.user_id
+                           WHERE a.meeting_id = d.meeting_id AND a.user_id = ?1 AND cm.role = 'secretary'))
+         ORDER BY d.year, d.seq LIMIT ?2",
+    )?;
+    let candidates: Vec<Uuid> =
+        stmt.query_map(params![user, (SIGN_SHOWN * 10) as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut ready = Vec::new();
+    for id in candidates {
+        if ready.len() == SIGN_SHOWN {
+            break;
+        }
+        if signatures::may_sign_now(conn, id, user)? {
+            ready.push(id);
+        }
+    }
+    Ok(ready)
+}
+
 pub fn worklist(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Worklist> {
     let mut w = Worklist::default();
-    let waiting = signatures::awaiting(conn, actor.id())?;
+    let waiting = awaiting_signature(conn, actor.id())?;
     if !waiting.is_empty() {
         let marks = vec!["?"; waiting.len()].join(", ");
         let mut stmt = conn.prepare(&format!(

@@ -73,6 +73,11 @@ pub fn awaiting(conn: &Connection, user_id: Uuid) -> Result<Vec<Uuid>> {
     Ok(ready)
 }
 
+/// Whether `user_id` may sign the decision now (a required signer, not yet signed, their turn).
+pub fn may_sign_now(conn: &Connection, decision_id: Uuid, user_id: Uuid) -> Result<bool> {
+    Ok(next_position(&status(conn, decision_id)?, user_id).is_ok())
+}
+
 /// Where `user_id` stands among the signers, if the order lets them sign now: not yet signed, a required
 /// signer, and the presiding member only once everyone else has signed.
 pub(crate) fn next_position(s: &SignatureStatus, user_id: Uuid) -> Result<usize> {
