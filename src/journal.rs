@@ -38,6 +38,8 @@ pub struct Row {
     pub composition_size: i64,
     pub supersedes: Option<String>,
     pub administered_at: Option<NaiveDateTime>,
+    /// The protocol of the meeting that decided: its number and the meeting's date.
+    pub protocol: Option<(u32, NaiveDate)>,
 }
 
 /// The journal's decisions decided in `[from, to]` (either open), in number order.
@@ -46,8 +48,9 @@ pub fn rows(conn: &Connection, from: Option<NaiveDate>, to: Option<NaiveDate>) -
         "SELECT d.number, d.decided_on, p.last_name || ' ' || p.first_name || coalesce(' ' || p.patronymic, ''),
                 p.birth_date, p.sex, p.snils, c.icd_code, c.indication, c.product_name, d.setting, d.department,
                 d.outcome, d.window_from, d.window_to, d.votes_for, d.votes_against, d.votes_abstain, d.present,
-                d.composition_size, s.number, a.administered_at
+                d.composition_size, s.number, a.administered_at, mp.number, m.meeting_date
          FROM decisions d JOIN cases c ON c.id = d.case_id JOIN patients p ON p.id = c.patient_id
+         JOIN meetings m ON m.id = d.meeting_id LEFT JOIN meeting_protocols mp ON mp.meeting_id = d.meeting_id
          LEFT JOIN decisions s ON s.id = d.supersedes LEFT JOIN administrations a ON a.decision_id = d.id
          WHERE (?1 IS NULL OR d.decided_on >= ?1) AND (?2 IS NULL OR d.decided_on <= ?2)
          ORDER BY d.year, d.seq",
@@ -75,13 +78,14 @@ pub fn rows(conn: &Connection, from: Option<NaiveDate>, to: Option<NaiveDate>) -
             composition_size: r.get(18)?,
             supersedes: r.get(19)?,
             administered_at: r.get(20)?,
+            protocol: r.get::<_, Option<u32>>(21)?.map(|n| r.get(22).map(|date| (n, date))).transpose()?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The columns of the XLSX and CSV, in order (catalogue keys `journal.col.<name>`).
-pub const COLUMNS: [&str; 17] = [
+pub const COLUMNS: [&str; 18] = [
     "number",
     "decided_on",
     "patient_name",
@@ -99,10 +103,11 @@ pub const COLUMNS: [&str; 17] = [
     "supersedes",
     "administered_at",
     "department",
+    "protocol",
 ];
 
 /// One row's cells as a reader sees them (dates ДД.ММ.ГГГГ, codes named in `lang`).
-pub(crate) fn cells(r: &Row, lang: Lang) -> [String; 17] {
+pub(crate) fn cells(r: &Row, lang: Lang) -> [String; 18] {
     let t = |key: String| tr(lang, &key, &[]);
     [
         r.number.clone(),
@@ -122,6 +127,9 @@ pub(crate) fn cells(r: &Row, lang: Lang) -> [String; 17] {
         r.supersedes.clone().unwrap_or_default(),
         r.administered_at.map(|a| a.format("%d.%m.%Y %H:%M").to_string()).unwrap_or_default(),
         r.department.clone(),
+        r.protocol
+            .map(|(n, date)| tr(lang, "journal.protocol", &[("number", n.to_string()), ("date", show_date(date))]))
+            .unwrap_or_default(),
     ]
 }
 

@@ -29,7 +29,7 @@ pub fn render_journal(
         .map(|r| {
             let c = journal::cells(r, lang);
             vec![
-                format!("{}\n{}", c[0], c[1]),
+                format!("{}\n{}\n{}", c[0], c[1], c[17]),
                 format!("{}\n{}\n{}", c[2], c[3], c[5]),
                 format!("{} {}\n{}", c[6], c[7], c[8]),
                 format!("{}; {}\n{}", c[9], c[16], c[11]),

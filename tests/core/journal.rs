@@ -40,6 +40,7 @@ fn the_journal_exports_as_xlsx_that_reads_back() {
     assert_eq!(cell(1, 2), "Иванов Иван Иванович");
     assert_eq!(cell(1, 10), "одобрено", "the outcome in words");
     assert_eq!(cell(1, 15), "01.06.2026 10:00", "the administration the decision authorised");
+    assert_eq!(cell(1, 17), "протокол №\u{a0}1 от 01.06.2026", "the journal lists the meeting's protocol too");
     let none = journal::export(
         &mut c.db,
         &admin,
