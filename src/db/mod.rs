@@ -124,10 +124,6 @@ impl Db {
         self
     }
 
-    /// Where this database's committed changes are announced (`None` in memory).
-    pub fn notices(&self) -> Option<&crate::notices::Hub> {
-        self.hub.as_deref()
-    }
 
     /// Copies the whole database into a new file at `dest`, encrypted with the same `key`, through SQLite's
     /// online backup API: a consistent snapshot even while another connection writes.
