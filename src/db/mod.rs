@@ -124,7 +124,6 @@ impl Db {
         self
     }
 
-
     /// Copies the whole database into a new file at `dest`, encrypted with the same `key`, through SQLite's
     /// online backup API: a consistent snapshot even while another connection writes.
     pub fn backup_to(&self, key: &DbKey, dest: &Path) -> Result<()> {
