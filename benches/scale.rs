@@ -67,6 +67,15 @@ fn main() {
     let mut items = 0;
     let board = median(5, || items = deadlines::board(s.db.conn(), today).unwrap().len());
     println!("deadline board ({items} items): {board:.0} ms median of 5");
+    // The home worklist of the secretary (every unsigned decision awaits her signature) and of a member.
+    for (login, password) in [("secretary", "secretary-demo"), ("member1", "member1-demo")] {
+        let who = clinic::sign_in(&path, login, password).unwrap();
+        let mut waiting = 0;
+        let took = median(5, || {
+            waiting = btlp_commission::screens::worklist(who.db.conn(), &who.actor, today).unwrap().to_sign.len()
+        });
+        println!("home worklist of {login} ({waiting} decisions to sign shown): {took:.1} ms median of 5");
+    }
     let by_name = median(20, || {
         patients::search(s.db.conn(), "Петров1234", 25).unwrap();
     });
