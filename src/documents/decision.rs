@@ -345,8 +345,8 @@ fn render(s: &DecisionSheet, lang: Lang, digest: Option<&str>) -> Result<(Vec<u8
             .protocol
             .signers
             .iter()
-            // Two empty lines leave room for the visible signature (time and certificate number).
-            .map(|seat| vec![seat_label(lang, seat.role), seat.full_name.clone(), "\n".to_string()])
+            // Three empty lines leave room for the visible signature (name, time and certificate number).
+            .map(|seat| vec![seat_label(lang, seat.role), seat.full_name.clone(), "\n\n".to_string()])
             .collect();
         let placed = l.table(&[0.3, 0.4, 0.3], Some(&[&t("role"), &t("name"), &t("signature")]), &rows, 9.5);
         boxes = placed.into_iter().filter_map(|cells| cells.get(2).copied()).collect();

@@ -215,7 +215,7 @@ pub fn render_minutes(conn: &Connection, meeting_id: uuid::Uuid, lang: Lang) -> 
         l.ensure(40.0);
         l.paragraph(&tr(lang, "minutes.signatures", &[]), 11.0, Weight::Bold, false);
         let rows: Vec<Vec<String>> =
-            m.signers.iter().map(|s| vec![seat(lang, s.role), s.full_name.clone(), "\n".to_string()]).collect();
+            m.signers.iter().map(|s| vec![seat(lang, s.role), s.full_name.clone(), "\n\n".to_string()]).collect();
         let placed = l.table(&[0.3, 0.4, 0.3], Some(&[&t("role"), &t("name"), &t("signature")]), &rows, 9.5);
         boxes = placed.into_iter().filter_map(|cells| cells.get(2).copied()).collect();
         l.space(4.0);

@@ -4,6 +4,7 @@
 //!
 //! The QR code carries the decision number and the SHA-256 of the rendering made without the QR code (the
 //! "content digest"), which is stored with the decision; the document is then rendered again with the code.
+mod archival;
 mod consent_form;
 mod decision;
 mod journal;
@@ -62,43 +63,53 @@ fn face(doc: &mut PdfDocument, cell: &'static OnceLock<Option<ParsedFont>>, byte
 static REGULAR_FONT: OnceLock<Option<ParsedFont>> = OnceLock::new();
 static BOLD_FONT: OnceLock<Option<ParsedFont>> = OnceLock::new();
 
-/// Renders pages built by `build` into PDF bytes with metadata.
+/// Renders pages built by `build` into an archival PDF (`archival`) with metadata.
 pub(crate) fn save(meta: &Meta, build: impl FnOnce(&Face, &Face) -> Vec<PdfPage>) -> Result<Vec<u8>> {
-    let mut doc = PdfDocument::new(&meta.title);
+    let mut doc = typeset(&meta.title, build)?;
+    archival::mark(&mut doc, meta);
+    write(doc)
+}
+
+/// The pages built by `build`, as printpdf lays them out (fonts embedded as subsets), before saving.
+fn typeset(title: &str, build: impl FnOnce(&Face, &Face) -> Vec<PdfPage>) -> Result<lopdf::Document> {
+    let mut doc = PdfDocument::new(title);
     let regular = face(&mut doc, &REGULAR_FONT, REGULAR)?;
     let bold = face(&mut doc, &BOLD_FONT, BOLD)?;
     let pages = build(&regular, &bold);
-    let created =
-        printpdf::DateTime::from_unix_timestamp(meta.created.timestamp()).unwrap_or(printpdf::DateTime::epoch());
-    let info = &mut doc.metadata.info;
-    info.document_title = meta.title.clone();
-    info.author = meta.author.clone();
-    info.subject = meta.subject.clone();
-    info.creator = "btlp-commission".into();
-    info.producer = format!("btlp-commission {}", env!("CARGO_PKG_VERSION"));
-    info.creation_date = created;
-    info.modification_date = created;
-    info.metadata_date = created;
-    let mut warnings = Vec::new();
     // printpdf's `optimize` deflates every stream at a high level: measured at ≈ 7 ms of the ≈ 9.5 ms a
     // decision takes to save, for a file 2.4× smaller (75 KB instead of 180 KB). Rendering and signing fast
     // matters more here than a hundred kilobytes, so streams stay uncompressed.
     let options = PdfSaveOptions { optimize: false, ..PdfSaveOptions::default() };
-    let mut pdf = doc.with_pages(pages).save(&options, &mut warnings);
-    claim_no_standard(&mut pdf);
+    let mut warnings = Vec::new();
+    Ok(printpdf::to_lopdf_doc(doc.with_pages(pages), &options, &mut warnings))
+}
+
+fn write(mut doc: lopdf::Document) -> Result<Vec<u8>> {
+    let mut pdf = Vec::new();
+    doc.save_to(&mut pdf).map_err(|e| Storage::Document(e.to_string()))?;
     Ok(pdf)
 }
 
-/// printpdf always writes `/GTS_PDFXVersion` into the Info dictionary (empty when no PDF/X is meant) and an
-/// empty `/Identifier`; readers such as `pdfinfo` then take the document for PDF/X (ISO 15930). A signed
-/// document must not claim a standard it does not meet, so both entries are blanked with spaces of the same
-/// length — every byte offset (and so the cross-reference table) stays as it was.
-fn claim_no_standard(pdf: &mut [u8]) {
-    for entry in [&b"/GTS_PDFXVersion()"[..], &b"/Identifier()"[..]] {
-        if let Some(at) = pdf.windows(entry.len()).position(|w| w == entry) {
-            pdf[at..at + entry.len()].fill(b' ');
+/// A signature's visible stamp: `lines` in PT Sans on a page of `w` × `h` points, each line shrunk to fit
+/// the width. The signing layer copies this page, with its embedded font subset, into the signature's
+/// appearance, so the signer's name shows in Cyrillic and the signed file embeds every font it uses.
+pub(crate) fn stamp(lines: &[String], w: f32, h: f32) -> Result<Vec<u8>> {
+    let mut doc = typeset("stamp", |regular, _| {
+        let sheet = layout::Sheet { w, h, left: 2.0, right: 2.0, top: 1.5, bottom: 0.0 };
+        let mut l = layout::Layout::on(sheet, regular, regular);
+        let n = lines.len().max(1) as f32;
+        let size = ((h - 3.0) / n / 1.3).min(7.5);
+        let lead = size * 1.3;
+        let top = ((h - n * lead) / 2.0).max(sheet.top);
+        for (i, line) in lines.iter().enumerate() {
+            let fits = (sheet.width() / regular.width(line, 1.0).max(0.1)).min(size);
+            l.text_beside(sheet.left, top + i as f32 * lead, sheet.width() * 2.0, line, fits);
         }
-    }
+        l.plain()
+    })?;
+    // The stamp's font program goes into every signature that shows it: compressed, it takes a fifth.
+    doc.compress();
+    write(doc)
 }
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {

@@ -119,15 +119,14 @@ pub(crate) fn require_signed(conn: &Connection, decision_id: Uuid) -> Result<()>
     }
 }
 
-/// The visible signature in the signer's row of the signature table: signing time and certificate number.
-pub(crate) fn appearance(boxes: &[[f32; 5]], position: usize, time: &str, serial: &str) -> Option<Appearance> {
-    let b = boxes.get(position)?;
+/// The visible signature in the signer's row of the signature table: the signer's short name, the signing
+/// time and the certificate's number, typeset with the document's font.
+pub(crate) fn appearance(boxes: &[[f32; 5]], position: usize, lines: &[String]) -> Result<Option<Appearance>> {
+    let Some(b) = boxes.get(position) else { return Ok(None) };
     let inset = 1.0;
-    Some(Appearance {
-        page: b[0] as usize,
-        rect: [b[1] + inset, b[2] + inset, b[3] - inset, b[4] - inset],
-        lines: vec![time.to_string(), format!("No {serial}")],
-    })
+    let rect = [b[1] + inset, b[2] + inset, b[3] - inset, b[4] - inset];
+    let stamp = documents::stamp(lines, rect[2] - rect[0], rect[3] - rect[1])?;
+    Ok(Some(Appearance { page: b[0] as usize, rect, stamp }))
 }
 
 /// The actor signs the decision with their own key, unlocked by `password`.

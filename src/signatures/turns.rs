@@ -193,7 +193,11 @@ pub(crate) fn add(
     let field = format!("{} {seq}", tr(lang, "doc.signature_field", &[]));
     let reason = doc.reason(tx, lang, seat)?;
     let location = crate::org::get(tx)?.name;
-    let time = tx.now().format("%d.%m.%Y %H:%M:%S %:z").to_string();
+    let stamp = [
+        crate::names::short(&seat.full_name),
+        tx.now().format("%d.%m.%Y %H:%M:%S %:z").to_string(),
+        tr(lang, "doc.stamp_certificate", &[("serial", key.serial.clone())]),
+    ];
     let signed = pades::sign(
         &pdf,
         &SignRequest {
@@ -205,7 +209,7 @@ pub(crate) fn add(
             reason: &reason,
             location: &location,
             time: tx.now(),
-            appearance: appearance(&boxes, position, &time, &key.serial),
+            appearance: appearance(&boxes, position, &stamp)?,
         },
     )?;
     let id = doc.id();

@@ -371,3 +371,93 @@ fn the_consent_form_prints_prefilled_for_the_patient_the_product_and_the_sheets_
         assert!(text.contains(needed), "the form is prefilled with {needed}: {text}");
     }
 }
+
+/// The text an appearance stream shows: its hex-string glyph codes read back through its font's /ToUnicode.
+fn appearance_text(doc: &lopdf::Document, form: &lopdf::Stream) -> String {
+    let resources = match form.dict.get(b"Resources").unwrap() {
+        lopdf::Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+        other => other.as_dict().unwrap(),
+    };
+    let fonts = match resources.get(b"Font").unwrap() {
+        lopdf::Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+        other => other.as_dict().unwrap(),
+    };
+    let (_, font) = fonts.iter().next().expect("the stamp uses a font");
+    let font = doc.get_dictionary(font.as_reference().unwrap()).unwrap();
+    let cmap = doc.get_object(font.get(b"ToUnicode").unwrap().as_reference().unwrap()).unwrap();
+    let cmap = String::from_utf8(cmap.as_stream().unwrap().decompressed_content().unwrap()).unwrap();
+    let map: std::collections::HashMap<String, char> = cmap
+        .lines()
+        .filter_map(|l| {
+            let (code, uni) = l.split_once("> <")?;
+            let uni = u32::from_str_radix(uni.trim_end_matches('>'), 16).ok()?;
+            Some((code.trim_start_matches('<').to_string(), char::from_u32(uni)?))
+        })
+        .collect();
+    let content = String::from_utf8_lossy(&form.decompressed_content().unwrap_or(form.content.clone())).to_string();
+    content
+        .lines()
+        .filter_map(|l| l.strip_suffix("> Tj")?.strip_prefix('<').map(str::to_string))
+        .map(|hex| {
+            let glyphs = hex.as_bytes().chunks(4).map(|c| map.get(std::str::from_utf8(c).unwrap()).copied());
+            glyphs.map(|g| g.unwrap_or('\u{fffd}')).collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_signed_extract_has_the_archival_structure_and_shows_each_signer_in_cyrillic() {
+    let mut c = Clinic::new();
+    let (_, d) = c.signed();
+    let (pdf, _) = signatures::decision_pdf(c.db.conn(), d).unwrap().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("decision.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let f = file.to_str().unwrap();
+
+    let info = run("pdfinfo", &[f]);
+    assert!(info.contains("PDF version:     1.7"), "PDF/A-2 is built on PDF 1.7: {info}");
+    assert!(info.contains("Metadata Stream: yes"), "XMP metadata is in the catalog: {info}");
+    let fonts = run("pdffonts", &[f]);
+    let rows: Vec<&str> = fonts.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
+    assert!(rows.len() >= 2 + 5, "the document's two faces and one per visible signature: {fonts}");
+    for row in &rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(&cols[cols.len() - 5..cols.len() - 2], &["yes", "yes", "yes"], "every font embedded: {row}");
+    }
+    assert!(!fonts.contains("Helvetica"), "no standard-14 font in the appearances: {fonts}");
+    let meta = run("pdfinfo", &["-meta", f]);
+    let title = info.lines().find_map(|l| l.strip_prefix("Title:")).unwrap().trim();
+    assert!(meta.contains(&format!(">{title}</rdf:li>")), "the XMP title repeats /Info /Title: {meta}");
+    assert!(!meta.contains("pdfaid"), "no PDF/A claim that no validator has checked: {meta}");
+
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let catalog = doc.catalog().unwrap();
+    let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();
+    let intent = intents[0].as_dict().unwrap();
+    assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFA1", "a PDF/A output intent");
+    let profile = doc.get_object(intent.get(b"DestOutputProfile").unwrap().as_reference().unwrap()).unwrap();
+    let profile = profile.as_stream().unwrap().decompressed_content().unwrap();
+    assert_eq!(&profile[16..20], b"RGB ", "the output intent's profile is an RGB (sRGB) profile");
+
+    let root = pki::root_cert(c.db.conn()).unwrap();
+    let checks = signatures::verify(&pdf, &root, &[]).unwrap();
+    assert!(checks.iter().all(|k| k.valid()), "visible signatures with their fonts keep every signature valid");
+    let shown: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(|n| n.as_name()).ok() == Some(b"Form"))
+        .map(|s| appearance_text(&doc, s).replace('\u{a0}', " "))
+        .collect();
+    assert_eq!(shown.len(), checks.len(), "one visible signature per signer: {shown:?}");
+    for k in &checks {
+        let short = btlp_commission::names::short(&k.signer_cn).replace('\u{a0}', " ");
+        let number = format!("сертификат № {}", k.signer_serial_hex);
+        assert!(
+            shown.iter().any(|s| s.contains(&short) && s.contains(&number)),
+            "the signature box shows «{short}» in Cyrillic and its certificate number: {shown:?}"
+        );
+    }
+}

@@ -4,7 +4,7 @@
 //! anything a reader sees (page content, resources, other objects), which would make the signed document
 //! display differently from what was signed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
@@ -87,7 +87,7 @@ fn only_signatures(prev: &Document, cur: &Document) -> bool {
     let Some(root_id) = root(cur).filter(|id| root(prev) == Some(*id)) else {
         return false;
     };
-    let ctx = Ctx { cur, root_id, form_id: form_id(cur, root_id) };
+    let ctx = Ctx { cur, root_id, form_id: form_id(cur, root_id), appearances: appearances(prev, cur) };
     let unchanged_or_allowed = cur.objects.iter().all(|(id, obj)| match prev.objects.get(id) {
         Some(old) if old == obj => true,
         Some(old) => ctx.allowed_change(*id, old, obj),
@@ -104,6 +104,42 @@ struct Ctx<'a> {
     cur: &'a Document,
     root_id: ObjectId,
     form_id: Option<ObjectId>,
+    /// New objects that only signature fields' appearances reach: the form XObjects and what they use (the
+    /// stamp's font, its program and /ToUnicode).
+    appearances: BTreeSet<ObjectId>,
+}
+
+/// The objects new in `cur` that are reachable from a signature field's normal appearance, through new
+/// objects only: what a visible signature brings with it. A page cannot show them, as a page may change only
+/// by its /Annots (checked on its own).
+fn appearances(prev: &Document, cur: &Document) -> BTreeSet<ObjectId> {
+    let mut found = BTreeSet::new();
+    let mut todo: Vec<ObjectId> = cur
+        .objects
+        .values()
+        .filter_map(dict_of)
+        .filter(|d| is_sig_field_dict(d))
+        .filter_map(|d| d.get(b"AP").ok().and_then(dict_of)?.get(b"N").ok()?.as_reference().ok())
+        .collect();
+    while let Some(id) = todo.pop() {
+        if prev.objects.contains_key(&id) || !found.insert(id) {
+            continue;
+        }
+        if let Some(obj) = cur.objects.get(&id) {
+            references(obj, &mut todo);
+        }
+    }
+    found
+}
+
+fn references(obj: &Object, out: &mut Vec<ObjectId>) {
+    match obj {
+        Object::Reference(id) => out.push(*id),
+        Object::Array(items) => items.iter().for_each(|i| references(i, out)),
+        Object::Dictionary(d) => d.iter().for_each(|(_, v)| references(v, out)),
+        Object::Stream(s) => s.dict.iter().for_each(|(_, v)| references(v, out)),
+        _ => {}
+    }
 }
 
 impl Ctx<'_> {
@@ -118,19 +154,9 @@ impl Ctx<'_> {
             || self.is_signature_appearance(id, obj)
     }
 
-    /// A new form XObject used only as the normal appearance of a signature field (a visible signature).
-    fn is_signature_appearance(&self, id: ObjectId, obj: &Object) -> bool {
-        let Object::Stream(stream) = obj else { return false };
-        name(&stream.dict, b"Subtype") == Some(b"Form")
-            && self.cur.objects.values().filter_map(dict_of).any(|d| {
-                is_sig_field_dict(d)
-                    && d.get(b"AP")
-                        .ok()
-                        .and_then(|ap| dict_of(ap))
-                        .and_then(|ap| ap.get(b"N").ok())
-                        .and_then(|n| n.as_reference().ok())
-                        == Some(id)
-            })
+    /// A new object that only a signature field's appearance uses (a visible signature and its font).
+    fn is_signature_appearance(&self, id: ObjectId, _obj: &Object) -> bool {
+        self.appearances.contains(&id)
     }
 
     fn allowed_change(&self, id: ObjectId, old: &Object, new: &Object) -> bool {

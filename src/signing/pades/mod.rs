@@ -4,7 +4,8 @@
 //! member on the output of the previous call, and `verify` reports each signature in signing order.
 //!
 //! Limits, on purpose: the signature is invisible (a zero-size widget on page 1) unless the caller gives an
-//! `Appearance` box, whose lines are drawn in Helvetica; the signing time is the
+//! `Appearance`: a box on a page showing the caller's stamp (a one-page PDF, e.g. the signer's name typeset
+//! with the document's embedded font), copied into the update; the signing time is the
 //! one the signer claims in /M (B-B has no time-stamp token, so there is no B-T/LTV); revocation is the list
 //! the caller gives, not CRL/OCSP; a later update passes as "only signatures" when it adds signature fields
 //! and dictionaries, appends them to /Fields and /Annots, or touches the catalog's /Extensions, /Version or
@@ -49,15 +50,16 @@ pub struct SignRequest<'a> {
     pub appearance: Option<Appearance>,
 }
 
-/// A visible signature: a box on a page (PDF points, bottom-left origin) showing a few short lines in
-/// Helvetica (WinAnsi: digits and Latin letters; anything else prints as `?`).
+/// A visible signature: a box on a page (PDF points, bottom-left origin) showing the stamp's first page,
+/// scaled to the box. The stamp's fonts must be embedded for the signed file to stay archival (PDF/A).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Appearance {
     /// Zero-based page index.
     pub page: usize,
     /// x1, y1, x2, y2.
     pub rect: [f32; 4],
-    pub lines: Vec<String>,
+    /// A one-page PDF, normally of the box's size.
+    pub stamp: Vec<u8>,
 }
 
 /// What verification found about one signature.
@@ -96,6 +98,16 @@ pub fn sign(pdf: &[u8], req: &SignRequest) -> Result<Vec<u8>> {
 /// [`SigningError::NoSignatures`]; a broken signature is reported in its check, not as an error.
 pub fn verify(pdf: &[u8], root_cert_der: &[u8], revoked_serials_hex: &[String]) -> Result<Vec<SignatureCheck>> {
     reader::verify(pdf, root_cert_der, revoked_serials_hex)
+}
+
+/// A PDF text string (UTF-16BE with its mark when not plain ASCII), for other writers of PDF metadata.
+pub fn text_string(text: &str) -> lopdf::Object {
+    text::encode(text)
+}
+
+/// A PDF date, `D:YYYYMMDDHHmmSS+HH'mm'`.
+pub fn pdf_date(time: &DateTime<FixedOffset>) -> String {
+    text::format_date(time)
 }
 
 /// The PDF header must appear in the first kilobyte, as readers allow.

@@ -1,8 +1,10 @@
 //! Writing a signature: an incremental update (lopdf's `IncrementalDocument`) that appends a signature
-//! dictionary, an invisible signature widget on page 1 and the field's entry in /AcroForm, leaving every
+//! dictionary, a signature widget (invisible, or showing the caller's stamp) and the field's entry in /AcroForm, leaving every
 //! earlier byte as it was so that earlier signatures stay valid. The update is written with fixed-size
 //! placeholders for /ByteRange and /Contents, which are then patched in place: the digest covers the whole
 //! file except the hex string of /Contents.
+
+use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId, StringFormat};
 use sha2::{Digest, Sha256};
@@ -48,7 +50,8 @@ pub(super) fn sign(pdf: &[u8], req: &SignRequest) -> Result<Vec<u8>> {
     let sig_id = inc.new_document.add_object(signature_dictionary(req));
     let mut field = signature_field(req.field_name, sig_id, page_id);
     if let Some(a) = &req.appearance {
-        let stream_id = inc.new_document.add_object(appearance_stream(a));
+        let stream = appearance_stream(&mut inc, &a.stamp)?;
+        let stream_id = inc.new_document.add_object(stream);
         field.set("Rect", a.rect.iter().map(|v| Object::Real(*v)).collect::<Vec<_>>());
         let mut ap = Dictionary::new();
         ap.set("N", Object::Reference(stream_id));
@@ -96,36 +99,74 @@ fn signature_field(name: &str, sig_id: ObjectId, page_id: ObjectId) -> Dictionar
     field
 }
 
-/// The widget's normal appearance: the lines, top to bottom, in 7-point Helvetica.
-fn appearance_stream(a: &super::Appearance) -> lopdf::Stream {
-    let (w, h) = (a.rect[2] - a.rect[0], a.rect[3] - a.rect[1]);
-    let mut content = String::from("BT /Helv 7 Tf 0 g\n");
-    for (i, line) in a.lines.iter().enumerate() {
-        let safe: String = line
-            .chars()
-            .map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { '?' })
-            .collect::<String>()
-            .replace('\\', "\\\\")
-            .replace('(', "\\(")
-            .replace(')', "\\)");
-        content.push_str(&format!("1 0 0 1 3 {:.2} Tm ({safe}) Tj\n", h - 9.0 - 8.5 * i as f32));
-    }
-    content.push_str("ET\n");
-    let mut font = Dictionary::new();
-    font.set("Type", Object::Name(b"Font".to_vec()));
-    font.set("Subtype", Object::Name(b"Type1".to_vec()));
-    font.set("BaseFont", Object::Name(b"Helvetica".to_vec()));
-    font.set("Encoding", Object::Name(b"WinAnsiEncoding".to_vec()));
-    let mut fonts = Dictionary::new();
-    fonts.set("Helv", font);
-    let mut resources = Dictionary::new();
-    resources.set("Font", fonts);
+/// The widget's normal appearance: page 1 of the caller's stamp PDF as a form XObject, its objects (content,
+/// fonts with their programs) copied into this update. The form's box is the stamp's page; a reader scales it
+/// onto the widget's rectangle.
+fn appearance_stream(inc: &mut IncrementalDocument, stamp: &[u8]) -> Result<lopdf::Stream> {
+    let bad = |what: &str| SigningError::Malformed(format!("the signature's stamp: {what}"));
+    let src = Document::load_mem(stamp)?;
+    let page_id = *src.get_pages().values().next().ok_or_else(|| bad("no page"))?;
+    let page = src.get_dictionary(page_id)?;
+    let media_box = match page.get(b"MediaBox")? {
+        Object::Reference(id) => src.get_object(*id)?.clone(),
+        other => other.clone(),
+    };
+    let content = src.get_page_content(page_id);
+    let resources = match page.get(b"Resources")? {
+        Object::Reference(id) => src.get_object(*id)?.clone(),
+        other => other.clone(),
+    };
+    let mut copied = BTreeMap::new();
+    let resources = import(&src, &resources, &mut inc.new_document, &mut copied)?;
     let mut dict = Dictionary::new();
     dict.set("Type", Object::Name(b"XObject".to_vec()));
     dict.set("Subtype", Object::Name(b"Form".to_vec()));
-    dict.set("BBox", vec![Object::Real(0.0), Object::Real(0.0), Object::Real(w), Object::Real(h)]);
+    dict.set("BBox", media_box);
     dict.set("Resources", resources);
-    lopdf::Stream::new(dict, content.into_bytes())
+    Ok(lopdf::Stream::new(dict, content))
+}
+
+/// A deep copy of `object` from `src` into `dst`: every object it refers to gets a new number in `dst`, once.
+fn import(
+    src: &Document,
+    object: &Object,
+    dst: &mut Document,
+    copied: &mut BTreeMap<ObjectId, ObjectId>,
+) -> Result<Object> {
+    Ok(match object {
+        Object::Reference(id) => {
+            if let Some(new) = copied.get(id) {
+                return Ok(Object::Reference(*new));
+            }
+            let new = dst.new_object_id();
+            copied.insert(*id, new);
+            let target = import(src, src.get_object(*id)?, dst, copied)?;
+            dst.set_object(new, target);
+            Object::Reference(new)
+        }
+        Object::Array(items) => {
+            Object::Array(items.iter().map(|item| import(src, item, dst, copied)).collect::<Result<_>>()?)
+        }
+        Object::Dictionary(dict) => Object::Dictionary(import_dictionary(src, dict, dst, copied)?),
+        Object::Stream(stream) => {
+            let dict = import_dictionary(src, &stream.dict, dst, copied)?;
+            Object::Stream(lopdf::Stream::new(dict, stream.content.clone()).with_compression(false))
+        }
+        other => other.clone(),
+    })
+}
+
+fn import_dictionary(
+    src: &Document,
+    dict: &Dictionary,
+    dst: &mut Document,
+    copied: &mut BTreeMap<ObjectId, ObjectId>,
+) -> Result<Dictionary> {
+    let mut out = Dictionary::new();
+    for (key, value) in dict.iter() {
+        out.set(key.clone(), import(src, value, dst, copied)?);
+    }
+    Ok(out)
 }
 
 /// Adds the field to /AcroForm /Fields (creating the form if there is none) and sets /SigFlags 3. Whatever
