@@ -228,7 +228,12 @@ impl<'f> Layout<'f> {
     pub fn paragraph(&mut self, text: &str, size: f32, w: Weight, center: bool) {
         let face = self.face(w);
         let lead = size * 1.3;
-        for line in face.wrap(text, size, self.sheet.width()) {
+        let lines = face.wrap(text, size, self.sheet.width());
+        // A short paragraph (a note, a signature line) is never split: no lone line at the top of a page.
+        if lines.len() <= 3 {
+            self.ensure(lines.len() as f32 * lead);
+        }
+        for line in lines {
             self.ensure(lead);
             let x = if center {
                 self.sheet.left + (self.sheet.width() - face.width(&line, size)) / 2.0
