@@ -3,6 +3,7 @@
 //! its total), and a case's timeline. Rows are inserted with plain SQL (the rules are not under test here);
 //! the queries are the ones the app's screens run. Prints the median of 20 runs of each, in ms.
 use btlp_commission::cases::{self, CaseState};
+use btlp_commission::order::Order;
 use btlp_commission::org::{self, NewOrganization};
 use btlp_commission::people::{self, NewUser};
 use btlp_commission::{Db, Role};
@@ -72,18 +73,18 @@ fn main() {
     println!("seeded {CASES} patients and cases in {:.1} s", start.elapsed().as_secs_f64());
 
     let first = median(|| {
-        cases::page(conn, None, "", 25, 0).unwrap();
+        cases::page(conn, None, "", Order::Newest, 25, 0).unwrap();
     });
     let last = median(|| {
-        cases::page(conn, None, "", 25, (CASES - 25) as i64).unwrap();
+        cases::page(conn, None, "", Order::Newest, 25, (CASES - 25) as i64).unwrap();
     });
     let by_state = median(|| {
-        cases::page(conn, Some(CaseState::Assessed), "", 25, 0).unwrap();
+        cases::page(conn, Some(CaseState::Assessed), "", Order::Newest, 25, 0).unwrap();
     });
     let by_name = median(|| {
-        cases::page(conn, None, "соколов12", 25, 0).unwrap();
+        cases::page(conn, None, "соколов12", Order::Newest, 25, 0).unwrap();
     });
-    let some_case = cases::page(conn, None, "", 1, 0).unwrap().0[0].case.id;
+    let some_case = cases::page(conn, None, "", Order::Newest, 1, 0).unwrap().0[0].case.id;
     let timeline = median(|| {
         cases::timeline(conn, some_case).unwrap();
     });

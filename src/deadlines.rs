@@ -7,6 +7,7 @@
 use crate::calendar;
 use crate::error::Result;
 use crate::i18n::{tr, Lang};
+use crate::order::Order;
 use crate::org;
 use crate::reports::{self, Filter, Kind, Status};
 use chrono::{Days, NaiveDate};
@@ -134,7 +135,7 @@ impl Item {
 /// The board as of `today`: overdue items first, then by due date.
 pub fn board(conn: &Connection, today: NaiveDate) -> Result<Vec<Item>> {
     let mut items = Vec::new();
-    let (open, _) = reports::list(conn, Filter::Open, None, i64::MAX, 0)?;
+    let (open, _) = reports::list(conn, Filter::Open, None, Order::Deadline, i64::MAX, 0)?;
     for r in open {
         let mut i = Item::new(ItemKind::Report, r.due_on, today);
         i.report_kind = Some(r.kind);

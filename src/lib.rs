@@ -23,6 +23,7 @@ pub mod integrity;
 pub mod journal;
 pub mod names;
 pub mod notices;
+pub mod order;
 pub mod org;
 pub mod patients;
 pub mod people;

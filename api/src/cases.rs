@@ -75,8 +75,7 @@ pub struct DecisionRow {
     pub id: String,
     pub number: String,
     pub decided_on: String,
-    /// approved, rejected, deferred
-    pub outcome: String,
+    pub outcome: crate::dto::OutcomeView,
     pub window: String,
     pub used: bool,
     pub superseded: bool,
@@ -193,7 +192,7 @@ pub fn decision_row(d: &commission::Decision) -> DecisionRow {
         id: d.id.to_string(),
         number: d.number.clone(),
         decided_on: day(d.decided_on),
-        outcome: d.outcome.code().to_string(),
+        outcome: d.outcome.into(),
         window: format!("{} – {}", day(d.window_from), day(d.window_to)),
         used: d.used,
         superseded: d.superseded_by.is_some(),
@@ -205,12 +204,13 @@ pub fn cases_list(
     _: Lang,
     case_state: Option<String>,
     query: String,
+    order: crate::dto::ListOrder,
     offset: u32,
     limit: u32,
 ) -> Result<Page<CaseRow>> {
     let filter =
         case_state.as_deref().filter(|c| !c.is_empty()).map(|c| CaseState::from_code("state", c)).transpose()?;
-    let (rows, total) = cases::page(s.db.conn(), filter, &query, limit.min(200) as i64, offset as i64)?;
+    let (rows, total) = cases::page(s.db.conn(), filter, &query, order.into(), limit.min(200) as i64, offset as i64)?;
     let items = rows
         .into_iter()
         .map(|r| CaseRow {

@@ -5,7 +5,7 @@ use crate::cases::{decision_row, DecisionRow};
 use crate::dto::{day, parse_id, Page, Setting};
 use btlp_commission::administrations::{self, NewAdministration};
 use btlp_commission::safety::{self, NewReaction};
-use btlp_commission::{cases, commission, patients, signatures};
+use btlp_commission::{commission, screens, signatures};
 use btlp_commission::{Lang, Result, Session};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -101,20 +101,40 @@ pub struct ReactionForm {
     pub causality: String,
 }
 
-pub fn decisions_list(s: &mut Session, _: Lang, offset: u32, limit: u32) -> Result<Page<DecisionListRow>> {
-    let conn = s.db.conn();
-    let mut items = Vec::new();
-    for d in commission::decisions(conn, None, limit.min(200) as i64, offset as i64)? {
-        let case = cases::get(conn, d.case_id)?;
-        items.push(DecisionListRow {
-            decision: decision_row(&d),
-            case_id: d.case_id.to_string(),
-            patient_name: patients::get(conn, case.patient_id)?.full_name(),
-            product_name: case.product_name,
-            signed: signatures::is_signed(conn, d.id)?,
-        });
-    }
-    Ok(Page { items, total: commission::decisions_total(conn)? })
+/// Which decisions the list shows: one outcome or all, only those still being signed, a part of the
+/// patient's ФИО.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct DecisionListFilter {
+    pub outcome: Option<crate::dto::OutcomeView>,
+    pub unsigned: bool,
+    pub patient: String,
+}
+
+pub fn decisions_list(
+    s: &mut Session,
+    _: Lang,
+    filter: DecisionListFilter,
+    order: crate::dto::ListOrder,
+    offset: u32,
+    limit: u32,
+) -> Result<Page<DecisionListRow>> {
+    let filter = screens::DecisionFilter {
+        outcome: filter.outcome.map(Into::into),
+        unsigned: filter.unsigned,
+        patient: filter.patient,
+    };
+    let (rows, total) = screens::decisions(s.db.conn(), &filter, order.into(), limit.min(200) as i64, offset as i64)?;
+    let items = rows
+        .into_iter()
+        .map(|r| DecisionListRow {
+            decision: decision_row(&r.decision),
+            case_id: r.decision.case_id.to_string(),
+            patient_name: r.patient_name,
+            product_name: r.product_name,
+            signed: r.signed,
+        })
+        .collect();
+    Ok(Page { items, total })
 }
 
 pub fn decisions_get(s: &mut Session, _: Lang, id: String) -> Result<DecisionDetail> {

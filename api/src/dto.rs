@@ -66,6 +66,60 @@ impl From<btlp_commission::cases::Setting> for Setting {
     }
 }
 
+/// How a list is ordered (the core's `order::Order`): by its date, newest or oldest first, by the patient's
+/// ФИО, or (reports) by the deadline.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ListOrder {
+    Newest,
+    Oldest,
+    Patient,
+    Deadline,
+}
+
+impl From<ListOrder> for btlp_commission::order::Order {
+    fn from(o: ListOrder) -> Self {
+        use btlp_commission::order::Order as O;
+        match o {
+            ListOrder::Newest => O::Newest,
+            ListOrder::Oldest => O::Oldest,
+            ListOrder::Patient => O::Patient,
+            ListOrder::Deadline => O::Deadline,
+        }
+    }
+}
+
+/// A decision's outcome.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeView {
+    Approved,
+    Rejected,
+    Deferred,
+}
+
+impl From<btlp_commission::commission::Outcome> for OutcomeView {
+    fn from(o: btlp_commission::commission::Outcome) -> Self {
+        use btlp_commission::commission::Outcome as O;
+        match o {
+            O::Approved => OutcomeView::Approved,
+            O::Rejected => OutcomeView::Rejected,
+            O::Deferred => OutcomeView::Deferred,
+        }
+    }
+}
+
+impl From<OutcomeView> for btlp_commission::commission::Outcome {
+    fn from(o: OutcomeView) -> Self {
+        use btlp_commission::commission::Outcome as O;
+        match o {
+            OutcomeView::Approved => O::Approved,
+            OutcomeView::Rejected => O::Rejected,
+            OutcomeView::Deferred => O::Deferred,
+        }
+    }
+}
+
 /// The signed-in user, for the window title and the screens their roles open.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct UserInfo {

@@ -69,7 +69,7 @@ macro_rules! for_each_command {
             json admin::certificates_list() -> Vec<$crate::admin::CertificateRow>;
             json admin::certificates_revoke(serial: String) -> ();
             work_files files::exports_decisions(reason: String, from: String, to: String, patient_id: Option<String>) -> Vec<$crate::files::FileOut>;
-            json cases::cases_list(case_state: Option<String>, query: String, offset: u32, limit: u32) -> $crate::dto::Page<$crate::cases::CaseRow>;
+            json cases::cases_list(case_state: Option<String>, query: String, order: $crate::dto::ListOrder, offset: u32, limit: u32) -> $crate::dto::Page<$crate::cases::CaseRow>;
             json cases::icd_search(query: String) -> Vec<$crate::cases::IcdRow>;
             json cases::cases_create(form: $crate::cases::CaseForm) -> String;
             json cases::cases_get(id: String) -> $crate::cases::CaseDetail;
@@ -89,7 +89,7 @@ macro_rules! for_each_command {
             json commission::decisions_preview(meeting_id: String, case_id: String) -> $crate::commission::AdoptionPreview;
             json commission::decisions_adopt(meeting_id: String, case_id: String, number: String) -> String;
             json commission::meetings_close(meeting_id: String) -> ();
-            json decisions::decisions_list(offset: u32, limit: u32) -> $crate::dto::Page<$crate::decisions::DecisionListRow>;
+            json decisions::decisions_list(filter: $crate::decisions::DecisionListFilter, order: $crate::dto::ListOrder, offset: u32, limit: u32) -> $crate::dto::Page<$crate::decisions::DecisionListRow>;
             json decisions::decisions_get(id: String) -> $crate::decisions::DecisionDetail;
             bytes decisions::decisions_pdf(id: String) -> Vec<u8>;
             json decisions::minutes_get(meeting_id: String) -> $crate::decisions::MinutesView;
@@ -106,7 +106,7 @@ macro_rules! for_each_command {
             json integrity::backup_status() -> $crate::integrity::BackupStatus;
             json integrity::backup_set_schedule(schedule: Option<$crate::integrity::BackupSchedule>) -> ();
             json integrity::backup_now() -> String;
-            json patients::patients_search(query: String) -> Vec<$crate::patients::PatientRow>;
+            json patients::patients_search(query: String, order: $crate::dto::ListOrder) -> Vec<$crate::patients::PatientRow>;
             json patients::patients_register(form: $crate::patients::PatientForm) -> $crate::patients::PatientRow;
             json patients::patients_get(id: String) -> $crate::patients::PatientRow;
             json permit::permit_overview() -> $crate::permit::PermitOverview;
@@ -128,7 +128,7 @@ macro_rules! for_each_command {
             json production::rooms_list() -> Vec<$crate::production::RoomRow>;
             json production::rooms_add(name: String, cleaning_minutes: u32) -> String;
             json production::rooms_book(form: $crate::production::BookingForm) -> ();
-            json reporting::reports_list(filter: String, kind: Option<String>, offset: u32, limit: u32) -> $crate::dto::Page<$crate::reporting::ReportRow>;
+            json reporting::reports_list(filter: String, kind: Option<String>, order: $crate::dto::ListOrder, offset: u32, limit: u32) -> $crate::dto::Page<$crate::reporting::ReportRow>;
             json reporting::reports_get(id: String) -> $crate::reporting::ReportDetail;
             json reporting::journal_view(from: String, to: String) -> $crate::reporting::TableView;
             json reporting::home_worklist() -> $crate::reporting::WorklistView;

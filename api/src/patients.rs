@@ -53,8 +53,13 @@ pub struct PatientForm {
     pub record_number: String,
 }
 
-pub fn patients_search(s: &mut Session, _: Lang, query: String) -> Result<Vec<PatientRow>> {
-    Ok(patients::search(s.db.conn(), &query, 50)?.into_iter().map(PatientRow::from).collect())
+pub fn patients_search(
+    s: &mut Session,
+    _: Lang,
+    query: String,
+    order: crate::dto::ListOrder,
+) -> Result<Vec<PatientRow>> {
+    Ok(patients::search_in(s.db.conn(), &query, order.into(), 50)?.into_iter().map(PatientRow::from).collect())
 }
 
 pub fn patients_register(s: &mut Session, _: Lang, form: PatientForm) -> Result<PatientRow> {

@@ -55,6 +55,7 @@ pub fn reports_list(
     _: Lang,
     filter: String,
     kind: Option<String>,
+    order: crate::dto::ListOrder,
     offset: u32,
     limit: u32,
 ) -> Result<Page<ReportRow>> {
@@ -65,7 +66,7 @@ pub fn reports_list(
     };
     let kind = kind.as_deref().filter(|k| !k.is_empty()).map(Kind::parse).transpose()?;
     let today = s.db.today();
-    let (rows, total) = reports::list(s.db.conn(), filter, kind, limit as i64, offset as i64)?;
+    let (rows, total) = reports::list(s.db.conn(), filter, kind, order.into(), limit as i64, offset as i64)?;
     Ok(Page { items: rows.iter().map(|r| report_row(r, today)).collect(), total: total as u32 })
 }
 

@@ -12,6 +12,8 @@
 //! Prints p50/p95/p99 per command, throughput, errors ("database is locked" among them) and the server's peak
 //! memory (VmHWM).
 use btlp_api::connection::ConnectionFile;
+use btlp_api::decisions::DecisionListFilter;
+use btlp_api::dto::{ListOrder, OutcomeView};
 use btlp_client::commands as c;
 use btlp_client::Client;
 use btlp_commission::Lang;
@@ -186,7 +188,7 @@ async fn main() {
                         mine.record("meetings_create", started.elapsed(), r);
                     }
                     1..=4 => {
-                        let r = code(c::cases_list(&client, None, "Иван".into(), 0, 25).await);
+                        let r = code(c::cases_list(&client, None, "Иван".into(), ListOrder::Newest, 0, 25).await);
                         mine.record("cases_list", started.elapsed(), r);
                     }
                     5..=7 => {
@@ -218,13 +220,15 @@ async fn main() {
     let mut waiting = Vec::new();
     let mut offset = 0;
     while waiting.len() < 10 {
-        let page = c::decisions_list(&signers[0], offset, 200).await.unwrap();
+        let waiting_to_sign =
+            DecisionListFilter { outcome: Some(OutcomeView::Approved), unsigned: true, patient: String::new() };
+        let page = c::decisions_list(&signers[0], waiting_to_sign, ListOrder::Newest, offset, 200).await.unwrap();
         if page.items.is_empty() {
             break;
         }
         offset += page.items.len() as u32;
         for d in page.items {
-            if waiting.len() < 10 && !d.signed && d.decision.outcome == "approved" {
+            if waiting.len() < 10 && !d.signed && d.decision.outcome == OutcomeView::Approved {
                 waiting.push(d.decision.id.clone());
             }
         }
@@ -260,7 +264,7 @@ async fn main() {
         let t = Instant::now();
         match n % 9 {
             0..=3 => {
-                let r = btlp_api::cases::cases_list(&mut s, Lang::Ru, None, "Иван".into(), 0, 25);
+                let r = btlp_api::cases::cases_list(&mut s, Lang::Ru, None, "Иван".into(), ListOrder::Newest, 0, 25);
                 local.record("cases_list", t.elapsed(), r.map(drop).map_err(|e| e.code()));
             }
             4..=6 => {

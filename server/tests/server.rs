@@ -155,7 +155,10 @@ fn plan() -> PlanForm {
 
 /// The secretary puts the demo's assessed case on a new meeting with the whole commission present.
 async fn meeting_with_case(secretary: &Client) -> (String, String) {
-    let cases = c::cases_list(secretary, Some("assessed".into()), String::new(), 0, 10).await.unwrap();
+    let cases =
+        c::cases_list(secretary, Some("assessed".into()), String::new(), btlp_api::dto::ListOrder::Newest, 0, 10)
+            .await
+            .unwrap();
     let case = cases.items.first().expect("the demo has a case waiting for a meeting").id.clone();
     let m = c::meetings_create(secretary, day(0), String::new(), String::new()).await.unwrap();
     c::meetings_add_to_agenda(secretary, m.clone(), case.clone(), plan()).await.unwrap();

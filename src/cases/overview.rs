@@ -2,6 +2,7 @@
 //! case's timeline assembled from the audit trail (which records every change, with who and when).
 use super::{from_row, Case, CaseState};
 use crate::error::Result;
+use crate::order::Order;
 use crate::patients;
 use rusqlite::{params, Connection};
 use uuid::Uuid;
@@ -14,28 +15,43 @@ pub struct CaseRow {
     pub birth_date: chrono::NaiveDate,
 }
 
-/// One page of cases, newest first, filtered by state and by a part of the patient's ФИО; with the total.
-/// Without a name filter the page is cut from the cases table alone (its index on creation time) before
-/// patients are joined, so a late page over 100,000 cases does not join every skipped row.
+/// One page of cases in `order` (newest, oldest or by the patient's ФИО), filtered by state and by a part of
+/// the patient's ФИО; with the total. By date without a name filter the page is cut from the cases table alone
+/// (its index on creation time) before patients are joined, so a late page over 100,000 cases does not join
+/// every skipped row.
 pub fn page(
     conn: &Connection,
     state: Option<CaseState>,
     query: &str,
+    order: Order,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<CaseRow>, u32)> {
+    let by = match order.without_deadline()? {
+        Order::Oldest => "c.created_at, c.id",
+        Order::Patient => "p.name_key, c.created_at DESC, c.id DESC",
+        _ => "c.created_at DESC, c.id DESC",
+    };
     let state = state.map(|s| s.code());
     let name = query.trim();
+    let person = "p.last_name || ' ' || p.first_name || coalesce(' ' || p.patronymic, ''), p.birth_date";
     let (total, sql): (u32, String) = if name.is_empty() {
         let total =
             conn.query_row("SELECT count(*) FROM cases WHERE ?1 IS NULL OR state = ?1", [state], |r| r.get(0))?;
-        let sql = format!(
-            "SELECT {}, p.last_name || ' ' || p.first_name || coalesce(' ' || p.patronymic, ''), p.birth_date
-             FROM (SELECT * FROM cases WHERE ?1 IS NULL OR state = ?1 ORDER BY created_at DESC, id DESC
-                   LIMIT ?3 OFFSET ?4) c
-             JOIN patients p ON p.id = c.patient_id WHERE ?2 IS NULL ORDER BY c.created_at DESC, c.id DESC",
-            super::COLUMNS_C
-        );
+        let sql = if order == Order::Patient {
+            format!(
+                "SELECT {}, {person} FROM cases c JOIN patients p ON p.id = c.patient_id
+                 WHERE (?1 IS NULL OR c.state = ?1) AND ?2 IS NULL ORDER BY {by} LIMIT ?3 OFFSET ?4",
+                super::COLUMNS_C
+            )
+        } else {
+            format!(
+                "SELECT {}, {person}
+                 FROM (SELECT * FROM cases c WHERE ?1 IS NULL OR state = ?1 ORDER BY {by} LIMIT ?3 OFFSET ?4) c
+                 JOIN patients p ON p.id = c.patient_id WHERE ?2 IS NULL ORDER BY {by}",
+                super::COLUMNS_C
+            )
+        };
         (total, sql)
     } else {
         let filter = "(?1 IS NULL OR c.state = ?1) AND p.name_key LIKE ?2";
@@ -45,9 +61,8 @@ pub fn page(
             |r| r.get(0),
         )?;
         let sql = format!(
-            "SELECT {}, p.last_name || ' ' || p.first_name || coalesce(' ' || p.patronymic, ''), p.birth_date
-             FROM cases c JOIN patients p ON p.id = c.patient_id WHERE {filter}
-             ORDER BY c.created_at DESC, c.id DESC LIMIT ?3 OFFSET ?4",
+            "SELECT {}, {person} FROM cases c JOIN patients p ON p.id = c.patient_id WHERE {filter}
+             ORDER BY {by} LIMIT ?3 OFFSET ?4",
             super::COLUMNS_C
         );
         (total, sql)

@@ -330,13 +330,14 @@ fn insert(tx: &Tx, actor: &Actor, d: NewRow) -> Result<Uuid> {
     Ok(id)
 }
 
-const COLUMNS: &str = "d.id, d.number, d.case_id, d.meeting_id, d.outcome, d.decided_on, d.setting, d.department,
+pub(crate) const COLUMNS: &str =
+    "d.id, d.number, d.case_id, d.meeting_id, d.outcome, d.decided_on, d.setting, d.department,
     d.window_from, d.window_to, d.dose, d.route, d.composition_size, d.present, d.recused, d.votes_for,
     d.votes_against, d.votes_abstain, d.threshold, d.supersedes,
     (SELECT n.id FROM decisions n WHERE n.supersedes = d.id), d.correction_reason,
     EXISTS (SELECT 1 FROM administrations a WHERE a.decision_id = d.id)";
 
-fn from_row(r: &Row) -> rusqlite::Result<Decision> {
+pub(crate) fn from_row(r: &Row) -> rusqlite::Result<Decision> {
     Ok(Decision {
         id: r.get(0)?,
         number: r.get(1)?,

@@ -3,6 +3,7 @@
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Check, Error, Result, Rule};
+use crate::order::Order;
 use crate::people::{Actor, Operation};
 use crate::validate;
 use chrono::{Datelike, NaiveDate};
@@ -206,15 +207,25 @@ pub fn record_number(conn: &Connection, id: Uuid) -> Result<Option<String>> {
         .optional()?)
 }
 
-/// Finds patients by a part of the ФИО, a СНИЛС or a date of birth (ДД.ММ.ГГГГ).
+/// Finds patients by a part of the ФИО, a СНИЛС or a date of birth (ДД.ММ.ГГГГ), alphabetically.
 pub fn search(conn: &Connection, query: &str, limit: i64) -> Result<Vec<Patient>> {
+    search_in(conn, query, Order::Patient, limit)
+}
+
+/// [`search`] in `order`: by ФИО, or by registration, newest or oldest first.
+pub fn search_in(conn: &Connection, query: &str, order: Order, limit: i64) -> Result<Vec<Patient>> {
+    let by = match order.without_deadline()? {
+        Order::Newest => "created_at DESC, id DESC",
+        Order::Oldest => "created_at, id",
+        _ => "name_key, birth_date",
+    };
     let q = query.trim();
     let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
     let sql = format!(
         "SELECT {COLUMNS} FROM patients
          WHERE name_key LIKE ?1
             OR (?2 <> '' AND snils LIKE ?2 || '%') OR birth_date = ?3
-         ORDER BY last_name, first_name LIMIT ?4"
+         ORDER BY {by} LIMIT ?4"
     );
     let birth = validate::date("query", q).ok();
     let snils = if digits.len() >= 3 && birth.is_none() { digits } else { String::new() };

@@ -15,6 +15,7 @@ use crate::db::{Db, Tx};
 use crate::documents::{self, RecordSheet};
 use crate::error::{Check, Error, Result, Rule};
 use crate::i18n::{tr, Lang};
+use crate::order::Order;
 use crate::people::{Actor, Operation, Role};
 use crate::{administrations, cases, org, safety, signatures, validate};
 use chrono::{Datelike, Months, NaiveDate};
@@ -171,14 +172,23 @@ pub enum Filter {
     All,
 }
 
-/// A page of reports (open ones by deadline, others newest first) and how many match in all.
+/// A page of reports in `order` and how many match in all. By deadline, the unsent ones come first, the
+/// nearest deadline first; by date, the event's day (the administration, the reaction learnt of, the period's
+/// end); by patient, the ФИО (periodic reports, about no one patient, last).
 pub fn list(
     conn: &Connection,
     filter: Filter,
     kind: Option<Kind>,
+    order: Order,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Report>, i64)> {
+    let by = match order {
+        Order::Deadline => "CASE WHEN r.status = 'sent' THEN 1 ELSE 0 END, r.due_on, r.id",
+        Order::Newest => "r.event_on DESC, r.id DESC",
+        Order::Oldest => "r.event_on, r.id",
+        Order::Patient => "p.name_key IS NULL, p.name_key, r.event_on DESC, r.id DESC",
+    };
     // Each filter is its own condition (no "?1 IS NULL OR …"), so the (status, due_on) index serves it.
     let status = match filter {
         Filter::Open => "r.status IN ('draft', 'signed')".to_string(),
@@ -187,9 +197,7 @@ pub fn list(
     };
     let wh = format!("WHERE {status} AND (?1 IS NULL OR r.kind = ?1)");
     let kind = kind.map(Kind::code);
-    let mut stmt = conn.prepare(&format!(
-        "{SELECT} {wh} ORDER BY CASE WHEN r.status = 'sent' THEN 1 ELSE 0 END, r.due_on, r.id LIMIT ?2 OFFSET ?3"
-    ))?;
+    let mut stmt = conn.prepare(&format!("{SELECT} {wh} ORDER BY {by} LIMIT ?2 OFFSET ?3"))?;
     let rows = stmt.query_map(params![kind, limit, offset], from_row)?;
     let page = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     let total = conn.query_row(&format!("SELECT count(*) FROM reports r {wh}"), params![kind], |r| r.get(0))?;

@@ -4,6 +4,7 @@
 mod batch;
 mod case;
 mod decision;
+mod decisions;
 mod meeting;
 mod permit;
 mod worklist;
@@ -11,6 +12,7 @@ mod worklist;
 pub use batch::{batch, BatchScreen};
 pub use case::{case, CaseScreen};
 pub use decision::{decision, DecisionScreen};
+pub use decisions::{decisions, DecisionFilter, DecisionItem};
 pub use meeting::{meeting, AgendaView, MeetingScreen};
 pub use permit::{permit, PermitScreen};
 pub use worklist::{worklist, ToSign, ToVote, Worklist, DUE_SOON_DAYS};

@@ -3,6 +3,7 @@ use crate::common::Clinic;
 use btlp_commission::cases::{self, CaseState, FindingKind, NewCase};
 use btlp_commission::commission;
 use btlp_commission::error::{Check, Rule};
+use btlp_commission::order::Order;
 use btlp_commission::{icd, Error};
 
 #[test]
@@ -130,15 +131,15 @@ fn the_case_list_pages_and_filters_and_the_timeline_tells_the_story() {
     let other = c.adult();
     c.new_case(other);
     let conn = c.db.conn();
-    let (all, total) = cases::page(conn, None, "", 1, 0).unwrap();
+    let (all, total) = cases::page(conn, None, "", Order::Newest, 1, 0).unwrap();
     assert_eq!((all.len(), total), (1, 2), "one row per page, and the total counts every case");
-    let (decided, n) = cases::page(conn, Some(CaseState::Decided), "", 10, 0).unwrap();
+    let (decided, n) = cases::page(conn, Some(CaseState::Decided), "", Order::Newest, 10, 0).unwrap();
     assert_eq!((decided.len(), n), (1, 1), "the state filter keeps the decided case only");
     assert_eq!(decided[0].case.id, case);
     assert_eq!(decided[0].patient_name, "Иванов Иван Иванович", "rows carry the patient's ФИО");
-    let (_, found) = cases::page(conn, None, "ИВАНОВ", 10, 0).unwrap();
+    let (_, found) = cases::page(conn, None, "ИВАНОВ", Order::Newest, 10, 0).unwrap();
     assert_eq!(found, 2, "the name filter ignores case, as a search box should");
-    let (_, none) = cases::page(conn, None, "Петров", 10, 0).unwrap();
+    let (_, none) = cases::page(conn, None, "Петров", Order::Newest, 10, 0).unwrap();
     assert_eq!(none, 0, "a name nobody has finds nothing");
     let actions: Vec<String> = cases::timeline(conn, case).unwrap().into_iter().map(|e| e.action).collect();
     let pos = |a: &str| actions.iter().position(|x| x == a).unwrap_or_else(|| panic!("{a} missing from {actions:?}"));

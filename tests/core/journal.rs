@@ -2,6 +2,7 @@
 use crate::common::{password, Clinic};
 use btlp_commission::deadlines::{self, ItemKind};
 use btlp_commission::journal::{self, Format};
+use btlp_commission::order::Order;
 use btlp_commission::reports::{self, Filter};
 use btlp_commission::{Error, Lang};
 use calamine::{open_workbook, Reader, Xlsx};
@@ -116,7 +117,7 @@ fn an_overdue_report_appears_first_on_the_board_and_leaves_it_when_sent() {
     reports::mark_sent(&mut c.db, &doc, id, "09.06.2026", "исх-1").unwrap();
     let board = deadlines::board(c.db.conn(), c.db.today()).unwrap();
     assert!(!board.iter().any(|i| i.report_id == Some(id)), "a sent report leaves the board");
-    assert_eq!(reports::list(c.db.conn(), Filter::Open, None, 10, 0).unwrap().1, 0);
+    assert_eq!(reports::list(c.db.conn(), Filter::Open, None, Order::Deadline, 10, 0).unwrap().1, 0);
 }
 
 #[test]

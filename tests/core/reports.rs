@@ -3,6 +3,7 @@
 //! their life draft → signed → sent.
 use crate::common::{password, pdfsig, Clinic};
 use btlp_commission::error::{Check, Rule};
+use btlp_commission::order::Order;
 use btlp_commission::reports::{self, Filter, Kind, Status};
 use btlp_commission::safety::{self, NewReaction};
 use btlp_commission::{pki, signatures, Error, Lang};
@@ -15,7 +16,7 @@ fn day(text: &str) -> NaiveDate {
 }
 
 fn report_of(c: &Clinic, subject: Uuid) -> reports::Report {
-    let (all, _) = reports::list(c.db.conn(), Filter::All, None, 1000, 0).unwrap();
+    let (all, _) = reports::list(c.db.conn(), Filter::All, None, Order::Deadline, 1000, 0).unwrap();
     all.into_iter().find(|r| r.subject_id == Some(subject)).expect("the record opened a report")
 }
 
@@ -243,22 +244,24 @@ fn records_made_before_reports_existed_get_theirs_with_the_same_deadlines() {
     let mut c = Clinic::new();
     let (_, _, a) = c.administered("01.06.2026 10:00");
     let x = react(&mut c, a, "01.06.2026", &["life_threatening"], "recovering");
-    let before: Vec<(Option<Uuid>, NaiveDate, String)> = reports::list(c.db.conn(), Filter::All, None, 10, 0)
-        .unwrap()
-        .0
-        .into_iter()
-        .map(|r| (r.subject_id, r.due_on, r.due_rule))
-        .collect();
+    let before: Vec<(Option<Uuid>, NaiveDate, String)> =
+        reports::list(c.db.conn(), Filter::All, None, Order::Deadline, 10, 0)
+            .unwrap()
+            .0
+            .into_iter()
+            .map(|r| (r.subject_id, r.due_on, r.due_rule))
+            .collect();
     assert_eq!(reports::open_missing(c.db.conn()).unwrap(), 0, "nothing is opened twice");
     // A database from before migration 4: the records exist, their reports do not.
     c.db.conn().execute_batch("DROP TRIGGER reports_no_delete; DELETE FROM reports;").unwrap();
     assert_eq!(reports::open_missing(c.db.conn()).unwrap(), 2, "the use and the reaction get their reports");
-    let mut after: Vec<(Option<Uuid>, NaiveDate, String)> = reports::list(c.db.conn(), Filter::All, None, 10, 0)
-        .unwrap()
-        .0
-        .into_iter()
-        .map(|r| (r.subject_id, r.due_on, r.due_rule))
-        .collect();
+    let mut after: Vec<(Option<Uuid>, NaiveDate, String)> =
+        reports::list(c.db.conn(), Filter::All, None, Order::Deadline, 10, 0)
+            .unwrap()
+            .0
+            .into_iter()
+            .map(|r| (r.subject_id, r.due_on, r.due_rule))
+            .collect();
     let mut before = before;
     before.sort();
     after.sort();

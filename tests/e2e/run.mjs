@@ -339,6 +339,19 @@ try {
   await d.click('#confirm-ok');
   await d.waitText('.banner.ok', 'Подписано решений: 1', 30000);
   await shot(d, '11-decisions-batch-signed');
+  // The list's filters (the core filters and orders): the patient's name, only unsigned, by the patient.
+  await d.fill('decision-search', lastName.slice(0, 5).toLowerCase());
+  await d.click('#decision-unsigned');
+  await d.execute("const s = document.getElementById('decision-order'); s.value = 'patient'; s.dispatchEvent(new Event('change'));", []);
+  const rowsNow = "return [...document.querySelectorAll('table tbody tr.link')].map((r) => r.textContent);";
+  let shown = [];
+  for (let i = 0; i < 50; i++) {
+    shown = await d.execute(rowsNow, []);
+    if (shown.length > 0 && shown.every((r) => r.includes(lastName) && r.includes('ожидает подписей'))) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert(shown.length > 0 && shown.every((r) => r.includes(lastName) && r.includes('ожидает подписей')), `only ${lastName}'s unsigned decisions: ${shown.join(' | ')}`);
+  await shot(d, '11b-decisions-filtered');
   await d.click('tr.link td');
   for (const login of ['deputy', 'member1', 'chair']) {
     // The signers' table re-renders once the previous signature is verified; a click on the row it replaced

@@ -6,6 +6,7 @@ use btlp_commission::error::Check;
 use btlp_commission::exports::{self, Selection};
 use btlp_commission::i18n::tr;
 use btlp_commission::journal::{self, Format};
+use btlp_commission::order::Order;
 use btlp_commission::reports::{self, Filter, Kind};
 use btlp_commission::validate::{self, show_date};
 use btlp_commission::{Error, Lang, Result};
@@ -95,7 +96,7 @@ pub fn report(command: ReportCommand, lang: Lang) -> Result<()> {
             let kind = kind.as_deref().map(Kind::parse).transpose()?;
             let today = s.db.today();
             let filter = if all { Filter::All } else { Filter::Open };
-            let (rows, total) = reports::list(s.db.conn(), filter, kind, i64::MAX, 0)?;
+            let (rows, total) = reports::list(s.db.conn(), filter, kind, Order::Deadline, i64::MAX, 0)?;
             for r in rows {
                 let flag = if r.overdue(today) { t("cli.overdue") } else { String::new() };
                 let about = r.about();

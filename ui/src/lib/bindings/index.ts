@@ -52,7 +52,7 @@ export const commands = {
 	certificatesList: () => __TAURI_INVOKE<CertificateRow[]>("certificates_list"),
 	certificatesRevoke: (serial: string) => __TAURI_INVOKE<null>("certificates_revoke", { serial }),
 	exportsDecisions: (reason: string, from: string, to: string, patientId: string | null, folder: string | null, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<SavedFile[]>("exports_decisions", { reason, from, to, patientId, folder, onProgress }),
-	casesList: (caseState: string | null, query: string, offset: number, limit: number) => __TAURI_INVOKE<Page<CaseRow>>("cases_list", { caseState, query, offset, limit }),
+	casesList: (caseState: string | null, query: string, order: ListOrder, offset: number, limit: number) => __TAURI_INVOKE<Page<CaseRow>>("cases_list", { caseState, query, order, offset, limit }),
 	icdSearch: (query: string) => __TAURI_INVOKE<IcdRow[]>("icd_search", { query }),
 	casesCreate: (form: CaseForm) => __TAURI_INVOKE<string>("cases_create", { form }),
 	casesGet: (id: string) => __TAURI_INVOKE<CaseDetail>("cases_get", { id }),
@@ -73,7 +73,7 @@ export const commands = {
 	decisionsPreview: (meetingId: string, caseId: string) => __TAURI_INVOKE<AdoptionPreview>("decisions_preview", { meetingId, caseId }),
 	decisionsAdopt: (meetingId: string, caseId: string, number: string) => __TAURI_INVOKE<string>("decisions_adopt", { meetingId, caseId, number }),
 	meetingsClose: (meetingId: string) => __TAURI_INVOKE<null>("meetings_close", { meetingId }),
-	decisionsList: (offset: number, limit: number) => __TAURI_INVOKE<Page<DecisionListRow>>("decisions_list", { offset, limit }),
+	decisionsList: (filter: DecisionListFilter, order: ListOrder, offset: number, limit: number) => __TAURI_INVOKE<Page<DecisionListRow>>("decisions_list", { filter, order, offset, limit }),
 	decisionsGet: (id: string) => __TAURI_INVOKE<DecisionDetail>("decisions_get", { id }),
 	decisionsPdf: (id: string) => __TAURI_INVOKE<number[]>("decisions_pdf", { id }),
 	minutesGet: (meetingId: string) => __TAURI_INVOKE<MinutesView>("minutes_get", { meetingId }),
@@ -90,7 +90,7 @@ export const commands = {
 	backupStatus: () => __TAURI_INVOKE<BackupStatus>("backup_status"),
 	backupSetSchedule: (schedule: BackupSchedule | null) => __TAURI_INVOKE<null>("backup_set_schedule", { schedule }),
 	backupNow: () => __TAURI_INVOKE<string>("backup_now"),
-	patientsSearch: (query: string) => __TAURI_INVOKE<PatientRow[]>("patients_search", { query }),
+	patientsSearch: (query: string, order: ListOrder) => __TAURI_INVOKE<PatientRow[]>("patients_search", { query, order }),
 	patientsRegister: (form: PatientForm) => __TAURI_INVOKE<PatientRow>("patients_register", { form }),
 	patientsGet: (id: string) => __TAURI_INVOKE<PatientRow>("patients_get", { id }),
 	permitOverview: () => __TAURI_INVOKE<PermitOverview>("permit_overview"),
@@ -113,7 +113,7 @@ export const commands = {
 	roomsList: () => __TAURI_INVOKE<RoomRow[]>("rooms_list"),
 	roomsAdd: (name: string, cleaningMinutes: number) => __TAURI_INVOKE<string>("rooms_add", { name, cleaningMinutes }),
 	roomsBook: (form: BookingForm) => __TAURI_INVOKE<null>("rooms_book", { form }),
-	reportsList: (filter: string, kind: string | null, offset: number, limit: number) => __TAURI_INVOKE<Page<ReportRow>>("reports_list", { filter, kind, offset, limit }),
+	reportsList: (filter: string, kind: string | null, order: ListOrder, offset: number, limit: number) => __TAURI_INVOKE<Page<ReportRow>>("reports_list", { filter, kind, order, offset, limit }),
 	reportsGet: (id: string) => __TAURI_INVOKE<ReportDetail>("reports_get", { id }),
 	journalView: (from: string, to: string) => __TAURI_INVOKE<TableView>("journal_view", { from, to }),
 	homeWorklist: () => __TAURI_INVOKE<WorklistView>("home_worklist"),
@@ -424,6 +424,16 @@ export type DecisionDetail = {
 	checks: CheckRow[],
 };
 
+/**
+ *  Which decisions the list shows: one outcome or all, only those still being signed, a part of the
+ *  patient's ФИО.
+ */
+export type DecisionListFilter = {
+	outcome: OutcomeView | null,
+	unsigned: boolean,
+	patient: string,
+};
+
 export type DecisionListRow = {
 	decision: DecisionRow,
 	case_id: string,
@@ -436,8 +446,7 @@ export type DecisionRow = {
 	id: string,
 	number: string,
 	decided_on: string,
-	/**  approved, rejected, deferred */
-	outcome: string,
+	outcome: OutcomeView,
 	window: string,
 	used: boolean,
 	superseded: boolean,
@@ -556,6 +565,12 @@ export type IpcError = {
 /**  What batch labels are printed on: a label printer's 100 × 50 mm label or an A4 sheet. */
 export type LabelSizeView = "roll100x50" | "a4";
 
+/**
+ *  How a list is ordered (the core's `order::Order`): by its date, newest or oldest first, by the patient's
+ *  ФИО, or (reports) by the deadline.
+ */
+export type ListOrder = "newest" | "oldest" | "patient" | "deadline";
+
 /**  What a screen hears. */
 export type LiveEvent = 
 /**  Records changed (one transaction's, filtered for the reader). */
@@ -631,6 +646,9 @@ export type OrgView = {
 	/**  What batch labels are printed on. */
 	label_size: LabelSizeView,
 };
+
+/**  A decision's outcome. */
+export type OutcomeView = "approved" | "rejected" | "deferred";
 
 /**  One page of a long list and the total it is taken from. */
 export type Page<T> = {
