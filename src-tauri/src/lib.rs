@@ -156,6 +156,17 @@ mod tests {
             "отчета",
             "отчеты",
             "отчетов",
+            "свое",
+            "своем",
+            "нее",
+            "прием",
+            "приема",
+            "объем",
+            "объема",
+            "расчет",
+            "ждет",
+            "ведет",
+            "берет",
         ];
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let core: String = std::fs::read_to_string(root.join("locales/app.yml"))
