@@ -106,7 +106,7 @@ macro_rules! for_each_command {
             json integrity::backup_status() -> $crate::integrity::BackupStatus;
             json integrity::backup_set_schedule(schedule: Option<$crate::integrity::BackupSchedule>) -> ();
             json integrity::backup_now() -> String;
-            json patients::patients_search(query: String, order: $crate::dto::ListOrder) -> Vec<$crate::patients::PatientRow>;
+            json patients::patients_search(query: String, order: $crate::dto::ListOrder) -> $crate::dto::Page<$crate::patients::PatientRow>;
             json patients::patients_register(form: $crate::patients::PatientForm) -> $crate::patients::PatientRow;
             json patients::patients_get(id: String) -> $crate::patients::PatientRow;
             json permit::permit_overview() -> $crate::permit::PermitOverview;

@@ -53,13 +53,15 @@ pub struct PatientForm {
     pub record_number: String,
 }
 
+/// The first 50 patients the search finds, and how many it finds in all.
 pub fn patients_search(
     s: &mut Session,
     _: Lang,
     query: String,
     order: crate::dto::ListOrder,
-) -> Result<Vec<PatientRow>> {
-    Ok(patients::search_in(s.db.conn(), &query, order.into(), 50)?.into_iter().map(PatientRow::from).collect())
+) -> Result<crate::dto::Page<PatientRow>> {
+    let (found, total) = patients::find(s.db.conn(), &query, order.into(), 50)?;
+    Ok(crate::dto::Page { items: found.into_iter().map(PatientRow::from).collect(), total })
 }
 
 pub fn patients_register(s: &mut Session, _: Lang, form: PatientForm) -> Result<PatientRow> {

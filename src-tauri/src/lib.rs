@@ -167,6 +167,9 @@ mod tests {
             "ждет",
             "ведет",
             "берет",
+            "удален",
+            "изменен",
+            "поврежден",
         ];
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let core: String = std::fs::read_to_string(root.join("locales/app.yml"))

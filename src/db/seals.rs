@@ -19,9 +19,10 @@ use zeroize::Zeroizing;
 
 type Pending = Arc<Mutex<BTreeSet<(String, i64)>>>;
 
-/// Tables that hold the seals themselves or belong to SQLite.
+/// Tables that hold the seals themselves, belong to SQLite, or are search indexes (`search_…`, derived from
+/// sealed rows and checked against them by the integrity check).
 fn sealed_table(name: &str) -> bool {
-    !(name.starts_with("sqlite_") || name == "row_seals" || name == "seal_state")
+    !(name.starts_with("sqlite_") || name.starts_with("search_") || name == "row_seals" || name == "seal_state")
 }
 
 pub(crate) struct Sealer {

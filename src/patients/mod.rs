@@ -207,13 +207,20 @@ pub fn record_number(conn: &Connection, id: Uuid) -> Result<Option<String>> {
         .optional()?)
 }
 
+/// The FTS5 trigram index over the patients' folded ФИО (migration 13), kept by triggers in the same
+/// transaction as the patient row; the integrity check compares it with the patients.
+pub const SEARCH_INDEX: &str = "search_patients";
+
 /// Finds patients by a part of the ФИО, a СНИЛС or a date of birth (ДД.ММ.ГГГГ), alphabetically.
 pub fn search(conn: &Connection, query: &str, limit: i64) -> Result<Vec<Patient>> {
-    search_in(conn, query, Order::Patient, limit)
+    Ok(find(conn, query, Order::Patient, limit)?.0)
 }
 
-/// [`search`] in `order`: by ФИО, or by registration, newest or oldest first.
-pub fn search_in(conn: &Connection, query: &str, order: Order, limit: i64) -> Result<Vec<Patient>> {
+/// The first `limit` patients [`search`] finds, in `order` (by ФИО, or by registration, newest or oldest
+/// first), and how many it finds in all. A part of the ФИО of three letters or more is looked up in the
+/// trigram index (a substring match, as `LIKE '%…%'` on the folded ФИО, without reading every name); a
+/// shorter one, or none, reads the names. A СНИЛС prefix and a birth date use their indexes.
+pub fn find(conn: &Connection, query: &str, order: Order, limit: i64) -> Result<(Vec<Patient>, u32)> {
     let by = match order.without_deadline()? {
         Order::Newest => "created_at DESC, id DESC",
         Order::Oldest => "created_at, id",
@@ -221,17 +228,28 @@ pub fn search_in(conn: &Connection, query: &str, order: Order, limit: i64) -> Re
     };
     let q = query.trim();
     let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
-    let sql = format!(
-        "SELECT {COLUMNS} FROM patients
-         WHERE name_key LIKE ?1
-            OR (?2 <> '' AND snils LIKE ?2 || '%') OR birth_date = ?3
-         ORDER BY {by} LIMIT ?4"
-    );
     let birth = validate::date("query", q).ok();
     let snils = if digits.len() >= 3 && birth.is_none() { digits } else { String::new() };
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params![format!("%{}%", fold(q)), snils, birth, limit], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let name = format!("%{}%", fold(q));
+    // The trigram index answers substrings of three characters or more; SQLite's LIKE on it keeps the
+    // semantics of the plain LIKE (the same `%` and `_`), so the results are the same either way.
+    let names = if fold(q).chars().count() >= 3 {
+        format!("SELECT rowid FROM {SEARCH_INDEX} WHERE name_key LIKE ?1")
+    } else {
+        "SELECT rowid FROM patients WHERE name_key LIKE ?1".to_string()
+    };
+    let hits = format!(
+        "WITH hits (rid) AS (
+             {names}
+             UNION SELECT rowid FROM patients WHERE ?2 <> '' AND snils >= ?2 AND snils < ?2 || ':'
+             UNION SELECT rowid FROM patients WHERE birth_date = ?3)"
+    );
+    let total: u32 =
+        conn.query_row(&format!("{hits} SELECT count(*) FROM hits"), params![name, snils, birth], |r| r.get(0))?;
+    let mut stmt =
+        conn.prepare(&format!("{hits} SELECT {COLUMNS} FROM patients WHERE rowid IN hits ORDER BY {by} LIMIT ?4"))?;
+    let rows = stmt.query_map(params![name, snils, birth, limit], from_row)?;
+    Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }
 
 #[cfg(test)]

@@ -74,11 +74,19 @@ fn meetings_from_before_numbered_protocols_get_numbers_sealed_as_the_programs_ow
         "minutes_signatures",
         "minutes_documents",
         "patient_records",
+        "search_patients",
     ];
     for table in later {
         c.db.conn().execute("DELETE FROM row_seals WHERE tbl = ?1", [table]).unwrap();
         c.db.conn().execute_batch(&format!("DROP TABLE {table};")).unwrap();
     }
+    // The search index's triggers live on `patients`, so they go separately.
+    c.db.conn()
+        .execute_batch(
+            "DROP TRIGGER search_patients_insert; DROP TRIGGER search_patients_delete;
+             DROP TRIGGER search_patients_update;",
+        )
+        .unwrap();
     c.db.conn().execute_batch("PRAGMA user_version = 8;").unwrap();
     drop(c);
     let c = crate::common::Clinic::reopen(&path);
@@ -107,6 +115,8 @@ fn only_an_admin_restores_a_backup_from_the_app_into_a_new_file_that_opens_and_v
     btlp_commission::backup::restore_as(&admin, &made, &target, &crate::common::password("admin")).unwrap();
     let copy = crate::common::Clinic::reopen(&target);
     assert!(integrity::check(&copy.db, &copy.as_("admin")).unwrap().intact(), "the restored copy verifies whole");
+    let found = btlp_commission::patients::find(copy.db.conn(), "иванов", Default::default(), 10).unwrap().1;
+    assert_eq!(found, 1, "the restored copy's search index finds the patient");
     let again = btlp_commission::backup::restore_as(&admin, &made, &target, &crate::common::password("admin"));
     assert!(again.is_err(), "a restore never writes over an existing file");
 }

@@ -77,11 +77,11 @@ fn cases_and_patients_order_by_date_or_by_name() {
     assert!(refused_order(cases::page(conn, None, "", Order::Deadline, 25, 0)), "cases have no deadline order");
 
     let people_in =
-        |o: Order| -> Vec<Uuid> { patients::search_in(conn, "", o, 25).unwrap().into_iter().map(|p| p.id).collect() };
+        |o: Order| -> Vec<Uuid> { patients::find(conn, "", o, 25).unwrap().0.into_iter().map(|p| p.id).collect() };
     assert_eq!(people_in(Order::Patient), vec![ivanov, petrova], "patients alphabetically");
     assert_eq!(people_in(Order::Newest), vec![ivanov, petrova], "or the last registered first");
     assert_eq!(people_in(Order::Oldest), vec![petrova, ivanov], "or the first registered first");
-    assert!(refused_order(patients::search_in(conn, "", Order::Deadline, 25)), "patients have no deadline");
+    assert!(refused_order(patients::find(conn, "", Order::Deadline, 25)), "patients have no deadline");
 }
 
 #[test]

@@ -41,10 +41,10 @@ describe('findingText: rows changed behind the program', () => {
 describe('findingText: the schema', () => {
   it('translates the object kind and keeps its name as SQLite has it', () => {
     expect(ru_(finding('schema', 'missing', 'audit_no_update', 'trigger')), 'a dropped trigger is how the audit trail is opened to edits').toBe(
-      'Удален объект схемы: триггер audit_no_update (так снимают защиту данных, например запрет правки журнала)',
+      'Удалён объект схемы: триггер audit_no_update (так снимают защиту данных, например запрет правки журнала)',
     );
     expect(ru_(finding('schema', 'changed', 'patients', 'table')), 'an altered table differs from the migrations').toBe(
-      'Изменен объект схемы: таблица patients отличается от заданного программой',
+      'Изменён объект схемы: таблица patients отличается от заданного программой',
     );
     expect(ru_(finding('schema', 'extra', 'idx_x', 'index')), 'an extra index was not made by the program').toBe(
       'Лишний объект схемы, созданный не программой: индекс idx_x',
@@ -61,11 +61,11 @@ describe('findingText: the schema', () => {
 describe('findingText: documents, the audit trail and the file', () => {
   it('names each kind of signed document in words', () => {
     const say = (kind: string) => ru_(finding('document', kind, 'D-1'));
-    expect(say('decision'), 'a decision').toBe('Подписанный документ изменен после подписания: решение D-1');
-    expect(say('consent'), 'a consent').toBe('Подписанный документ изменен после подписания: согласие D-1');
-    expect(say('administration'), 'an administration record').toBe('Подписанный документ изменен после подписания: запись о введении D-1');
-    expect(say('report'), 'a report').toBe('Подписанный документ изменен после подписания: отчёт D-1');
-    expect(say('protocol'), 'an unknown kind is shown as sent, not dropped').toBe('Подписанный документ изменен после подписания: protocol D-1');
+    expect(say('decision'), 'a decision').toBe('Подписанный документ изменён после подписания: решение D-1');
+    expect(say('consent'), 'a consent').toBe('Подписанный документ изменён после подписания: согласие D-1');
+    expect(say('administration'), 'an administration record').toBe('Подписанный документ изменён после подписания: запись о введении D-1');
+    expect(say('report'), 'a report').toBe('Подписанный документ изменён после подписания: отчёт D-1');
+    expect(say('protocol'), 'an unknown kind is shown as sent, not dropped').toBe('Подписанный документ изменён после подписания: protocol D-1');
   });
 
   it('names the first broken audit entry', () => {
@@ -76,7 +76,7 @@ describe('findingText: documents, the audit trail and the file', () => {
 
   it("quotes SQLite's own words for a damaged file and says to restore", () => {
     expect(ru_(finding('sqlite', '', 'row 5 missing from index x')), 'the admin needs both the cause and the remedy').toBe(
-      'Файл базы поврежден: row 5 missing from index x. Восстановите из резервной копии',
+      'Файл базы повреждён: row 5 missing from index x. Восстановите из резервной копии',
     );
   });
 
