@@ -6,7 +6,7 @@ use super::agenda::{agenda, AgendaItem};
 use super::composition::{Seat, SeatRole};
 use super::decision::{get as decision, Decision};
 use super::meeting::{meeting, Meeting};
-use super::protocol::{protocol, Protocol};
+use super::protocol::Protocol;
 use crate::error::Result;
 use rusqlite::Connection;
 use uuid::Uuid;
@@ -33,9 +33,10 @@ pub fn minutes(conn: &Connection, meeting_id: Uuid) -> Result<Minutes> {
     let m = meeting(conn, meeting_id)?;
     let (present, absent): (Vec<Seat>, Vec<Seat>) =
         m.composition.seats.iter().cloned().partition(|s| m.present.contains(&s.user_id));
+    let record = super::record::record(conn, meeting_id, None)?;
     let mut items = Vec::new();
     for item in agenda(conn, meeting_id)? {
-        let protocol = protocol(conn, meeting_id, item.case_id)?;
+        let protocol = record.protocol(&m, item.case_id);
         let decision = item.decision_id.map(|id| decision(conn, id)).transpose()?;
         items.push(MinutesItem { item, protocol, decision });
     }

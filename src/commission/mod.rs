@@ -7,6 +7,7 @@ pub(crate) mod decision;
 mod meeting;
 mod minutes;
 mod protocol;
+mod record;
 mod vote;
 
 pub use agenda::{agenda, decisions_total, meetings, recusals, AgendaItem, MeetingRow};
@@ -21,4 +22,5 @@ pub use meeting::{
 };
 pub use minutes::{meeting_by_protocol, minutes, Minutes, MinutesItem};
 pub use protocol::{protocol, OnWord, Protocol, Recusal, VoteRecord};
+pub use record::{record, Record};
 pub use vote::{cast, tally, Choice, Tally};

@@ -88,35 +88,10 @@ impl Tally {
     }
 }
 
-/// Counts the vote on `case_id` at `meeting`.
+/// Counts the vote on `case_id` at `meeting` (see `Record::tally`).
 pub fn tally(conn: &Connection, meeting: &Meeting, case_id: Uuid) -> Result<Tally> {
     let rules: VotingRules = org::rules(conn)?;
-    let voting: Vec<Uuid> = meeting.composition.voting().map(|s| s.user_id).collect();
-    let present = meeting.present.iter().filter(|u| voting.contains(u)).count();
-    let recused: usize = conn.query_row(
-        "SELECT count(*) FROM recusals r JOIN meeting_attendance a
-             ON a.meeting_id = r.meeting_id AND a.user_id = r.user_id
-         WHERE r.meeting_id = ?1 AND r.case_id = ?2",
-        params![meeting.id, case_id],
-        |r| r.get::<_, i64>(0).map(|n| n as usize),
-    )?;
-    let count = |choice: Choice| -> Result<usize> {
-        Ok(conn.query_row(
-            "SELECT count(*) FROM votes WHERE meeting_id = ?1 AND case_id = ?2 AND choice = ?3",
-            params![meeting.id, case_id, choice.code()],
-            |r| r.get::<_, i64>(0).map(|n| n as usize),
-        )?)
-    };
-    Ok(Tally {
-        composition_size: voting.len(),
-        present,
-        recused,
-        votes_for: count(Choice::For)?,
-        votes_against: count(Choice::Against)?,
-        votes_abstain: count(Choice::Abstain)?,
-        quorum_needed: rules.quorum_needed(voting.len()),
-        votes_needed: rules.votes_needed(present - recused),
-    })
+    Ok(super::record::record(conn, meeting.id, Some(case_id))?.tally(meeting, &rules, case_id))
 }
 
 /// The actor casts their own vote on a case on the meeting's agenda (rules 2 and 3). The choice is the

@@ -466,3 +466,60 @@ fn meetings_are_numbered_per_year_and_a_bad_time_is_refused_and_stores_nothing()
     assert_eq!(c.count("meetings"), before, "a refused meeting stores nothing");
     assert_eq!(c.count("meeting_protocols"), 3, "and numbers nothing");
 }
+
+thread_local! {
+    static STATEMENTS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn count_statement(event: rusqlite::trace::TraceEvent<'_>) {
+    if let rusqlite::trace::TraceEvent::Stmt(..) = event {
+        STATEMENTS.with(|n| n.set(n.get() + 1));
+    }
+}
+
+/// How many SQL statements `f` runs on `conn`.
+fn statements<T>(conn: &rusqlite::Connection, f: impl FnOnce() -> T) -> (T, usize) {
+    conn.trace_v2(rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT, Some(count_statement));
+    STATEMENTS.with(|n| n.set(0));
+    let out = f();
+    conn.trace_v2(rusqlite::trace::TraceEventCodes::empty(), None);
+    (out, STATEMENTS.with(|n| n.get()))
+}
+
+#[test]
+fn the_meeting_screen_costs_the_same_statements_for_one_item_as_for_many_and_agrees_with_each_items_tally() {
+    let mut c = Clinic::new();
+    let first = c.ready_case();
+    let small = c.meeting(&["chair", "deputy", "m1", "m2", "m3", "secretary"], first);
+    let cases: Vec<_> = (0..5).map(|_| c.ready_case()).collect();
+    let big = c.meeting(&["chair", "deputy", "m1", "m2", "m3", "secretary"], cases[0]);
+    let sec = c.as_("secretary");
+    for case in &cases[1..] {
+        commission::add_to_agenda(&mut c.db, &sec, big, *case, &crate::common::plan()).unwrap();
+    }
+    let m2 = c.as_("m2");
+    commission::declare_conflict(&mut c.db, &m2, big, cases[1], Declarant::Member, "Родственник пациента").unwrap();
+    for v in ["chair", "deputy", "m1"] {
+        c.vote(big, cases[1], v, Choice::For).unwrap();
+        c.vote(big, cases[2], v, Choice::Against).unwrap();
+    }
+    c.vote(small, first, "m3", Choice::Abstain).unwrap();
+    let conn = c.db.conn();
+    let (one, n_one) = statements(conn, || btlp_commission::screens::meeting(conn, small).unwrap());
+    let (many, n_many) = statements(conn, || btlp_commission::screens::meeting(conn, big).unwrap());
+    assert_eq!((one.agenda.len(), many.agenda.len()), (1, 5));
+    assert_eq!(n_one, n_many, "a fixed number of statements whatever the agenda's length ({n_one} and {n_many})");
+    for (screen, id) in [(&one, small), (&many, big)] {
+        let m = commission::meeting(conn, id).unwrap();
+        for item in &screen.agenda {
+            let alone = commission::tally(conn, &m, item.item.case_id).unwrap();
+            assert_eq!(item.tally, alone, "the screen's tally is the item's own");
+            let protocol = commission::protocol(conn, id, item.item.case_id).unwrap();
+            assert_eq!(item.protocol.votes.len(), protocol.votes.len(), "and so are its votes");
+            assert_eq!(item.protocol.recused.len(), protocol.recused.len(), "and its recusals");
+        }
+    }
+    let second = &many.agenda[1];
+    assert_eq!((second.tally.recused, second.tally.votes_for), (1, 3), "the recusal and the votes of item 2");
+    assert_eq!(many.agenda[2].tally.votes_against, 3, "item 3's votes are its own");
+}
