@@ -36,7 +36,7 @@ fn main() {
     let (open, _) = spread(5, || drop(clinic::sign_in(&path, "admin", "admin-demo").unwrap()));
     println!("open + unlock (key file argon2id, SQLCipher, sign-in argon2id, CA key): {open:.0} ms median of 5");
 
-    let s = clinic::sign_in(&path, "admin", "admin-demo").unwrap();
+    let mut s = clinic::sign_in(&path, "admin", "admin-demo").unwrap();
     let total: i64 = s.db.conn().query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).unwrap();
     let (list, _) = spread(20, || {
         cases::list(s.db.conn(), None, 50, 0).unwrap();
@@ -62,7 +62,7 @@ fn main() {
 
     let actor = s.actor.clone();
     let mut report = None;
-    let check_ms = ms(|| report = Some(integrity::check(&s.db, &actor).unwrap()));
+    let check_ms = ms(|| report = Some(integrity::check(&mut s.db, &actor).unwrap()));
     let report = report.unwrap();
     println!(
         "integrity check: {check_ms:.0} ms ({} rows, {} signed PDFs, {} audit entries; intact: {})",

@@ -4,7 +4,7 @@
 use crate::db::Tx;
 use crate::error::Result;
 use crate::people::Actor;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -94,12 +94,38 @@ pub enum Verdict {
 
 /// Walks the whole log and recomputes every link.
 pub fn verify(conn: &Connection) -> Result<Verdict> {
+    verify_chain(conn, 0, GENESIS)
+}
+
+/// Verifies the entries after `seq`, the last one a check verified, whose hash was then `hash`: that entry
+/// must still carry it, and the entries after it must chain from it.
+pub fn verify_after(conn: &Connection, seq: i64, hash: &str) -> Result<Verdict> {
+    if seq > 0 {
+        let now: Option<String> =
+            conn.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [seq], |r| r.get(0)).optional()?;
+        if now.as_deref() != Some(hash) {
+            return Ok(Verdict::BrokenAt { seq });
+        }
+    }
+    verify_chain(conn, seq, if seq > 0 { hash } else { GENESIS })
+}
+
+/// The last entry and its hash (0 and the genesis value for an empty trail).
+pub fn head(conn: &Connection) -> Result<(i64, String)> {
+    Ok(conn
+        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, GENESIS.to_string())))
+}
+
+fn verify_chain(conn: &Connection, after: i64, prev: &str) -> Result<Verdict> {
     let mut stmt = conn.prepare(
-        "SELECT seq, at, actor, action, entity, entity_id, digest, prev_hash, hash FROM audit_log ORDER BY seq",
+        "SELECT seq, at, actor, action, entity, entity_id, digest, prev_hash, hash FROM audit_log WHERE seq > ?1
+         ORDER BY seq",
     )?;
-    let mut rows = stmt.query([])?;
-    let mut expected_prev = GENESIS.to_string();
-    let mut expected_seq = 1;
+    let mut rows = stmt.query([after])?;
+    let mut expected_prev = prev.to_string();
+    let mut expected_seq = after + 1;
     while let Some(r) = rows.next()? {
         let seq: i64 = r.get(0)?;
         let fields: Vec<String> = (1..9).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
@@ -126,13 +152,25 @@ pub struct ChangedDocument {
 /// Recomputes the SHA-256 of every signed PDF (decisions, consent and administration records, reports) and
 /// returns those that differ from the digest stored when they were signed, with how many were checked.
 pub fn changed_documents(conn: &Connection) -> Result<(usize, Vec<ChangedDocument>)> {
+    changed_documents_since(conn, None)
+}
+
+/// [`changed_documents`] among the documents whose rows were sealed after generation `gen` (all for `None`).
+pub fn changed_documents_since(conn: &Connection, gen: Option<i64>) -> Result<(usize, Vec<ChangedDocument>)> {
     use sha2::{Digest, Sha256};
-    let mut stmt = conn.prepare(
-        "SELECT 'decision', decision_id, pdf, signed_sha256 FROM decision_documents WHERE signed_sha256 IS NOT NULL
-         UNION ALL SELECT kind, subject_id, pdf, signed_sha256 FROM record_documents
-         UNION ALL SELECT 'report', id, pdf, signed_sha256 FROM reports WHERE signed_sha256 IS NOT NULL",
-    )?;
-    let mut rows = stmt.query([])?;
+    let since = |table: &str| {
+        format!("(?1 IS NULL OR rowid IN (SELECT row FROM row_seals WHERE tbl = '{table}' AND gen > ?1))")
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT 'decision', decision_id, pdf, signed_sha256 FROM decision_documents
+         WHERE signed_sha256 IS NOT NULL AND {}
+         UNION ALL SELECT kind, subject_id, pdf, signed_sha256 FROM record_documents WHERE {}
+         UNION ALL SELECT 'report', id, pdf, signed_sha256 FROM reports WHERE signed_sha256 IS NOT NULL AND {}",
+        since("decision_documents"),
+        since("record_documents"),
+        since("reports")
+    ))?;
+    let mut rows = stmt.query([gen])?;
     let (mut checked, mut changed) = (0, Vec::new());
     while let Some(r) = rows.next()? {
         checked += 1;

@@ -1,14 +1,23 @@
-//! The whole tamper check of a database, for `btlp audit verify` and the app's «Целостность» screen: SQLite's
-//! own `integrity_check` with the search index's, the audit chain, the signed PDFs' digests, every row's seal and the schema.
+//! The tamper check of a database, for `btlp audit verify` and the app's «Целостность» screen. The whole check:
+//! SQLite's own `integrity_check` with the search index's, the audit chain, the signed PDFs' digests, every
+//! row's seal and the schema. The check of the changes since the last intact check (a checkpoint of what it
+//! verified): the audit entries after it, the seals written since and the rows added since, the documents
+//! signed since, the schema — seconds of a day's work instead of every row. A row changed behind the program's
+//! back without a new seal, or damage to the file's pages, is for the whole check, which stays available.
 use crate::audit::{self, ChangedDocument, Verdict};
 use crate::db::{Db, RowFinding, SchemaFinding};
 use crate::error::Result;
 use crate::patients;
 use crate::people::{Actor, Operation};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    pub scope: Scope,
+    /// For a check of the changes: the time of the check it started from (RFC 3339).
+    pub since: Option<String>,
     /// `ok`, or what SQLite's `PRAGMA integrity_check` found (damaged pages, broken indexes).
     pub sqlite: Vec<String>,
     pub audit_entries: i64,
@@ -32,9 +41,120 @@ impl Report {
     }
 }
 
-/// Runs every check (admins). Reads only; on a large clinic it takes seconds (see README, scale figures).
-pub fn check(db: &Db, actor: &Actor) -> Result<Report> {
+/// What a check covered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Whole,
+    /// The changes since the intact check of this time (RFC 3339).
+    Changes,
+}
+
+/// The last intact check: when, whether it was whole, and where it got to.
+#[derive(Debug, Clone)]
+struct Checkpoint {
+    checked_at: String,
+    audit_seq: i64,
+    audit_hash: String,
+    seal_gen: i64,
+    rowids: BTreeMap<String, i64>,
+}
+
+fn last_checkpoint(conn: &rusqlite::Connection) -> Result<Option<Checkpoint>> {
+    let row = conn
+        .query_row(
+            "SELECT checked_at, audit_seq, audit_hash, seal_gen, rowids FROM integrity_checkpoints
+             ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?)),
+        )
+        .optional()?;
+    Ok(row.map(|(checked_at, audit_seq, audit_hash, seal_gen, rowids)| Checkpoint {
+        checked_at,
+        audit_seq,
+        audit_hash,
+        seal_gen,
+        rowids: serde_json::from_str(&rowids).unwrap_or_default(),
+    }))
+}
+
+/// When the last intact check ran and whether it was whole (for the screen's «проверено …»).
+pub fn last_checked(conn: &rusqlite::Connection) -> Result<Option<(String, bool)>> {
+    Ok(conn
+        .query_row("SELECT checked_at, whole FROM integrity_checkpoints ORDER BY id DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?)
+}
+
+/// Records where an intact check got to, in its own transaction (the checkpoint row is sealed like any other,
+/// and so verified by the next check).
+fn record(db: &mut Db, whole: bool, mark: (i64, String, i64, BTreeMap<String, i64>)) -> Result<()> {
+    let (audit_seq, audit_hash, seal_gen, rowids) = mark;
+    let rowids = serde_json::to_string(&rowids).unwrap_or_default();
+    db.tx(|tx| {
+        tx.execute(
+            "INSERT INTO integrity_checkpoints (checked_at, whole, audit_seq, audit_hash, seal_gen, rowids)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![tx.now_text(), whole, audit_seq, audit_hash, seal_gen, rowids],
+        )?;
+        Ok(())
+    })
+}
+
+/// Where a check that starts now will have got to: the audit head, the seals' generation, the tables' rowids.
+fn mark(db: &Db) -> Result<(i64, String, i64, BTreeMap<String, i64>)> {
+    let (seq, hash) = audit::head(db.conn())?;
+    let (gen, rowids) = db.seal_mark()?;
+    Ok((seq, hash, gen, rowids))
+}
+
+/// Checks the changes since the last intact check (admins); the whole check when there was none. An intact
+/// result becomes the next check's starting point.
+pub fn check_changes(db: &mut Db, actor: &Actor) -> Result<Report> {
     actor.require(Operation::IntegrityCheck)?;
+    let Some(since) = last_checkpoint(db.conn())? else {
+        return check(db, actor);
+    };
+    let at = mark(db)?;
+    let conn = db.conn();
+    let (audit_entries, audit_broken_at) = match audit::verify_after(conn, since.audit_seq, &since.audit_hash)? {
+        Verdict::Intact { entries } => (entries, None),
+        Verdict::BrokenAt { seq } => (seq - 1, Some(seq)),
+    };
+    let (documents_checked, changed_documents) = audit::changed_documents_since(conn, Some(since.seal_gen))?;
+    let rows = db.verify_rows_since(since.seal_gen, &since.rowids)?;
+    let report = Report {
+        scope: Scope::Changes,
+        since: Some(since.checked_at),
+        sqlite: vec!["ok".into()],
+        audit_entries,
+        audit_broken_at,
+        documents_checked,
+        changed_documents,
+        rows_checked: rows.rows,
+        rows: rows.findings,
+        schema: db.schema_differences()?,
+    };
+    if report.intact() {
+        record(db, false, at)?;
+    }
+    Ok(report)
+}
+
+/// Runs every check (admins); on a large clinic it takes seconds (see README, scale figures). An intact result
+/// becomes the starting point of the next check of the changes.
+pub fn check(db: &mut Db, actor: &Actor) -> Result<Report> {
+    actor.require(Operation::IntegrityCheck)?;
+    let at = mark(db)?;
+    let report = check_whole(db)?;
+    if report.intact() {
+        record(db, true, at)?;
+    }
+    Ok(report)
+}
+
+fn check_whole(db: &Db) -> Result<Report> {
     let conn = db.conn();
     let mut sqlite = {
         let mut stmt = conn.prepare("PRAGMA integrity_check")?;
@@ -56,6 +176,8 @@ pub fn check(db: &Db, actor: &Actor) -> Result<Report> {
     let (documents_checked, changed_documents) = audit::changed_documents(conn)?;
     let rows = db.verify_rows()?;
     Ok(Report {
+        scope: Scope::Whole,
+        since: None,
         sqlite,
         audit_entries,
         audit_broken_at,

@@ -102,7 +102,7 @@ macro_rules! for_each_command {
             json decisions::administrations_bedside(decision_id: String, code: String) -> $crate::decisions::BedsideCard;
             json decisions::reactions_record(form: $crate::decisions::ReactionForm) -> String;
             work files::decisions_sign_all(login: String, password: String) -> u32;
-            json integrity::integrity_check() -> $crate::integrity::IntegrityView;
+            json integrity::integrity_check(whole: bool) -> $crate::integrity::IntegrityView;
             json integrity::backup_status() -> $crate::integrity::BackupStatus;
             json integrity::backup_set_schedule(schedule: Option<$crate::integrity::BackupSchedule>) -> ();
             json integrity::backup_now() -> String;

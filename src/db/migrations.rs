@@ -18,6 +18,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/20261202200000_minutes.sql"),
     include_str!("../../migrations/20261202300000_patient_records.sql"),
     include_str!("../../migrations/20261203000000_patient_search.sql"),
+    include_str!("../../migrations/20261203100000_integrity_checkpoints.sql"),
 ];
 
 /// Tables whose rows a migration itself writes (index into `FILES`, tables): those rows are sealed on the first

@@ -178,6 +178,17 @@ impl Db {
         self.sealer.verify(&self.conn)
     }
 
+    /// What changed since a check that saw seals up to `gen` and each table up to its rowid in `last` (see
+    /// `Sealer::verify_since`).
+    pub fn verify_rows_since(&self, gen: i64, last: &std::collections::BTreeMap<String, i64>) -> Result<RowCheck> {
+        self.sealer.verify_since(&self.conn, gen, last)
+    }
+
+    /// The newest seals' generation and each sealed table's last rowid: where a check that ends now got to.
+    pub fn seal_mark(&self) -> Result<(i64, std::collections::BTreeMap<String, i64>)> {
+        Ok((seals::generation(&self.conn)?, seals::last_rowids(&self.conn)?))
+    }
+
     /// Tables, indexes and triggers that differ from the schema this program's migrations make (a dropped
     /// append-only trigger, say).
     pub fn schema_differences(&self) -> Result<Vec<SchemaFinding>> {

@@ -13,7 +13,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::Sha256;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use zeroize::Zeroizing;
 
@@ -59,12 +59,17 @@ impl Sealer {
             Ok(mut p) => std::mem::take(&mut *p),
             Err(_) => return Err(crate::error::Storage::Crypto.into()),
         };
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        // This transaction's generation: one above the newest seal's (through its index).
+        let gen: i64 = conn.query_row("SELECT coalesce(max(gen), 0) + 1 FROM row_seals", [], |r| r.get(0))?;
         for (table, rowid) in &rows {
             match self.mac_of(conn, table, *rowid)? {
                 Some(mac) => conn.execute(
-                    "INSERT INTO row_seals (tbl, row, mac) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (tbl, row) DO UPDATE SET mac = excluded.mac",
-                    params![table, rowid, mac],
+                    "INSERT INTO row_seals (tbl, row, mac, gen) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (tbl, row) DO UPDATE SET mac = excluded.mac, gen = excluded.gen",
+                    params![table, rowid, mac, gen],
                 )?,
                 None => conn.execute("DELETE FROM row_seals WHERE tbl = ?1 AND row = ?2", params![table, rowid])?,
             };
@@ -189,6 +194,67 @@ impl Sealer {
             gone.sort_unstable();
             for rowid in gone {
                 check.findings.push(RowFinding { table: table.clone(), row: rowid.to_string(), kind: Tamper::Removed });
+            }
+        }
+        Ok(check)
+    }
+}
+
+/// The generation of the newest seals: a check that verified up to it has seen every seal written so far.
+pub(crate) fn generation(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT coalesce(max(gen), 0) FROM row_seals", [], |r| r.get(0))?)
+}
+
+/// Each sealed table's last rowid (0 when empty).
+pub(crate) fn last_rowids(conn: &Connection) -> Result<BTreeMap<String, i64>> {
+    let mut out = BTreeMap::new();
+    for table in tables(conn)? {
+        let last = conn.query_row(&format!("SELECT coalesce(max(rowid), 0) FROM \"{table}\""), [], |r| r.get(0))?;
+        out.insert(table, last);
+    }
+    Ok(out)
+}
+
+impl Sealer {
+    /// Verifies what changed since a check that saw seals up to generation `gen` and each table up to its rowid
+    /// in `last`: every seal written since matches its row (or the row is gone), and every row added since has
+    /// a seal. A row changed behind the program's back without a new seal is for the whole check to find.
+    pub(crate) fn verify_since(&self, conn: &Connection, gen: i64, last: &BTreeMap<String, i64>) -> Result<RowCheck> {
+        let mut check = RowCheck::default();
+        let id_of = |table: &str, rowid: i64| -> String {
+            let sql = format!("SELECT id FROM \"{table}\" WHERE rowid = ?1");
+            conn.query_row(&sql, [rowid], |r| Ok(show(r.get_ref(0)))).unwrap_or_else(|_| rowid.to_string())
+        };
+        let mut stmt = conn.prepare("SELECT tbl, row, mac FROM row_seals WHERE gen > ?1")?;
+        let seals =
+            stmt.query_map([gen], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Vec<u8>>(2)?)))?;
+        for seal in seals {
+            let (table, rowid, mac) = seal?;
+            if !sealed_table(&table) {
+                continue;
+            }
+            check.rows += 1;
+            let kind = match self.mac_of(conn, &table, rowid)? {
+                None => Some(Tamper::Removed),
+                Some(now) if now != mac => Some(Tamper::Changed),
+                Some(_) => None,
+            };
+            if let Some(kind) = kind {
+                let row = if kind == Tamper::Removed { rowid.to_string() } else { id_of(&table, rowid) };
+                check.findings.push(RowFinding { table, row, kind });
+            }
+        }
+        for table in tables(conn)? {
+            let after = last.get(&table).copied().unwrap_or(0);
+            let sql = format!(
+                "SELECT t.rowid FROM \"{table}\" t WHERE t.rowid > ?1
+                 AND NOT EXISTS (SELECT 1 FROM row_seals s WHERE s.tbl = ?2 AND s.row = t.rowid)"
+            );
+            let mut stmt = conn.prepare(&sql)?;
+            let added = stmt.query_map(params![after, table], |r| r.get::<_, i64>(0))?;
+            for rowid in added {
+                let row = id_of(&table, rowid?);
+                check.findings.push(RowFinding { table: table.clone(), row, kind: Tamper::Added });
             }
         }
         Ok(check)

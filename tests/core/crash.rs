@@ -157,8 +157,9 @@ fn trial(exe: &Path, path: &Path, after: Duration, tally: &mut Tally) {
         panic!("the child stopped by itself ({status}) before the kill: {err}");
     }
 
-    let c = Clinic::reopen(path);
-    let report = integrity::check(&c.db, &c.as_("admin")).unwrap();
+    let mut c = Clinic::reopen(path);
+    let admin = c.as_("admin");
+    let report = integrity::check(&mut c.db, &admin).unwrap();
     assert!(report.intact(), "after a SIGKILL the file must verify whole: {report:?}");
     for line in &lines {
         if let Some(rest) = line.strip_prefix("committed ") {

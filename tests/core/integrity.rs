@@ -4,11 +4,21 @@ use crate::common::Clinic;
 use btlp_commission::db::Tamper;
 use btlp_commission::integrity;
 
+fn admin(c: &Clinic) -> btlp_commission::Actor {
+    c.as_("admin")
+}
+
+/// The whole check, as the clinic's admin.
+fn verify(c: &mut Clinic) -> integrity::Report {
+    let a = c.as_("admin");
+    integrity::check(&mut c.db, &a).unwrap()
+}
+
 #[test]
 fn the_programs_own_work_leaves_every_seal_intact() {
     let mut c = Clinic::new();
     c.administered("01.06.2026 10:00");
-    let report = integrity::check(&c.db, &c.as_("admin")).unwrap();
+    let report = verify(&mut c);
     assert!(report.intact(), "a clinic used only through the program must verify: {report:?}");
     assert!(report.rows_checked > 200, "every row is checked, the МКБ-10 catalogue included: {report:?}");
     assert!(report.documents_checked >= 1, "the signed decision is checked too: {report:?}");
@@ -25,7 +35,7 @@ fn a_row_edited_added_or_removed_behind_the_programs_back_is_named() {
         .execute("INSERT INTO icd_codes (code, title, kind, source) VALUES ('Z99.9', 'x', 'code', 'shipped')", [])
         .unwrap();
     c.db.conn().execute("DELETE FROM icd_codes WHERE code = 'C91.0'", []).unwrap();
-    let report = integrity::check(&c.db, &c.as_("admin")).unwrap();
+    let report = verify(&mut c);
     assert!(!report.intact(), "tampering must not pass as intact");
     let has = |table: &str, kind: Tamper| report.rows.iter().any(|r| r.table == table && r.kind == kind);
     assert!(
@@ -39,15 +49,15 @@ fn a_row_edited_added_or_removed_behind_the_programs_back_is_named() {
 
     // The program's next write does not launder the edited row: it seals only what it changes itself.
     c.adult();
-    let again = integrity::check(&c.db, &c.as_("admin")).unwrap();
+    let again = verify(&mut c);
     assert_eq!(again.rows.len(), 3, "a later transaction must not re-seal rows it did not write: {:?}", again.rows);
 }
 
 #[test]
 fn a_dropped_append_only_trigger_is_named() {
-    let c = Clinic::new();
+    let mut c = Clinic::new();
     c.db.conn().execute_batch("DROP TRIGGER audit_no_update;").unwrap();
-    let report = integrity::check(&c.db, &c.as_("admin")).unwrap();
+    let report = verify(&mut c);
     assert!(
         report.schema.iter().any(|f| f.name == "audit_no_update" && f.state == "missing"),
         "the missing trigger is named: {:?}",
@@ -75,24 +85,27 @@ fn meetings_from_before_numbered_protocols_get_numbers_sealed_as_the_programs_ow
         "minutes_documents",
         "patient_records",
         "search_patients",
+        "integrity_checkpoints",
     ];
     for table in later {
         c.db.conn().execute("DELETE FROM row_seals WHERE tbl = ?1", [table]).unwrap();
         c.db.conn().execute_batch(&format!("DROP TABLE {table};")).unwrap();
     }
-    // The search index's triggers live on `patients`, so they go separately.
+    // The search index's triggers live on `patients` and migration 14 added a column to `row_seals`: those go
+    // separately.
     c.db.conn()
         .execute_batch(
             "DROP TRIGGER search_patients_insert; DROP TRIGGER search_patients_delete;
-             DROP TRIGGER search_patients_update;",
+             DROP TRIGGER search_patients_update;
+             DROP INDEX row_seals_gen; ALTER TABLE row_seals DROP COLUMN gen;",
         )
         .unwrap();
     c.db.conn().execute_batch("PRAGMA user_version = 8;").unwrap();
     drop(c);
-    let c = crate::common::Clinic::reopen(&path);
+    let mut c = crate::common::Clinic::reopen(&path);
     let number = |id| btlp_commission::commission::meeting(c.db.conn(), id).unwrap().number;
     assert_eq!([number(a), number(b)], [1, 2], "the upgrade numbers the earlier meetings in the order they were held");
-    let report = integrity::check(&c.db, &c.as_("admin")).unwrap();
+    let report = verify(&mut c);
     assert!(report.intact(), "rows the migration wrote are sealed as the program's own: {:?}", report.rows);
 }
 
@@ -113,10 +126,47 @@ fn only_an_admin_restores_a_backup_from_the_app_into_a_new_file_that_opens_and_v
     let wrong = btlp_commission::backup::restore_as(&admin, &made, &target, "not-the-password");
     assert!(wrong.is_err() && !target.exists(), "a wrong password leaves nothing at the target");
     btlp_commission::backup::restore_as(&admin, &made, &target, &crate::common::password("admin")).unwrap();
-    let copy = crate::common::Clinic::reopen(&target);
-    assert!(integrity::check(&copy.db, &copy.as_("admin")).unwrap().intact(), "the restored copy verifies whole");
+    let mut copy = crate::common::Clinic::reopen(&target);
+    assert!(verify(&mut copy).intact(), "the restored copy verifies whole");
     let found = btlp_commission::patients::find(copy.db.conn(), "иванов", Default::default(), 10).unwrap().1;
     assert_eq!(found, 1, "the restored copy's search index finds the patient");
     let again = btlp_commission::backup::restore_as(&admin, &made, &target, &crate::common::password("admin"));
     assert!(again.is_err(), "a restore never writes over an existing file");
+}
+
+#[test]
+fn the_check_of_the_changes_verifies_what_was_written_since_the_last_intact_check() {
+    let mut c = Clinic::new();
+    c.signed();
+    let a = admin(&c);
+    let first = integrity::check_changes(&mut c.db, &a).unwrap();
+    assert!(first.intact() && first.scope == integrity::Scope::Whole, "with no check before it, the whole check");
+
+    c.signed();
+    let day = integrity::check_changes(&mut c.db, &a).unwrap();
+    assert!(day.intact() && day.scope == integrity::Scope::Changes, "then only the changes: {day:?}");
+    assert!(day.since.is_some(), "since the first check");
+    assert!(day.rows_checked > 0 && day.rows_checked < first.rows_checked, "the rows sealed since, not every row");
+    assert_eq!(day.documents_checked, 1, "the decision signed since, not the one before");
+    assert!(day.audit_entries > first.audit_entries, "the audit chain verified on from the checkpoint");
+
+    // A patient registered since the last check, then changed behind the program's back: found by the check
+    // of the changes, and found again until an intact check moves the checkpoint.
+    let new = c.adult();
+    c.db.conn().execute("UPDATE patients SET first_name = 'Пётр' WHERE id = ?1", [new]).unwrap();
+    let changed = |r: &integrity::Report| r.rows.iter().any(|f| f.table == "patients" && f.kind == Tamper::Changed);
+    let caught = integrity::check_changes(&mut c.db, &a).unwrap();
+    assert!(!caught.intact() && changed(&caught), "a row written since, changed after: {:?}", caught.rows);
+    let again = integrity::check_changes(&mut c.db, &a).unwrap();
+    assert!(changed(&again), "a check that found damage is no checkpoint: the next one finds it again");
+
+    // A row added behind the program's back since the checkpoint is found too.
+    c.db.conn()
+        .execute_batch("INSERT INTO icd_codes VALUES ('Z99.9', 'Вставлено в обход программы', 'code', 'вручную')")
+        .unwrap();
+    let added = integrity::check_changes(&mut c.db, &a).unwrap();
+    assert!(added.rows.iter().any(|f| f.kind == Tamper::Added), "an unsealed new row: {:?}", added.rows);
+    // What it cannot see — an old row changed without a new seal — the whole check does.
+    let whole = integrity::check(&mut c.db, &a).unwrap();
+    assert!(!whole.intact() && changed(&whole), "the whole check still finds everything");
 }

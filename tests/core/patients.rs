@@ -201,7 +201,7 @@ fn the_search_index_is_kept_with_the_patient_row_and_checked_against_it() {
     assert_eq!((find(&c, "сидоров"), find(&c, "иванов и")), (0, 1), "and a rollback takes the index back with it");
 
     let admin = c.as_("admin");
-    assert!(btlp_commission::integrity::check(&c.db, &admin).unwrap().intact(), "the index matches the patients");
+    assert!(btlp_commission::integrity::check(&mut c.db, &admin).unwrap().intact(), "the index matches the patients");
     c.db.conn()
         .execute(
             "INSERT INTO search_patients (search_patients, rowid, name_key)
@@ -209,7 +209,7 @@ fn the_search_index_is_kept_with_the_patient_row_and_checked_against_it() {
             [id],
         )
         .unwrap();
-    let report = btlp_commission::integrity::check(&c.db, &admin).unwrap();
+    let report = btlp_commission::integrity::check(&mut c.db, &admin).unwrap();
     assert!(!report.intact(), "an index that lost a patient is damage the integrity check reports");
     assert!(report.sqlite.iter().any(|l| l.starts_with("search_patients")), "named: {:?}", report.sqlite);
 }

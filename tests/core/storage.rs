@@ -288,7 +288,7 @@ fn a_database_that_turns_read_only_or_fills_its_disk_keeps_everything_committed(
     assert!(matches!(err, Error::Storage(Storage::DiskFull)), "a full disk is named as such: {err:?}");
     assert!(err.message(btlp_commission::Lang::Ru).contains("Диск с базой данных заполнен"), "in words");
     assert_eq!(c.count("patients"), saved, "every patient saved before the disk filled is there, the failed one not");
-    let report = integrity::check(&c.db, &admin).unwrap();
+    let report = integrity::check(&mut c.db, &admin).unwrap();
     assert!(report.intact(), "the file, the audit chain and every seal are whole after the failed write: {report:?}");
     c.db.conn().execute_batch("PRAGMA max_page_count = 1073741823;").unwrap();
     assert!(

@@ -655,6 +655,11 @@ try {
   await d.click('#integrity-run');
   await d.waitText('#integrity-result', 'Целостность подтверждена', 60000);
   await shot(d, '14d-integrity', '#integrity-result');
+  // Then the check of the changes since that one: quick, and it says what it covered.
+  await d.click('#integrity-changes');
+  await d.waitText('#integrity-scope', 'Проверены изменения после проверки', 60000);
+  await d.waitText('#integrity-result', 'Целостность подтверждена');
+  await shot(d, '14e-integrity-changes', '#integrity-result');
   log('admin schedules backups and makes one now');
   const backupDir = join(exportDir, 'backups');
   await d.fill('backup-folder', backupDir);

@@ -86,7 +86,7 @@ export const commands = {
 	administrationsBedside: (decisionId: string, code: string) => __TAURI_INVOKE<BedsideCard>("administrations_bedside", { decisionId, code }),
 	reactionsRecord: (form: ReactionForm) => __TAURI_INVOKE<string>("reactions_record", { form }),
 	decisionsSignAll: (login: string, password: string, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<number>("decisions_sign_all", { login, password, onProgress }),
-	integrityCheck: () => __TAURI_INVOKE<IntegrityView>("integrity_check"),
+	integrityCheck: (whole: boolean) => __TAURI_INVOKE<IntegrityView>("integrity_check", { whole }),
 	backupStatus: () => __TAURI_INVOKE<BackupStatus>("backup_status"),
 	backupSetSchedule: (schedule: BackupSchedule | null) => __TAURI_INVOKE<null>("backup_set_schedule", { schedule }),
 	backupNow: () => __TAURI_INVOKE<string>("backup_now"),
@@ -549,6 +549,10 @@ export type IcdRow = {
 
 export type IntegrityView = {
 	intact: boolean,
+	/**  The whole file was checked; otherwise the changes since the intact check of `since`. */
+	whole: boolean,
+	/**  ДД.ММ.ГГГГ ЧЧ:ММ of the check this one started from (a check of the changes). */
+	since: string | null,
 	audit_entries: number,
 	documents_checked: number,
 	rows_checked: number,
