@@ -10,7 +10,7 @@ use crate::i18n::{tr, Lang};
 use crate::people::{Actor, Operation};
 use crate::validate::{self, show_date, show_snils};
 use crate::{exports, org};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use std::path::Path;
@@ -52,10 +52,13 @@ pub fn rows(conn: &Connection, from: Option<NaiveDate>, to: Option<NaiveDate>) -
          FROM decisions d JOIN cases c ON c.id = d.case_id JOIN patients p ON p.id = c.patient_id
          JOIN meetings m ON m.id = d.meeting_id LEFT JOIN meeting_protocols mp ON mp.meeting_id = d.meeting_id
          LEFT JOIN decisions s ON s.id = d.supersedes LEFT JOIN administrations a ON a.decision_id = d.id
-         WHERE (?1 IS NULL OR d.decided_on >= ?1) AND (?2 IS NULL OR d.decided_on <= ?2)
+         WHERE d.year BETWEEN ?3 AND ?4 AND (?1 IS NULL OR d.decided_on >= ?1) AND (?2 IS NULL OR d.decided_on <= ?2)
          ORDER BY d.year, d.seq",
     )?;
-    let rows = stmt.query_map(params![from, to], |r| {
+    // A decision's number is of the year it was decided in, so the period's years bound the (year, seq) index:
+    // the rows are read in number order from the first of the period, never from the clinic's first decision.
+    let years = (from.map_or(0, |d| d.year()), to.map_or(9999, |d| d.year()));
+    let rows = stmt.query_map(params![from, to, years.0, years.1], |r| {
         Ok(Row {
             number: r.get(0)?,
             decided_on: r.get(1)?,

@@ -216,10 +216,15 @@ pub fn search(conn: &Connection, query: &str, limit: i64) -> Result<Vec<Patient>
     Ok(find(conn, query, Order::Patient, limit)?.0)
 }
 
+/// Above this many matches the first page is read in the list's order, stopping at the page's end, instead of
+/// fetching every match to sort it.
+const MANY: u32 = 500;
+
 /// The first `limit` patients [`search`] finds, in `order` (by ФИО, or by registration, newest or oldest
-/// first), and how many it finds in all. A part of the ФИО of three letters or more is looked up in the
-/// trigram index (a substring match, as `LIKE '%…%'` on the folded ФИО, without reading every name); a
-/// shorter one, or none, reads the names. A СНИЛС prefix and a birth date use their indexes.
+/// first), and how many it finds in all. A part of the ФИО of three letters or more is a phrase query of the
+/// trigram index — the same substring match as `LIKE '%…%'` on the folded ФИО, answered from the index alone;
+/// a shorter part, or one with `%` or `_` in it, reads the names. A СНИЛС prefix and a birth date use their
+/// indexes.
 pub fn find(conn: &Connection, query: &str, order: Order, limit: i64) -> Result<(Vec<Patient>, u32)> {
     let by = match order.without_deadline()? {
         Order::Newest => "created_at DESC, id DESC",
@@ -230,13 +235,13 @@ pub fn find(conn: &Connection, query: &str, order: Order, limit: i64) -> Result<
     let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
     let birth = validate::date("query", q).ok();
     let snils = if digits.len() >= 3 && birth.is_none() { digits } else { String::new() };
-    let name = format!("%{}%", fold(q));
-    // The trigram index answers substrings of three characters or more; SQLite's LIKE on it keeps the
-    // semantics of the plain LIKE (the same `%` and `_`), so the results are the same either way.
-    let names = if fold(q).chars().count() >= 3 {
-        format!("SELECT rowid FROM {SEARCH_INDEX} WHERE name_key LIKE ?1")
+    let folded = fold(q);
+    let indexed = folded.chars().count() >= 3 && !folded.contains(['%', '_']);
+    let (names, name) = if indexed {
+        let phrase = format!("\"{}\"", folded.replace('"', "\"\""));
+        (format!("SELECT rowid FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH ?1"), phrase)
     } else {
-        "SELECT rowid FROM patients WHERE name_key LIKE ?1".to_string()
+        ("SELECT rowid FROM patients WHERE name_key LIKE ?1".to_string(), format!("%{folded}%"))
     };
     let hits = format!(
         "WITH hits (rid) AS (
@@ -246,8 +251,10 @@ pub fn find(conn: &Connection, query: &str, order: Order, limit: i64) -> Result<
     );
     let total: u32 =
         conn.query_row(&format!("{hits} SELECT count(*) FROM hits"), params![name, snils, birth], |r| r.get(0))?;
-    let mut stmt =
-        conn.prepare(&format!("{hits} SELECT {COLUMNS} FROM patients WHERE rowid IN hits ORDER BY {by} LIMIT ?4"))?;
+    let source =
+        if total > MANY && by.starts_with("name_key") { "patients INDEXED BY patients_name_birth" } else { "patients" };
+    let mut stmt = conn
+        .prepare_cached(&format!("{hits} SELECT {COLUMNS} FROM {source} WHERE rowid IN hits ORDER BY {by} LIMIT ?4"))?;
     let rows = stmt.query_map(params![name, snils, birth, limit], from_row)?;
     Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }

@@ -185,6 +185,25 @@ fn the_trigram_index_finds_exactly_what_a_scan_of_every_name_finds() {
     }
     let (first, total) = patients::find(conn, "ов", btlp_commission::order::Order::Patient, 2).unwrap();
     assert_eq!((first.len(), total), (2, 5), "the first page and the total of all that match");
+
+    // Many matches: the first page is read in the list's order instead of sorting them all; the same page.
+    let doc: uuid::Uuid = conn.query_row("SELECT id FROM users WHERE login = 'doc'", [], |r| r.get(0)).unwrap();
+    for i in 0..700 {
+        let (last, born) = (format!("Тестов{}", i % 97), format!("19{:02}-0{}-1{}", 40 + i % 50, 1 + i % 9, i % 10));
+        conn.execute(
+            "INSERT INTO patients (id, last_name, first_name, patronymic, birth_date, sex, name_key, created_by,
+             created_at) VALUES (?1, ?2, 'Тест', 'Тестович', ?3, 'male', ?4, ?5, '2026-06-01T10:00:00+03:00')",
+            rusqlite::params![uuid::Uuid::now_v7(), last, born, format!("{} тест тестович", last.to_lowercase()), doc],
+        )
+        .unwrap();
+    }
+    for q in ["тестов", "тест тестович", "тестов1", "стов9 т"] {
+        let (page, total) = patients::find(conn, q, btlp_commission::order::Order::Patient, 25).unwrap();
+        let all = by_scan(conn, q);
+        let page: Vec<uuid::Uuid> = page.into_iter().map(|p| p.id).collect();
+        assert_eq!(total as usize, all.len(), "«{q}»: the total of many matches");
+        assert_eq!(page, all[..25.min(all.len())], "«{q}»: the first page of many matches, in order");
+    }
 }
 
 #[test]
