@@ -29,6 +29,10 @@ fn main() {
     let mut s = clinic::sign_in(&path, "admin", "admin-demo").unwrap();
     let year = (Some("2025-01-01".parse().unwrap()), Some("2025-12-31".parse().unwrap()));
     let mut rows = 0;
+    if let Some(mib) = std::env::var_os("BTLP_CACHE_MIB") {
+        let kib: i64 = mib.to_string_lossy().parse::<i64>().unwrap() * 1024;
+        s.db.conn().execute_batch(&format!("PRAGMA cache_size = -{kib}")).unwrap();
+    }
     let journal_query = median(5, || rows = journal::rows(s.db.conn(), year.0, year.1).unwrap().len());
     println!("journal 2025 ({rows} decisions), query: {journal_query:.0} ms median of 5");
     let out = tempfile::tempdir().unwrap();
@@ -113,6 +117,13 @@ fn main() {
         patients::find(s.db.conn(), "001-012-34", Order::Patient, 25).unwrap();
     });
     println!("patient search by СНИЛС prefix: {by_snils:.2} ms (median of 20)");
+    if std::env::var_os("BTLP_SCALE_SEARCH_ONLY").is_some() {
+        for q in &typed {
+            let (took, _) = timing::spread(5, || drop(patients::find(s.db.conn(), q, Order::Patient, 25).unwrap()));
+            println!("  «{q}»: {took:.2} ms");
+        }
+        return;
+    }
 
     let before = peak_mib();
     let zip = out.path().join("archive.zip");

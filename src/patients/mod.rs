@@ -243,19 +243,28 @@ pub fn find(conn: &Connection, query: &str, order: Order, limit: i64) -> Result<
     } else {
         ("SELECT rowid FROM patients WHERE name_key LIKE ?1".to_string(), format!("%{folded}%"))
     };
-    let hits = format!(
-        "WITH hits (rid) AS (
-             {names}
-             UNION SELECT rowid FROM patients WHERE ?2 <> '' AND snils >= ?2 AND snils < ?2 || ':'
-             UNION SELECT rowid FROM patients WHERE birth_date = ?3)"
-    );
-    let total: u32 =
-        conn.query_row(&format!("{hits} SELECT count(*) FROM hits"), params![name, snils, birth], |r| r.get(0))?;
-    let source =
-        if total > MANY && by.starts_with("name_key") { "patients INDEXED BY patients_name_birth" } else { "patients" };
-    let mut stmt = conn
-        .prepare_cached(&format!("{hits} SELECT {COLUMNS} FROM {source} WHERE rowid IN hits ORDER BY {by} LIMIT ?4"))?;
-    let rows = stmt.query_map(params![name, snils, birth, limit], from_row)?;
+    let others = "SELECT rowid FROM patients WHERE ?2 <> '' AND snils >= ?2 AND snils < ?2 || ':'
+             UNION SELECT rowid FROM patients WHERE birth_date = ?3";
+    let hits = format!("WITH hits (rid) AS ({names} UNION {others})");
+    // Without a СНИЛС or a date the name's matches are counted as they are, with no set to merge them in.
+    let total: u32 = if snils.is_empty() && birth.is_none() {
+        conn.query_row(&format!("SELECT count(*) FROM ({names})"), [&name], |r| r.get(0))?
+    } else {
+        conn.query_row(&format!("{hits} SELECT count(*) FROM hits"), params![name, snils, birth], |r| r.get(0))?
+    };
+    let many = total > MANY && by.starts_with("name_key");
+    let sql = if many {
+        // Many matches: the (name, birth date) index in order, each name tested as it comes, 25 found soon.
+        format!(
+            "SELECT {COLUMNS} FROM patients INDEXED BY patients_name_birth
+             WHERE name_key LIKE ?1 OR rowid IN ({others}) ORDER BY {by} LIMIT ?4"
+        )
+    } else {
+        format!("{hits} SELECT {COLUMNS} FROM patients WHERE rowid IN hits ORDER BY {by} LIMIT ?4")
+    };
+    let pattern = if many { format!("%{folded}%") } else { name };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![pattern, snils, birth, limit], from_row)?;
     Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }
 
