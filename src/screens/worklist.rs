@@ -47,16 +47,37 @@ pub const SIGN_SHOWN: usize = 20;
 /// the minutes of (the secretary), not yet signed by them — found by the indexes, not by reading every
 /// decision's signers — those whose order lets them sign now (the presiding member once all others have).
 fn awaiting_signature(conn: &Connection, user: Uuid) -> Result<Vec<Uuid>> {
-    let mut stmt = conn.prepare(
-        "SELECT d.id FROM decisions d LEFT JOIN decision_documents dd ON dd.decision_id = d.id
-         WHERE dd.signed_sha256 IS NULL
-           AND NOT EXISTS (SELECT 1 FROM document_signatures s WHERE s.decision_id = d.id AND s.user_id = ?1)
-           AND (EXISTS (SELECT 1 FROM votes v WHERE v.meeting_id = d.meeting_id AND v.case_id = d.case_id AND v.user_id = ?1)
-                OR EXISTS (SELECT 1 FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id
-                           JOIN composition_members cm ON cm.composition_id = m.composition_id AND cm.user_id = a.user_id
-                           WHERE a.meeting_id = d.meeting_id AND a.user_id = ?1 AND cm.role = 'secretary'))
-         ORDER BY d.year, d.seq LIMIT ?2",
+    // A secretary takes the minutes of nearly every meeting: the unsigned decisions in number order soon give
+    // theirs. A member signs only what they voted on: their votes (by the member's index) give the decisions.
+    let secretary: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM composition_members WHERE user_id = ?1 AND role = 'secretary')",
+        [user],
+        |r| r.get(0),
     )?;
+    let unsigned = "dd.signed_sha256 IS NULL
+           AND NOT EXISTS (SELECT 1 FROM document_signatures s WHERE s.decision_id = d.id AND s.user_id = ?1)";
+    let sql = if secretary {
+        format!(
+            "SELECT d.id FROM decisions d LEFT JOIN decision_documents dd ON dd.decision_id = d.id
+             WHERE {unsigned}
+               AND (EXISTS (SELECT 1 FROM votes v WHERE v.meeting_id = d.meeting_id AND v.case_id = d.case_id
+                            AND v.user_id = ?1)
+                    OR EXISTS (SELECT 1 FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id
+                               JOIN composition_members cm ON cm.composition_id = m.composition_id
+                                    AND cm.user_id = a.user_id
+                               WHERE a.meeting_id = d.meeting_id AND a.user_id = ?1 AND cm.role = 'secretary'))
+             ORDER BY d.year, d.seq LIMIT ?2"
+        )
+    } else {
+        format!(
+            "SELECT d.id FROM votes v
+             JOIN decisions d ON d.meeting_id = v.meeting_id AND d.case_id = v.case_id
+             LEFT JOIN decision_documents dd ON dd.decision_id = d.id
+             WHERE v.user_id = ?1 AND {unsigned}
+             ORDER BY d.year, d.seq LIMIT ?2"
+        )
+    };
+    let mut stmt = conn.prepare(&sql)?;
     let candidates: Vec<Uuid> =
         stmt.query_map(params![user, (SIGN_SHOWN * 10) as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     let mut ready = Vec::new();

@@ -1,7 +1,7 @@
 //! The home worklist: what waits for each user, and that it empties as they act.
-use crate::common::{now, Clinic, VOTERS};
+use crate::common::{now, password, Clinic, VOTERS};
 use btlp_commission::commission::Choice;
-use btlp_commission::screens;
+use btlp_commission::{screens, signatures, Lang};
 
 #[test]
 fn the_worklist_shows_each_user_what_waits_for_them_and_empties_as_they_act() {
@@ -22,7 +22,12 @@ fn the_worklist_shows_each_user_what_waits_for_them_and_empties_as_they_act() {
     let secretary = list(&c, "secretary");
     assert!(secretary.to_sign.iter().any(|d| d.decision_id == decision), "the secretary has a decision to sign");
     assert!(!list(&c, "chair").to_sign.iter().any(|d| d.decision_id == decision), "the chair signs last, not yet");
-    c.sign_all(decision);
+    let sec = c.as_("secretary");
+    signatures::sign_decision(&mut c.db, &sec, decision, &password("secretary"), Lang::Ru).unwrap();
+    assert!(list(&c, "m1").to_sign.iter().any(|d| d.decision_id == decision), "a member who voted signs it");
+    assert!(list(&c, "outsider").to_sign.is_empty(), "one who did not vote has nothing to sign");
+    assert!(list(&c, "secretary").to_sign.is_empty(), "nor has the secretary once she signed");
+    c.sign_all_remaining(decision);
     assert!(list(&c, "secretary").to_sign.is_empty(), "a signed decision leaves the list");
     assert!(secretary.reports.is_none() && secretary.backup_age_days.is_none(), "no reports or backups for her");
 
