@@ -2,8 +2,11 @@
 //! SQLite's own `integrity_check` with the search index's, the audit chain, the signed PDFs' digests, every
 //! row's seal and the schema. The check of the changes since the last intact check (a checkpoint of what it
 //! verified): the audit entries after it, the seals written since and the rows added since, the documents
-//! signed since, the schema — seconds of a day's work instead of every row. A row changed behind the program's
-//! back without a new seal, or damage to the file's pages, is for the whole check, which stays available.
+//! signed since, the schema — seconds of a day's work instead of every row. The checkpoint itself is used only
+//! when its seal matches it. What only the whole check (which stays available) finds: a row changed behind the
+//! program's back that was sealed before the checkpoint, or whose seal's generation was lowered below it; a
+//! row inserted behind the program's back at a rowid at or below its table's last one at the checkpoint; a row
+//! sealed before the checkpoint and deleted since; damage to the file's pages.
 use crate::audit::{self, ChangedDocument, Verdict};
 use crate::db::{Db, RowFinding, SchemaFinding};
 use crate::error::Result;
@@ -53,6 +56,7 @@ pub enum Scope {
 /// The last intact check: when, whether it was whole, and where it got to.
 #[derive(Debug, Clone)]
 struct Checkpoint {
+    id: i64,
     checked_at: String,
     audit_seq: i64,
     audit_hash: String,
@@ -63,13 +67,14 @@ struct Checkpoint {
 fn last_checkpoint(conn: &rusqlite::Connection) -> Result<Option<Checkpoint>> {
     let row = conn
         .query_row(
-            "SELECT checked_at, audit_seq, audit_hash, seal_gen, rowids FROM integrity_checkpoints
+            "SELECT id, checked_at, audit_seq, audit_hash, seal_gen, rowids FROM integrity_checkpoints
              ORDER BY id DESC LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, String>(5)?)),
         )
         .optional()?;
-    Ok(row.map(|(checked_at, audit_seq, audit_hash, seal_gen, rowids)| Checkpoint {
+    Ok(row.map(|(id, checked_at, audit_seq, audit_hash, seal_gen, rowids)| Checkpoint {
+        id,
         checked_at,
         audit_seq,
         audit_hash,
@@ -113,7 +118,11 @@ fn mark(db: &Db) -> Result<(i64, String, i64, BTreeMap<String, i64>)> {
 /// result becomes the next check's starting point.
 pub fn check_changes(db: &mut Db, actor: &Actor) -> Result<Report> {
     actor.require(Operation::IntegrityCheck)?;
-    let Some(since) = last_checkpoint(db.conn())? else {
+    // A checkpoint decides what is checked, so it is trusted only with a seal that matches it: one added or
+    // edited behind the program's back sends the check to the whole file, which names it.
+    let Some(since) =
+        last_checkpoint(db.conn())?.filter(|c| db.row_sealed("integrity_checkpoints", c.id).unwrap_or(false))
+    else {
         return check(db, actor);
     };
     let at = mark(db)?;

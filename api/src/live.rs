@@ -70,3 +70,29 @@ pub fn for_reader(actor: &btlp_commission::Actor, batch: &[Notice]) -> Option<Li
     let notices: Vec<LiveNotice> = actor.readable(batch).iter().map(LiveNotice::from).collect();
     (!notices.is_empty()).then_some(LiveEvent::Notices { notices })
 }
+
+/// The event that tells a window what a slow first open after an upgrade is doing (the desktop app's sign-in).
+pub const OPENING_EVENT: &str = "btlp://opening";
+
+/// What a slow open is doing: schema migrations, sealing rows (`done` of `total`), or finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OpeningEvent {
+    Migrating,
+    Sealing { done: u32, total: u32 },
+    Done,
+}
+
+impl From<btlp_commission::db::Opening> for OpeningEvent {
+    fn from(o: btlp_commission::db::Opening) -> Self {
+        use btlp_commission::db::Opening as O;
+        match o {
+            O::Migrating => OpeningEvent::Migrating,
+            O::Sealing { done, total } => OpeningEvent::Sealing {
+                done: done.min(u32::MAX as u64) as u32,
+                total: total.min(u32::MAX as u64) as u32,
+            },
+            O::Done => OpeningEvent::Done,
+        }
+    }
+}

@@ -117,6 +117,7 @@ macro_rules! tauri_commands {
                     $($name),*
                 ])
                 .typ::<btlp_api::live::LiveEvent>()
+                .typ::<btlp_api::live::OpeningEvent>()
         }
     };
 }

@@ -57,6 +57,7 @@ pub fn run_app(builder: tauri::Builder<tauri::Wry>) {
             connection::restore(&state);
             app.manage(state);
             live::start_local(app.handle().clone());
+            live::show_slow_opens(app.handle().clone());
             start_scheduler(app.handle().clone());
             Ok(())
         })

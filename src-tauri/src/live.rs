@@ -53,3 +53,10 @@ pub async fn window_new(app: tauri::AppHandle) -> Result<(), btlp_api::IpcError>
         .map(|_| ())
         .map_err(|e| btlp_api::IpcError::new(btlp_commission::Error::from(std::io::Error::other(e.to_string())), lang))
 }
+
+/// Tells every window what a slow first open after an upgrade is doing (the sign-in form shows it).
+pub fn show_slow_opens(app: tauri::AppHandle) {
+    btlp_commission::db::observe_opening(move |what| {
+        let _ = app.emit(btlp_api::live::OPENING_EVENT, btlp_api::live::OpeningEvent::from(what));
+    });
+}

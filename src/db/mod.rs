@@ -5,11 +5,13 @@
 //! back the whole operation.
 mod keyring;
 mod migrations;
+mod opening;
 mod seals;
 pub mod unlock_file;
 
 pub use keyring::{DbKey, Keyring};
 pub use migrations::SchemaFinding;
+pub use opening::{observe as observe_opening, Opening};
 /// The connection type the read functions take, re-exported so callers need no rusqlite of their own.
 pub use rusqlite::Connection;
 pub use seals::{RowCheck, RowFinding, Tamper};
@@ -157,6 +159,9 @@ impl Db {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // WAL is not available for in-memory databases; SQLite keeps "memory" there, which is fine.
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if found < supported && found > 0 {
+            opening::tell(Opening::Migrating);
+        }
         let written = migrations::run(&mut conn)?;
         crate::icd::seed_shipped(&conn)?;
         // Enough cached statements for one "SELECT * FROM <table>" per table when sealing.
@@ -164,6 +169,9 @@ impl Db {
         let sealer = seals::Sealer::attach(&conn, seals::derive_key(key.bytes()))?;
         sealer.baseline(&conn, &Clock::System.now().to_rfc3339())?;
         sealer.seal_tables(&conn, &written)?;
+        if found < supported && found > 0 {
+            opening::tell(Opening::Done);
+        }
         Ok(Db { conn, clock: Clock::System, sealer, hub: None })
     }
 
@@ -182,6 +190,11 @@ impl Db {
     /// `Sealer::verify_since`).
     pub fn verify_rows_since(&self, gen: i64, last: &std::collections::BTreeMap<String, i64>) -> Result<RowCheck> {
         self.sealer.verify_since(&self.conn, gen, last)
+    }
+
+    /// Whether the row's seal matches it.
+    pub fn row_sealed(&self, table: &str, rowid: i64) -> Result<bool> {
+        self.sealer.verify_row(&self.conn, table, rowid)
     }
 
     /// The newest seals' generation and each sealed table's last rowid: where a check that ends now got to.

@@ -112,7 +112,15 @@ impl Sealer {
         conn.execute_batch("BEGIN IMMEDIATE")?;
         let result = (|| -> Result<()> {
             let mut insert = conn.prepare("INSERT OR REPLACE INTO row_seals (tbl, row, mac) VALUES (?1, ?2, ?3)")?;
-            for table in tables(conn)? {
+            let all = tables(conn)?;
+            let mut total: u64 = 0;
+            for table in &all {
+                total +=
+                    conn.query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| r.get::<_, i64>(0))? as u64;
+            }
+            let mut done: u64 = 0;
+            super::opening::tell(super::Opening::Sealing { done, total });
+            for table in all {
                 // One pass over the table, sealing as it reads (row_seals is another table, so this is allowed).
                 let mut stmt = conn.prepare(&format!("SELECT rowid, * FROM \"{table}\""))?;
                 let columns = stmt.column_count();
@@ -121,8 +129,13 @@ impl Sealer {
                     let rowid: i64 = r.get(0)?;
                     let mac = self.row_mac(&table, rowid, r, 1..columns)?.finalize().into_bytes().to_vec();
                     insert.execute(params![table, rowid, mac])?;
+                    done += 1;
+                    if done.is_multiple_of(50_000) {
+                        super::opening::tell(super::Opening::Sealing { done, total });
+                    }
                 }
             }
+            super::opening::tell(super::Opening::Sealing { done: total, total });
             conn.execute("INSERT INTO seal_state (id, sealed_at) VALUES (1, ?1)", [now])?;
             Ok(())
         })();
@@ -244,20 +257,41 @@ impl Sealer {
                 check.findings.push(RowFinding { table, row, kind });
             }
         }
+        // Rows after each table's last rowid at the checkpoint: each must carry a seal that matches it (a row
+        // added with a made-up seal entry is as unsealed as one without).
         for table in tables(conn)? {
             let after = last.get(&table).copied().unwrap_or(0);
             let sql = format!(
-                "SELECT t.rowid FROM \"{table}\" t WHERE t.rowid > ?1
-                 AND NOT EXISTS (SELECT 1 FROM row_seals s WHERE s.tbl = ?2 AND s.row = t.rowid)"
+                "SELECT t.rowid, s.mac FROM \"{table}\" t LEFT JOIN row_seals s ON s.tbl = ?2 AND s.row = t.rowid
+                 WHERE t.rowid > ?1"
             );
             let mut stmt = conn.prepare(&sql)?;
-            let added = stmt.query_map(params![after, table], |r| r.get::<_, i64>(0))?;
-            for rowid in added {
-                let row = id_of(&table, rowid?);
-                check.findings.push(RowFinding { table: table.clone(), row, kind: Tamper::Added });
+            let added =
+                stmt.query_map(params![after, table], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)))?;
+            for row in added {
+                let (rowid, mac) = row?;
+                let sealed = match mac {
+                    Some(mac) => self.mac_of(conn, &table, rowid)?.is_some_and(|now| now == mac),
+                    None => false,
+                };
+                if !sealed {
+                    let row = id_of(&table, rowid);
+                    check.findings.push(RowFinding { table: table.clone(), row, kind: Tamper::Added });
+                }
             }
         }
         Ok(check)
+    }
+
+    /// Whether the row's seal matches it (a checkpoint's row is verified before a check relies on it).
+    pub(crate) fn verify_row(&self, conn: &Connection, table: &str, rowid: i64) -> Result<bool> {
+        let stored: Option<Vec<u8>> = conn
+            .query_row("SELECT mac FROM row_seals WHERE tbl = ?1 AND row = ?2", params![table, rowid], |r| r.get(0))
+            .optional()?;
+        Ok(match stored {
+            Some(mac) => self.mac_of(conn, table, rowid)?.is_some_and(|now| now == mac),
+            None => false,
+        })
     }
 }
 

@@ -20,9 +20,15 @@ const SRGB: &[u8] = include_bytes!("../../assets/icc/sRGB.icc");
 /// Marks `doc` (as printpdf built it) archival: version, Info, XMP, output intent.
 pub(super) fn mark(doc: &mut Document, meta: &Meta) {
     doc.version = "1.7".into();
+    // printpdf's own Info dictionary is replaced where it stands (its empty PDF/X entries must not remain).
     let info = info(meta);
-    let info_id = doc.add_object(info);
-    doc.trailer.set("Info", Object::Reference(info_id));
+    match doc.trailer.get(b"Info").and_then(Object::as_reference) {
+        Ok(id) => doc.set_object(id, info),
+        Err(_) => {
+            let id = doc.add_object(info);
+            doc.trailer.set("Info", Object::Reference(id));
+        }
+    }
 
     let xmp = Stream::new(
         Dictionary::from_iter(vec![("Type", Object::Name(b"Metadata".to_vec())), ("Subtype", "XML".into())]),
@@ -81,7 +87,10 @@ fn iso(t: &DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
+/// Text as XML element content: the markup characters escaped, control characters (which XML 1.0 forbids)
+/// left out.
 fn escape(text: &str) -> String {
+    let text: String = text.chars().filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r')).collect();
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 

@@ -91,13 +91,14 @@ fn meetings_from_before_numbered_protocols_get_numbers_sealed_as_the_programs_ow
         c.db.conn().execute("DELETE FROM row_seals WHERE tbl = ?1", [table]).unwrap();
         c.db.conn().execute_batch(&format!("DROP TABLE {table};")).unwrap();
     }
-    // The search index's triggers live on `patients` and migration 14 added a column to `row_seals`: those go
-    // separately.
+    // The search index's triggers live on `patients`, migration 14 added a column to `row_seals` and migrations
+    // 15 and 16 indexes: those go separately.
     c.db.conn()
         .execute_batch(
             "DROP TRIGGER search_patients_insert; DROP TRIGGER search_patients_delete;
              DROP TRIGGER search_patients_update;
-             DROP INDEX row_seals_gen; ALTER TABLE row_seals DROP COLUMN gen;",
+             DROP INDEX row_seals_gen; ALTER TABLE row_seals DROP COLUMN gen;
+             DROP INDEX patients_name_birth; DROP INDEX votes_user;",
         )
         .unwrap();
     c.db.conn().execute_batch("PRAGMA user_version = 8;").unwrap();
@@ -169,4 +170,60 @@ fn the_check_of_the_changes_verifies_what_was_written_since_the_last_intact_chec
     // What it cannot see — an old row changed without a new seal — the whole check does.
     let whole = integrity::check(&mut c.db, &a).unwrap();
     assert!(!whole.intact() && changed(&whole), "the whole check still finds everything");
+}
+
+#[test]
+fn a_forged_checkpoint_is_not_trusted() {
+    let mut c = Clinic::new();
+    c.signed();
+    let a = admin(&c);
+    assert!(integrity::check(&mut c.db, &a).unwrap().intact());
+    let new = c.adult();
+    c.db.conn().execute("UPDATE patients SET first_name = 'Пётр' WHERE id = ?1", [new]).unwrap();
+    // A checkpoint written behind the program's back, claiming everything up to now was verified.
+    c.db.conn()
+        .execute_batch(
+            "INSERT INTO integrity_checkpoints (checked_at, whole, audit_seq, audit_hash, seal_gen, rowids)
+             SELECT '2099-01-01T00:00:00+03:00', 1, seq, hash, (SELECT max(gen) FROM row_seals), '{}'
+             FROM audit_log ORDER BY seq DESC LIMIT 1",
+        )
+        .unwrap();
+    let report = integrity::check_changes(&mut c.db, &a).unwrap();
+    assert_eq!(report.scope, integrity::Scope::Whole, "an unsealed checkpoint sends the check to the whole file");
+    assert!(!report.intact(), "which finds the changed patient and the forged checkpoint: {:?}", report.rows);
+    assert!(report.rows.iter().any(|f| f.table == "integrity_checkpoints"), "named: {:?}", report.rows);
+}
+
+#[test]
+fn a_slow_first_open_tells_what_it_is_doing() {
+    use btlp_commission::db::Opening;
+    use std::sync::{Arc, Mutex};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    let mut c = crate::common::Clinic::on_file(&path);
+    c.signed();
+    // As a file from before row seals: every seal gone, and the schema one migration back.
+    c.db.conn().execute_batch("DELETE FROM row_seals; DELETE FROM seal_state; DROP INDEX votes_user;").unwrap();
+    let version: i64 = c.db.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    c.db.conn().execute_batch(&format!("PRAGMA user_version = {}", version - 1)).unwrap();
+    drop(c);
+    let heard: Arc<Mutex<Vec<Opening>>> = Arc::default();
+    let (sink, me) = (Arc::clone(&heard), std::thread::current().id());
+    // The observer is the process's; other tests open databases on other threads at the same time.
+    btlp_commission::db::observe_opening(move |what| {
+        if std::thread::current().id() == me {
+            sink.lock().unwrap().push(what);
+        }
+    });
+    let mut c = crate::common::Clinic::reopen(&path);
+    let heard = heard.lock().unwrap().clone();
+    assert_eq!(heard.first(), Some(&Opening::Migrating), "the migration is announced first: {heard:?}");
+    assert_eq!(heard.last(), Some(&Opening::Done), "and the end: {heard:?}");
+    let sealed = heard.iter().rev().find_map(|o| match o {
+        Opening::Sealing { done, total } => Some((*done, *total)),
+        _ => None,
+    });
+    let (done, total) = sealed.expect("the sealing is counted");
+    assert!(total > 100 && done == total, "every row counted and sealed: {done} of {total}");
+    assert!(verify(&mut c).intact(), "and the file verifies whole after it");
 }

@@ -458,6 +458,7 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let lang = cli.lang.as_deref().map(Lang::parse).unwrap_or_default();
+    show_slow_opens(lang);
     match run(cli.command, lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -465,6 +466,34 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The first open after an upgrade can take a while on a large clinic: say what it is doing on stderr (one
+/// line kept up to date on a terminal, a line per step in a log).
+fn show_slow_opens(lang: Lang) {
+    use btlp_commission::db::Opening;
+    let terminal = std::io::stderr().is_terminal();
+    btlp_commission::db::observe_opening(move |what| {
+        let line = match what {
+            Opening::Migrating => tr(lang, "cli.opening_migrating", &[]),
+            Opening::Sealing { done, total } => tr(
+                lang,
+                "cli.opening_sealing",
+                &[
+                    ("done", done.to_string()),
+                    ("total", total.to_string()),
+                    ("percent", (done * 100 / total.max(1)).to_string()),
+                ],
+            ),
+            Opening::Done => tr(lang, "cli.opening_done", &[]),
+        };
+        if terminal {
+            let end = if what == Opening::Done { "\n" } else { "" };
+            eprint!("\r\x1b[2K{line}{end}");
+        } else {
+            eprintln!("{line}");
+        }
+    });
 }
 
 type UnlockArgs = (bool, Option<String>, Option<PathBuf>);

@@ -144,14 +144,26 @@ fn references(obj: &Object, out: &mut Vec<ObjectId>) {
 
 impl Ctx<'_> {
     fn allowed_new(&self, id: ObjectId, obj: &Object) -> bool {
+        if self.is_signature_appearance(id, obj) {
+            return true;
+        }
         let Some(dict) = dict_of(obj) else {
             // A new array may hold only signature fields (an indirect /Fields or /Annots).
             return obj.as_array().is_ok_and(|items| items.iter().all(|i| self.is_sig_field(i)));
         };
         (Some(id) == self.form_id && self.same_except(&Dictionary::new(), dict, &[b"Fields", b"SigFlags"]))
-            || is_sig_field_dict(dict)
+            || (is_sig_field_dict(dict) && self.is_signed_field(dict))
             || [b"Sig".as_slice(), b"XRef", b"ObjStm", b"Metadata"].contains(&name(dict, b"Type").unwrap_or_default())
-            || self.is_signature_appearance(id, obj)
+    }
+
+    /// A new signature field must carry its signature (/V a signature dictionary): an empty field added later
+    /// could show anything over the page in its appearance while the signatures before it still verify.
+    fn is_signed_field(&self, field: &Dictionary) -> bool {
+        let value = field.get(b"V").ok().and_then(|v| match v {
+            Object::Reference(id) => self.cur.get_object(*id).ok().and_then(dict_of),
+            other => dict_of(other),
+        });
+        value.is_some_and(|v| name(v, b"Type") == Some(b"Sig") || v.has(b"ByteRange"))
     }
 
     /// A new object that only a signature field's appearance uses (a visible signature and its font).

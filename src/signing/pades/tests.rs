@@ -212,6 +212,41 @@ fn later_content_changes_are_reported() {
     assert!(!checks[0].valid(), "bytes appended after the signed revision must not pass unnoticed");
 }
 
+/// An empty signature field added later, its appearance drawn over the page («Sneaky Signature»): not a
+/// signature, so the signatures before it must no longer count as followed by signatures only.
+#[test]
+fn a_later_empty_signature_field_drawing_over_the_page_is_a_change() {
+    let clinic = clinic();
+    let pdf = sign_as(&sample_pdf(), &clinic, 0);
+    let doc = Document::load_mem(&pdf).expect("the signed PDF loads");
+    let page_id = *doc.get_pages().values().next().expect("a page");
+    let root_id = doc.trailer.get(b"Root").and_then(Object::as_reference).expect("a catalog");
+    let mut inc = IncrementalDocument::create_from(pdf.clone(), doc);
+    let cover = Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form",
+        "BBox" => vec![0.into(), 0.into(), 400.into(), 40.into()] },
+        b"1 g 0 0 400 40 re f 0 g BT /F1 18 Tf 0 10 Td (Decision 42: rejected) Tj ET".to_vec(),
+    );
+    let cover_id = inc.new_document.add_object(cover);
+    let field_id = inc.new_document.add_object(dictionary! {
+        "FT" => "Sig", "T" => Object::string_literal("Empty"), "Type" => "Annot", "Subtype" => "Widget",
+        "F" => 4, "P" => page_id, "Rect" => vec![72.into(), 710.into(), 472.into(), 750.into()],
+        "AP" => dictionary! { "N" => cover_id },
+    });
+    inc.opt_clone_object_to_new_document(page_id).expect("the page is copied into the update");
+    let annots = inc.new_document.get_dictionary(page_id).and_then(|p| p.get(b"Annots")).cloned();
+    let mut annots = annots.ok().and_then(|a| a.as_array().ok().cloned()).unwrap_or_default();
+    annots.push(field_id.into());
+    inc.new_document.get_dictionary_mut(page_id).expect("the page").set("Annots", annots);
+    inc.opt_clone_object_to_new_document(root_id).expect("the catalog is copied");
+    let mut changed = Vec::new();
+    inc.save_to(&mut changed).expect("the update is written");
+
+    let checks = verify(&changed, &clinic.root, &[]).expect("verification runs");
+    assert!(checks[0].intact, "the signed revision itself is untouched");
+    assert!(!checks[0].later_changes_only_signatures, "an empty field drawing over the page is not a signature");
+}
+
 #[test]
 fn classic_cross_reference_table_is_kept() {
     let clinic = clinic();

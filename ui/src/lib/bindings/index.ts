@@ -633,6 +633,9 @@ export type MinutesView = {
 /**  The kind of a changed record (the core's `notices::Subject`, as the UI names it). */
 export type NoticeSubject = "patient" | "case" | "consent" | "meeting" | "decision" | "administration" | "adverse_reaction" | "report" | "batch" | "room" | "organization" | "application" | "settings" | "composition" | "certificate" | "user";
 
+/**  What a slow open is doing: schema migrations, sealing rows (`done` of `total`), or finished. */
+export type OpeningEvent = { kind: "migrating" } | { kind: "sealing"; done: number; total: number } | { kind: "done" };
+
 export type OrgView = {
 	name: string,
 	licence: string,
