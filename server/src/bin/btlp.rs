@@ -826,6 +826,10 @@ fn run(command: Command, lang: Lang) -> Result<()> {
             } else {
                 btlp_commission::integrity::check(&mut s.db, &actor)?
             };
+            match &report.since {
+                Some(at) => println!("{}", tr(lang, "cli.integrity_since", &[("at", btlp_api::dto::moment(at))])),
+                None => println!("{}", tr(lang, "cli.integrity_whole", &[])),
+            }
             for line in report.sqlite.iter().filter(|l| *l != "ok") {
                 println!("{}", tr(lang, "cli.sqlite_damaged", &[("detail", line.clone())]));
             }
