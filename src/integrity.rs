@@ -19,8 +19,6 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub scope: Scope,
-    /// For a check of the changes: the time of the check it started from (RFC 3339).
-    pub since: Option<String>,
     /// `ok`, or what SQLite's `PRAGMA integrity_check` found (damaged pages, broken indexes).
     pub sqlite: Vec<String>,
     pub audit_entries: i64,
@@ -45,12 +43,14 @@ impl Report {
 }
 
 /// What a check covered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     Whole,
-    /// The changes since the intact check of this time (RFC 3339).
-    Changes,
+    /// The changes since the intact check of `since` (RFC 3339).
+    Changes {
+        since: String,
+    },
 }
 
 /// The last intact check: when, whether it was whole, and where it got to.
@@ -81,15 +81,6 @@ fn last_checkpoint(conn: &rusqlite::Connection) -> Result<Option<Checkpoint>> {
         seal_gen,
         rowids: serde_json::from_str(&rowids).unwrap_or_default(),
     }))
-}
-
-/// When the last intact check ran and whether it was whole (for the screen's «проверено …»).
-pub fn last_checked(conn: &rusqlite::Connection) -> Result<Option<(String, bool)>> {
-    Ok(conn
-        .query_row("SELECT checked_at, whole FROM integrity_checkpoints ORDER BY id DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?)
 }
 
 /// Records where an intact check got to, in its own transaction (the checkpoint row is sealed like any other,
@@ -134,8 +125,7 @@ pub fn check_changes(db: &mut Db, actor: &Actor) -> Result<Report> {
     let (documents_checked, changed_documents) = audit::changed_documents_since(conn, Some(since.seal_gen))?;
     let rows = db.verify_rows_since(since.seal_gen, &since.rowids)?;
     let report = Report {
-        scope: Scope::Changes,
-        since: Some(since.checked_at),
+        scope: Scope::Changes { since: since.checked_at },
         sqlite: vec!["ok".into()],
         audit_entries,
         audit_broken_at,
@@ -186,7 +176,6 @@ fn check_whole(db: &Db) -> Result<Report> {
     let rows = db.verify_rows()?;
     Ok(Report {
         scope: Scope::Whole,
-        since: None,
         sqlite,
         audit_entries,
         audit_broken_at,

@@ -55,7 +55,10 @@ pub fn integrity_check(s: &mut Session, _: Lang, whole: bool) -> Result<Integrit
         Ok(IntegrityView {
             intact: r.intact(),
             whole: r.scope == integrity::Scope::Whole,
-            since: r.since.as_deref().map(moment),
+            since: match &r.scope {
+                integrity::Scope::Changes { since } => Some(moment(since)),
+                integrity::Scope::Whole => None,
+            },
             audit_entries: r.audit_entries as u32,
             documents_checked: r.documents_checked as u32,
             rows_checked: r.rows_checked as u32,

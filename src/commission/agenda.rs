@@ -61,8 +61,3 @@ pub fn recusals(conn: &Connection, meeting_id: Uuid, case_id: Uuid) -> Result<Ve
     let rows = stmt.query_map(params![meeting_id, case_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
-
-/// How many decisions there are (for paging the decision list).
-pub fn decisions_total(conn: &Connection) -> Result<u32> {
-    Ok(conn.query_row("SELECT count(*) FROM decisions", [], |r| r.get(0))?)
-}

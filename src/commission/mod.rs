@@ -10,7 +10,7 @@ mod protocol;
 mod record;
 mod vote;
 
-pub use agenda::{agenda, decisions_total, meetings, recusals, AgendaItem, MeetingRow};
+pub use agenda::{agenda, meetings, recusals, AgendaItem, MeetingRow};
 pub use composition::{compose, effective_on, Composition, NewComposition, Seat, SeatRole};
 pub use decision::{
     adopt, adopt_confirmed, by_number, correct, get as decision, list as decisions, meeting_of,

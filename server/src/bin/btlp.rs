@@ -826,9 +826,11 @@ fn run(command: Command, lang: Lang) -> Result<()> {
             } else {
                 btlp_commission::integrity::check(&mut s.db, &actor)?
             };
-            match &report.since {
-                Some(at) => println!("{}", tr(lang, "cli.integrity_since", &[("at", btlp_api::dto::moment(at))])),
-                None => println!("{}", tr(lang, "cli.integrity_whole", &[])),
+            match &report.scope {
+                btlp_commission::integrity::Scope::Changes { since } => {
+                    println!("{}", tr(lang, "cli.integrity_since", &[("at", btlp_api::dto::moment(since))]))
+                }
+                btlp_commission::integrity::Scope::Whole => println!("{}", tr(lang, "cli.integrity_whole", &[])),
             }
             for line in report.sqlite.iter().filter(|l| *l != "ok") {
                 println!("{}", tr(lang, "cli.sqlite_damaged", &[("detail", line.clone())]));
