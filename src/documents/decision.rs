@@ -1,7 +1,7 @@
 //! The decision extract ("выписка из протокола заседания врачебной комиссии"): everything the commission
 //! decided about one administration, on A4, in the user's language (Russian by default).
 use super::layout::{Layout, Weight, LEFT, WIDTH};
-use super::{qr_modules, save, sha256_hex, Meta, Rendered};
+use super::{qr_modules, save, Meta, Rendered};
 use crate::cases::{self, FindingKind};
 use crate::commission::{self, Decision, Outcome, Protocol, SeatRole, Terms};
 use crate::error::Result;
@@ -134,15 +134,13 @@ fn seat_label(lang: Lang, role: SeatRole) -> String {
     tr(lang, &format!("seat.{}", role.code()), &[])
 }
 
-/// Renders the extract twice: without the QR code to get the content digest, then with it.
+/// Renders the extract in one pass: the QR code carries the digest of everything laid out before it.
 pub fn render_decision(sheet: &DecisionSheet, lang: Lang) -> Result<Rendered> {
-    let first = render(sheet, lang, None)?;
-    let digest = sha256_hex(&first.0);
-    let (pdf, boxes) = render(sheet, lang, Some(&digest))?;
-    Ok(Rendered { pdf, content_sha256: digest, signature_boxes: boxes })
+    let (pdf, signature_boxes, content_sha256) = render(sheet, lang)?;
+    Ok(Rendered { pdf, content_sha256, signature_boxes })
 }
 
-fn render(s: &DecisionSheet, lang: Lang, digest: Option<&str>) -> Result<(Vec<u8>, Vec<super::Placed>)> {
+fn render(s: &DecisionSheet, lang: Lang) -> Result<(Vec<u8>, Vec<super::Placed>, String)> {
     let t = |key: &str| tr(lang, &format!("doc.{key}"), &[]);
     let d = &s.decision;
     let meta = Meta {
@@ -151,7 +149,8 @@ fn render(s: &DecisionSheet, lang: Lang, digest: Option<&str>) -> Result<(Vec<u8
         subject: t("subject"),
         created: s.adopted_at,
     };
-    let qr = digest.map(|h| qr_modules(&format!("BTLP-DECISION;{};{h}", d.number))).transpose()?;
+    let mut digest = String::new();
+    let mut qr_failed = None;
     let mut boxes = Vec::new();
     let pdf = save(&meta, |regular, bold| {
         let mut l = Layout::new(regular, bold);
@@ -368,22 +367,29 @@ fn render(s: &DecisionSheet, lang: Lang, digest: Option<&str>) -> Result<(Vec<u8
         );
         l.paragraph(&issued, 10.0, Weight::Regular, false);
 
-        if let Some(modules) = &qr {
-            let size = 72.0;
-            l.ensure(size + 24.0);
-            l.space(8.0);
-            let top = l.top();
-            let page = l.page();
-            l.squares(page, LEFT, top, size, modules);
-            let caption = tr(lang, "doc.qr_caption", &[("number", d.number.clone())]);
-            l.text_beside(LEFT + size + 10.0, top + 20.0, WIDTH - size - 10.0, &caption, 8.0);
-            l.space(size);
+        digest = l.content_digest();
+        match qr_modules(&format!("BTLP-DECISION;{};{digest}", d.number)) {
+            Err(e) => qr_failed = Some(e),
+            Ok(modules) => {
+                let size = 72.0;
+                l.ensure(size + 24.0);
+                l.space(8.0);
+                let top = l.top();
+                let page = l.page();
+                l.squares(page, LEFT, top, size, &modules);
+                let caption = tr(lang, "doc.qr_caption", &[("number", d.number.clone())]);
+                l.text_beside(LEFT + size + 10.0, top + 20.0, WIDTH - size - 10.0, &caption, 8.0);
+                l.space(size);
+            }
         }
         l.finish(&format!("{} · {}", s.org.name, meta.title), |n, total| {
             tr(lang, "doc.page", &[("n", n.to_string()), ("total", total.to_string())])
         })
     })?;
-    Ok((pdf, boxes))
+    match qr_failed {
+        Some(e) => Err(e),
+        None => Ok((pdf, boxes, digest)),
+    }
 }
 
 fn section(l: &mut Layout, title: &str) {

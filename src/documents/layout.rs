@@ -6,6 +6,7 @@ use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfFontHandle, PdfPage, Point, Pt, Rect, Rgb,
     TextItem,
 };
+use sha2::{Digest, Sha256};
 
 pub const PAGE_W: f32 = 595.28;
 pub const PAGE_H: f32 = 841.89;
@@ -25,21 +26,34 @@ pub struct Face {
 impl Face {
     /// The width of `text` at `size` points.
     pub fn width(&self, text: &str, size: f32) -> f32 {
-        let upm = f32::from(self.font.font_metrics.units_per_em.max(1));
-        let units: u32 = text
-            .chars()
-            .map(|c| self.font.lookup_glyph_index(c as u32).map(|g| u32::from(self.font.get_horizontal_advance(g))))
-            .map(|w| w.unwrap_or(upm as u32 / 2))
-            .sum();
-        units as f32 * size / upm
+        self.points(self.units(text), size)
+    }
+
+    /// The advances of `text`, in font units: they add up, so a line's width grows word by word.
+    fn units(&self, text: &str) -> u32 {
+        text.chars().map(|c| self.char_units(c)).sum()
+    }
+
+    fn char_units(&self, c: char) -> u32 {
+        let upm = u32::from(self.font.font_metrics.units_per_em.max(1));
+        self.font
+            .lookup_glyph_index(c as u32)
+            .map(|g| u32::from(self.font.get_horizontal_advance(g)))
+            .unwrap_or(upm / 2)
+    }
+
+    fn points(&self, units: u32, size: f32) -> f32 {
+        units as f32 * size / f32::from(self.font.font_metrics.units_per_em.max(1))
     }
 
     /// Breaks `text` into lines no wider than `max` at spaces (never at a no-break space); explicit newlines are
-    /// kept, over-long words are cut.
+    /// kept, over-long words are cut. Each word is measured once and added to its line's width.
     pub fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
         let mut lines = Vec::new();
+        let space = self.char_units(' ');
         for paragraph in text.split('\n') {
             let mut line = String::new();
+            let mut line_units = 0;
             // A no-break space (inside «Орлов В. А.») joins its neighbours into one word, and «№» always goes
             // with its number.
             let mut words: Vec<String> = Vec::new();
@@ -53,20 +67,28 @@ impl Face {
                 }
             }
             for word in words.iter().map(String::as_str) {
-                let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-                if self.width(&candidate, size) <= max {
-                    line = candidate;
+                let word_units = self.units(word);
+                let candidate = if line.is_empty() { word_units } else { line_units + space + word_units };
+                if self.points(candidate, size) <= max {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                    line_units = candidate;
                     continue;
                 }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
+                    line_units = 0;
                 }
                 for c in word.chars() {
-                    line.push(c);
-                    if self.width(&line, size) > max {
-                        line.pop();
-                        lines.push(std::mem::replace(&mut line, c.to_string()));
+                    let c_units = self.char_units(c);
+                    if !line.is_empty() && self.points(line_units + c_units, size) > max {
+                        lines.push(std::mem::take(&mut line));
+                        line_units = 0;
                     }
+                    line.push(c);
+                    line_units += c_units;
                 }
             }
             lines.push(line);
@@ -363,31 +385,72 @@ impl<'f> Layout<'f> {
         placed
     }
 
-    /// Fills dark squares of a square module matrix (a QR code) `size` points wide at the given position.
+    /// Fills dark squares of a square module matrix (a QR code) `size` points wide at the given position; a
+    /// row's run of dark modules is one rectangle.
     pub fn squares(&mut self, page: usize, x: f32, top: f32, size: f32, dark: &[Vec<bool>]) {
         let n = dark.len().max(1) as f32;
         let m = size / n;
         let mut ops = vec![Op::SetFillColor { col: grey(0.0) }];
         for (r, row) in dark.iter().enumerate() {
-            for (c, on) in row.iter().enumerate() {
-                if *on {
-                    ops.push(Op::DrawRectangle {
-                        rectangle: Rect {
-                            x: Pt(x + c as f32 * m),
-                            y: Pt(self.sheet.h - top - (r as f32 + 1.0) * m),
-                            width: Pt(m),
-                            height: Pt(m),
-                            mode: Some(PaintMode::Fill),
-                            winding_order: None,
-                        },
-                    });
+            let mut c = 0;
+            while c < row.len() {
+                let run = row[c..].iter().take_while(|on| **on).count();
+                if run == 0 {
+                    c += 1;
+                    continue;
                 }
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(x + c as f32 * m),
+                        y: Pt(self.sheet.h - top - (r as f32 + 1.0) * m),
+                        width: Pt(run as f32 * m),
+                        height: Pt(m),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: None,
+                    },
+                });
+                c += run;
             }
         }
         self.pages[page].extend(ops);
     }
 
     /// Adds the running header and "стр. N из M" to every page and returns the pages.
+    /// SHA-256 (hex) of everything laid out so far, page by page: every text run with its face, size and
+    /// place, every line and box. A document's QR code carries it: the content it ties a paper copy to. The
+    /// running headers and page numbers, added by `finish`, follow from it.
+    pub fn content_digest(&self) -> String {
+        let mut h = Sha256::new();
+        let number = |h: &mut Sha256, values: &[f32]| values.iter().for_each(|v| h.update(v.to_le_bytes()));
+        for (n, ops) in self.pages.iter().enumerate() {
+            h.update(format!("page {n}\n"));
+            for op in ops {
+                // Text and geometry are hashed as they are; the rest (colours, widths, sections) as printed.
+                match op {
+                    Op::ShowText { items } => {
+                        for item in items {
+                            match item {
+                                TextItem::Text(text) => h.update(text.as_bytes()),
+                                other => h.update(format!("{other:?}")),
+                            }
+                        }
+                    }
+                    Op::SetFont { font: PdfFontHandle::External(id), size } => {
+                        // A face's id is random per document; its role is what the content says.
+                        h.update(if id.0 == self.bold.id.0 { "bold" } else { "regular" });
+                        number(&mut h, &[size.0]);
+                    }
+                    Op::SetTextCursor { pos } => number(&mut h, &[pos.x.0, pos.y.0]),
+                    Op::DrawLine { line } => line.points.iter().for_each(|p| number(&mut h, &[p.p.x.0, p.p.y.0])),
+                    Op::DrawRectangle { rectangle: r } => number(&mut h, &[r.x.0, r.y.0, r.width.0, r.height.0]),
+                    other => h.update(format!("{other:?}")),
+                }
+                h.update(b"\n");
+            }
+        }
+        hex::encode(h.finalize())
+    }
+
     pub fn finish(mut self, running_header: &str, page_label: impl Fn(usize, usize) -> String) -> Vec<PdfPage> {
         let total = self.pages.len();
         let size = 8.0;

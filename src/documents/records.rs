@@ -1,7 +1,7 @@
 //! The consent record and the administration record: one page each (more if the text is long), signed by
 //! the physician who recorded them.
 use super::layout::{Layout, Weight, LEFT, WIDTH};
-use super::{qr_modules, save, sha256_hex, Meta, Rendered};
+use super::{qr_modules, save, Meta, Rendered};
 use crate::error::Result;
 use crate::i18n::{tr, Lang};
 use crate::validate::show_date;
@@ -118,19 +118,15 @@ pub fn administration_sheet(conn: &Connection, administration_id: Uuid, lang: La
     })
 }
 
+/// Renders the record in one pass: the QR code carries the digest of everything laid out before it.
 pub fn render_record(sheet: &RecordSheet, lang: Lang) -> Result<Rendered> {
-    let first = render(sheet, lang, None)?;
-    let digest = sha256_hex(&first);
-    let pdf = render(sheet, lang, Some(&digest))?;
-    Ok(Rendered { pdf, content_sha256: digest, signature_boxes: Vec::new() })
-}
-
-fn render(s: &RecordSheet, lang: Lang, digest: Option<&str>) -> Result<Vec<u8>> {
     let t = |key: &str| tr(lang, &format!("doc.{key}"), &[]);
+    let s = sheet;
     let meta =
         Meta { title: s.title.clone(), author: s.org.name.clone(), subject: s.title.clone(), created: s.created };
-    let qr = digest.map(|h| qr_modules(&format!("{};{h}", s.code))).transpose()?;
-    save(&meta, |regular, bold| {
+    let mut digest = String::new();
+    let mut qr_failed = None;
+    let pdf = save(&meta, |regular, bold| {
         let mut l = Layout::new(regular, bold);
         l.paragraph(&s.org.name, 11.0, Weight::Bold, true);
         l.space(10.0);
@@ -141,17 +137,25 @@ fn render(s: &RecordSheet, lang: Lang, digest: Option<&str>) -> Result<Vec<u8>> 
         l.space(10.0);
         let signer = vec![vec![s.signer_role.clone(), s.signer_name.clone(), String::new()]];
         l.table(&[0.3, 0.4, 0.3], Some(&[&t("role"), &t("name"), &t("signature")]), &signer, 9.5);
-        if let Some(modules) = &qr {
-            let size = 64.0;
-            l.ensure(size + 20.0);
-            l.space(10.0);
-            let (page, top) = (l.page(), l.top());
-            l.squares(page, LEFT, top, size, modules);
-            l.text_beside(LEFT + size + 10.0, top + 16.0, WIDTH - size - 10.0, &t("record_qr_caption"), 8.0);
-            l.space(size);
+        digest = l.content_digest();
+        match qr_modules(&format!("{};{digest}", s.code)) {
+            Err(e) => qr_failed = Some(e),
+            Ok(modules) => {
+                let size = 64.0;
+                l.ensure(size + 20.0);
+                l.space(10.0);
+                let (page, top) = (l.page(), l.top());
+                l.squares(page, LEFT, top, size, &modules);
+                l.text_beside(LEFT + size + 10.0, top + 16.0, WIDTH - size - 10.0, &t("record_qr_caption"), 8.0);
+                l.space(size);
+            }
         }
         l.finish(&format!("{} · {}", s.org.name, s.title), |n, total| {
             tr(lang, "doc.page", &[("n", n.to_string()), ("total", total.to_string())])
         })
-    })
+    })?;
+    match qr_failed {
+        Some(e) => Err(e),
+        None => Ok(Rendered { pdf, content_sha256: digest, signature_boxes: Vec::new() }),
+    }
 }

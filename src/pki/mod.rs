@@ -228,7 +228,8 @@ pub(crate) fn holds_root(conn: &Connection, user: Uuid) -> Result<bool> {
 pub(crate) struct SigningKey {
     pub serial: String,
     pub cert_der: Vec<u8>,
-    pub key: p256::SecretKey,
+    /// With its public key, derived once when the key is unlocked.
+    pub key: p256::ecdsa::SigningKey,
 }
 
 pub(crate) fn unlock_signing_key(
@@ -248,7 +249,7 @@ pub(crate) fn unlock_signing_key(
         .optional()?;
     let (serial, cert_der, s) = row.ok_or(Error::Refused(Rule::NoValidCertificate))?;
     let key = key_from(&sealed::open(&s, password, &aad_user(&serial))?)?;
-    Ok(SigningKey { serial, cert_der, key })
+    Ok(SigningKey { serial, cert_der, key: p256::ecdsa::SigningKey::from(key) })
 }
 
 /// Revokes a certificate; it can no longer sign and verifiers report signatures made with it. Admins only.

@@ -120,8 +120,9 @@ pub(crate) fn require_signed(conn: &Connection, decision_id: Uuid) -> Result<()>
 }
 
 /// The visible signature in the signer's row of the signature table: the signer's short name, the signing
-/// time and the certificate's number, typeset with the document's font.
-pub(crate) fn appearance(boxes: &[[f32; 5]], position: usize, lines: &[String]) -> Result<Option<Appearance>> {
+/// time and the certificate's number, typeset with the document's font. `boxes` are the stored signature
+/// boxes (page, x1, y1, x2, y2); public for the documents benchmark, which signs as the clinic does.
+pub fn appearance(boxes: &[[f32; 5]], position: usize, lines: &[String]) -> Result<Option<Appearance>> {
     let Some(b) = boxes.get(position) else { return Ok(None) };
     let inset = 1.0;
     let rect = [b[1] + inset, b[2] + inset, b[3] - inset, b[4] - inset];

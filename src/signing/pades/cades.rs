@@ -62,10 +62,9 @@ pub(super) struct CmsCheck {
 
 /// A DER ContentInfo holding the detached SignedData for `digest`, signed with `key` whose certificate is
 /// `cert_der`; `chain` certificates are embedded after the signer's.
-pub(super) fn sign(digest: &[u8; 32], cert_der: &[u8], chain: &[Vec<u8>], key: &p256::SecretKey) -> Result<Vec<u8>> {
+pub(super) fn sign(digest: &[u8; 32], cert_der: &[u8], chain: &[Vec<u8>], signer: &SigningKey) -> Result<Vec<u8>> {
     let cert = ca::parse(cert_der)?;
     let signed_attrs = signed_attributes(digest, &cert, cert_der)?;
-    let signer = SigningKey::from(key);
     let signature: DerSignature =
         signer.try_sign(&signed_attrs.to_der()?).map_err(|e| SigningError::Crypto(format!("signing: {e}")))?;
 

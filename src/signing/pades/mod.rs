@@ -35,8 +35,8 @@ pub const CONTENTS_RESERVED: usize = 8192;
 pub struct SignRequest<'a> {
     /// The signer's certificate (DER), issued by the clinic root.
     pub cert_der: &'a [u8],
-    /// The signer's private key; it must match `cert_der`.
-    pub key: &'a p256::SecretKey,
+    /// The signer's private key (with its public key, derived once); it must match `cert_der`.
+    pub key: &'a p256::ecdsa::SigningKey,
     /// Certificates to embed after the signer's, normally the clinic root.
     pub chain: &'a [Vec<u8>],
     /// The signature field's name, unique in the document, e.g. "Подпись 1".
@@ -89,7 +89,8 @@ impl SignatureCheck {
 }
 
 /// Returns `pdf` with one more signature appended as an incremental update; the original bytes are kept as
-/// they are. The signature is an invisible widget on page 1, added to /AcroForm /Fields with /SigFlags 3.
+/// they are. The signature's widget (showing the request's appearance, or invisible on page 1 without one) is
+/// added to /AcroForm /Fields with /SigFlags 3.
 pub fn sign(pdf: &[u8], req: &SignRequest) -> Result<Vec<u8>> {
     writer::sign(pdf, req)
 }

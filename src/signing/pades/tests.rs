@@ -71,7 +71,7 @@ fn classic_pdf() -> Vec<u8> {
 struct Member {
     name: &'static str,
     cert: Vec<u8>,
-    key: p256::SecretKey,
+    key: p256::ecdsa::SigningKey,
 }
 
 struct Clinic {
@@ -95,7 +95,7 @@ fn clinic() -> Clinic {
             };
             let cert = ca::issue(&root, &root_key, &subject, &key.public_key(), 100 + i as u64, start, 3)
                 .expect("the member certificate is issued");
-            Member { name, cert, key }
+            Member { name, cert, key: p256::ecdsa::SigningKey::from(key) }
         })
         .collect();
     Clinic { root, members }

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId, StringFormat};
+use p256::ecdsa::SigningKey;
 use sha2::{Digest, Sha256};
 
 use super::{cades, text, SignRequest, CONTENTS_RESERVED};
@@ -26,10 +27,11 @@ pub(super) fn sign(pdf: &[u8], req: &SignRequest) -> Result<Vec<u8>> {
     }
     let cert = ca::parse(req.cert_der)?;
     let cert_key = cert.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
-    if cert_key != req.key.public_key().to_sec1_bytes().as_ref() {
+    let signer = req.key;
+    if cert_key != signer.verifying_key().to_encoded_point(false).as_bytes() {
         return Err(SigningError::Certificate("the signing key does not match the signer's certificate".into()));
     }
-    let doc = Document::load_mem(pdf)?;
+    let doc = Document::load_mem(&without_signature_values(pdf))?;
     if doc.is_encrypted() || doc.encryption_state.is_some() {
         return Err(SigningError::Malformed("encrypted PDFs cannot be signed".into()));
     }
@@ -66,8 +68,33 @@ pub(super) fn sign(pdf: &[u8], req: &SignRequest) -> Result<Vec<u8>> {
     // lopdf ends at `%%EOF`; the end-of-line the specification asks for keeps the next tool's update (pyHanko
     // appends right after the last byte) on a line of its own, and is signed like the rest.
     out.push(b'\n');
-    fill_in(&mut out, pdf.len(), req)?;
+    fill_in(&mut out, pdf.len(), req, signer)?;
     Ok(out)
+}
+
+/// A copy of `pdf` for parsing, in which the hex digits of earlier signatures' `/Contents` are spaces. The
+/// update never reads them (it copies the catalog, the form, the page and arrays, never a signature value),
+/// and lopdf reads a hex string a digit at a time: 16 KB per earlier signature was most of the parsing. The
+/// length and every offset stay as they are; whitespace inside a hex string is allowed.
+fn without_signature_values(pdf: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let key = b"/Contents";
+    let mut copy: Option<Vec<u8>> = None;
+    for at in memchr::memmem::find_iter(pdf, key) {
+        let mut i = at + key.len();
+        while pdf.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        if pdf.get(i) != Some(&b'<') || pdf.get(i + 1) == Some(&b'<') {
+            continue;
+        }
+        let digits = pdf[i + 1..].iter().take_while(|b| b.is_ascii_hexdigit()).count();
+        if digits < 256 || pdf.get(i + 1 + digits) != Some(&b'>') {
+            continue;
+        }
+        let copy = copy.get_or_insert_with(|| pdf.to_vec());
+        copy[i + 1..i + 1 + digits].fill(b' ');
+    }
+    copy.map_or(std::borrow::Cow::Borrowed(pdf), std::borrow::Cow::Owned)
 }
 
 fn signature_dictionary(req: &SignRequest) -> Dictionary {
@@ -77,7 +104,9 @@ fn signature_dictionary(req: &SignRequest) -> Dictionary {
     sig.set("SubFilter", Object::Name(b"ETSI.CAdES.detached".to_vec()));
     let placeholder = Object::Integer(BYTE_RANGE_PLACEHOLDER);
     sig.set("ByteRange", vec![Object::Integer(0), placeholder.clone(), placeholder.clone(), placeholder]);
-    sig.set("Contents", Object::String(vec![0; CONTENTS_RESERVED], StringFormat::Hexadecimal));
+    // Written as a literal string of the hex digits' width, `(00…0)`, and turned into the hex string `<00…0>`
+    // by `fill_in`: lopdf formats a hex string a byte at a time, which was a tenth of a signature's time.
+    sig.set("Contents", Object::String(vec![b'0'; 2 * CONTENTS_RESERVED], StringFormat::Literal));
     sig.set("M", Object::String(text::format_date(&req.time).into_bytes(), StringFormat::Literal));
     sig.set("Name", text::encode(req.signer_name));
     sig.set("Reason", text::encode(req.reason));
@@ -234,13 +263,19 @@ fn append_reference(inc: &mut IncrementalDocument, array: Option<Object>, id: Ob
 
 /// Patches /ByteRange and /Contents of the appended update in place. Only bytes after `prev_len` are searched:
 /// the earlier revisions hold other /Contents keys (pages, earlier signatures).
-fn fill_in(out: &mut [u8], prev_len: usize, req: &SignRequest) -> Result<()> {
+fn fill_in(out: &mut [u8], prev_len: usize, req: &SignRequest, signer: &SigningKey) -> Result<()> {
+    // The placeholder is found by its first 64 bytes (a 16 KB needle is slow to search for), then checked whole.
     let mut contents = Vec::with_capacity(2 * CONTENTS_RESERVED + 2);
-    contents.push(b'<');
+    contents.push(b'(');
     contents.resize(2 * CONTENTS_RESERVED + 1, b'0');
-    contents.push(b'>');
-    let start = prev_len + find(&out[prev_len..], &contents)?;
+    contents.push(b')');
+    let start = prev_len + find(&out[prev_len..], &contents[..64])?;
     let end = start + contents.len();
+    if out.get(start..end) != Some(contents.as_slice()) {
+        return Err(SigningError::Malformed("the signature placeholder was not written as expected".into()));
+    }
+    out[start] = b'<';
+    out[end - 1] = b'>';
 
     let placeholder = format!("[0 {p} {p} {p}]", p = BYTE_RANGE_PLACEHOLDER);
     let range_at = prev_len + find(&out[prev_len..], placeholder.as_bytes())?;
@@ -257,7 +292,7 @@ fn fill_in(out: &mut [u8], prev_len: usize, req: &SignRequest) -> Result<()> {
     hasher.update(&out[..start]);
     hasher.update(&out[end..]);
     let digest: [u8; 32] = hasher.finalize().into();
-    let cms = cades::sign(&digest, req.cert_der, req.chain, req.key)?;
+    let cms = cades::sign(&digest, req.cert_der, req.chain, signer)?;
     if cms.len() > CONTENTS_RESERVED {
         return Err(SigningError::SignatureTooLarge { needed: cms.len(), reserved: CONTENTS_RESERVED });
     }
@@ -267,8 +302,6 @@ fn fill_in(out: &mut [u8], prev_len: usize, req: &SignRequest) -> Result<()> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Result<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
         .ok_or_else(|| SigningError::Malformed("the signature placeholder was not written as expected".into()))
 }
