@@ -200,6 +200,28 @@ fn the_qr_code_matches_the_record() {
     );
 }
 
+/// The QR code's digest is taken from the layout in the one rendering pass: it must name the content (the same
+/// decision gives the same digest, whatever random ids the PDF's fonts get) and change with it.
+#[test]
+fn the_content_digest_follows_the_content_only() {
+    use btlp_commission::documents::{decision_sheet, render_decision};
+    let mut c = Clinic::new();
+    let (_, d) = c.signed();
+    let decision = commission::decision(c.db.conn(), d).unwrap();
+    let sheet = decision_sheet(c.db.conn(), &decision).unwrap();
+    let (a, b) = (render_decision(&sheet, Lang::Ru).unwrap(), render_decision(&sheet, Lang::Ru).unwrap());
+    assert_eq!(a.content_sha256, b.content_sha256, "the same decision laid out twice must give the same digest");
+    let english = render_decision(&sheet, Lang::En).unwrap();
+    assert_ne!(a.content_sha256, english.content_sha256, "other text on the page must give another digest");
+    let mut other = sheet.clone();
+    other.patient.last_name.push('а');
+    let changed = render_decision(&other, Lang::Ru).unwrap();
+    assert_ne!(
+        a.content_sha256, changed.content_sha256,
+        "one letter more in the patient's name must change the digest"
+    );
+}
+
 #[test]
 fn consent_and_administration_records_are_signed_by_their_physician() {
     use btlp_commission::administrations::{self, NewAdministration};
