@@ -20,7 +20,9 @@ trap cleanup EXIT
 
 (cd "${root}/ui" && npm run build --silent)
 (cd "${root}" && cargo build --release -p btlp-app --features custom-protocol --bin btlp-app 2>&1 | tail -1)
-(cd "${root}" && cargo build --release --bin btlp 2>&1 | tail -1)
+# The demo clinic is made by the CLI as the tests build it (debug): a release build of the server package
+# compiles the PDF stack a second time, for a file nothing times.
+(cd "${root}" && cargo build --bin btlp 2>&1 | tail -1)
 app="${root}/target/release/btlp-app"
 # The bare app: its UI built with ui/'s packages, its crate with the clinic's lock file (the same tauri) into
 # the same target folder, so that nothing but the app differs.
@@ -30,7 +32,7 @@ ln -sfn ../../../ui/node_modules "${bare_dir}/ui/node_modules"
 cp "${root}/Cargo.lock" "${bare_dir}/Cargo.lock"
 (cd "${bare_dir}" && cargo build --release --target-dir "${root}/target" 2>&1 | tail -1)
 bare="${root}/target/release/bare-tauri"
-"${root}/target/release/btlp" demo --db "${work}/clinic.db" >/dev/null
+"${root}/target/debug/btlp" demo --db "${work}/clinic.db" >/dev/null
 
 display=:$((140 + RANDOM % 50))
 Xvfb "${display}" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
@@ -42,7 +44,7 @@ probe() {
   BTLP_DB="${work}/clinic.db" BTLP_STARTUP_PROBE=1 XDG_DATA_HOME="${work}/data" WEBKIT_DISABLE_DMABUF_RENDERER=1 \
     timeout 60 "$1" 2>/dev/null | awk '/^btlp-startup-ms/ { print $2 }'
 }
-median() { sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.0f %.0f %.0f", m, a[1], a[NR] }'; }
+median() { sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.0f %.0f %.0f\n", m, a[1], a[NR] }'; }
 
 app_times=()
 bare_times=()
