@@ -231,8 +231,11 @@ fn sweep(out: &Path, name: &str) {
 
 fn decisions_in(db: &Db, from: Option<NaiveDate>, to: Option<NaiveDate>, patient: Option<Uuid>) -> Result<Vec<Row>> {
     let mut stmt = db.conn().prepare(
+        // From the documents (a decision has one only once it is adopted and rendered) to their decisions:
+        // CROSS JOIN keeps that order. Read in number order instead, every decision of the clinic was visited
+        // for a document (300,000 for 10,000 at scale: a quarter of the archive's time).
         "SELECT d.id, d.number, d.decided_on, d.outcome, c.patient_id, dd.signed_sha256
-         FROM decisions d JOIN cases c ON c.id = d.case_id JOIN decision_documents dd ON dd.decision_id = d.id
+         FROM decision_documents dd CROSS JOIN decisions d ON d.id = dd.decision_id JOIN cases c ON c.id = d.case_id
          WHERE (?1 IS NULL OR d.decided_on >= ?1) AND (?2 IS NULL OR d.decided_on <= ?2)
            AND (?3 IS NULL OR c.patient_id = ?3)
          ORDER BY d.year, d.seq",
@@ -276,8 +279,10 @@ fn write_archive(
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Refused(crate::error::Rule::Cancelled));
         }
-        let pdf: Vec<u8> =
-            db.conn().query_row("SELECT pdf FROM decision_documents WHERE decision_id = ?1", [r.id], |x| x.get(0))?;
+        let pdf: Vec<u8> = db
+            .conn()
+            .prepare_cached("SELECT pdf FROM decision_documents WHERE decision_id = ?1")?
+            .query_row([r.id], |x| x.get(0))?;
         let name = format!("decisions/{}.pdf", r.number.replace('/', "-"));
         zip.start_file(name.as_str(), stored).map_err(zip_error)?;
         zip.write_all(&pdf)?;
