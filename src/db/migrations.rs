@@ -21,6 +21,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/20261203100000_integrity_checkpoints.sql"),
     include_str!("../../migrations/20261203200000_patients_name_birth.sql"),
     include_str!("../../migrations/20261203300000_votes_by_member.sql"),
+    include_str!("../../migrations/20261203400000_documents_signed.sql"),
 ];
 
 /// Tables whose rows a migration itself writes (index into `FILES`, tables): those rows are sealed on the first
