@@ -270,8 +270,12 @@ fn write_archive(
     let file = std::fs::File::create(tmp)?;
     let root = ca::to_pem(&pki::root_cert(db.conn())?).into_bytes();
     let (send, receive) = std::sync::mpsc::sync_channel::<(&Row, Vec<u8>)>(4);
+    // Set when reading stops early (cancelled, or an error): the writer then leaves the ZIP unfinished and
+    // unsynced, as the file is removed anyway.
+    let stopped = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let writer = scope.spawn(move || write_zip(file, receive, root));
+        let stopped = &stopped;
+        let writer = scope.spawn(move || write_zip(file, receive, root, stopped));
         let read = (|| -> Result<()> {
             let mut stmt = db.conn().prepare_cached("SELECT pdf FROM decision_documents WHERE decision_id = ?1")?;
             for (i, r) in rows.iter().enumerate() {
@@ -286,6 +290,9 @@ fn write_archive(
             }
             Ok(())
         })();
+        if read.is_err() {
+            stopped.store(true, Ordering::Relaxed);
+        }
         drop(send);
         let written = writer
             .join()
@@ -299,6 +306,7 @@ fn write_zip(
     file: std::fs::File,
     documents: std::sync::mpsc::Receiver<(&Row, Vec<u8>)>,
     root_pem: Vec<u8>,
+    stopped: &AtomicBool,
 ) -> Result<()> {
     let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
     let opts =
@@ -324,6 +332,9 @@ fn write_zip(
             "number": r.number, "decided_on": date, "patient_code": code, "outcome": r.outcome,
             "signed": signed, "sha256": sha, "file": name,
         }));
+    }
+    if stopped.load(Ordering::Relaxed) {
+        return Ok(());
     }
     let csv = csv.into_inner().map_err(|e| Error::Storage(Storage::Io(std::io::Error::other(e.to_string()))))?;
     for (name, bytes) in [

@@ -415,42 +415,59 @@ impl<'f> Layout<'f> {
         self.pages[page].extend(ops);
     }
 
-    /// Adds the running header and "стр. N из M" to every page and returns the pages.
     /// SHA-256 (hex) of everything laid out so far, page by page: every text run with its face, size and
     /// place, every line and box. A document's QR code carries it: the content it ties a paper copy to. The
     /// running headers and page numbers, added by `finish`, follow from it.
     pub fn content_digest(&self) -> String {
         let mut h = Sha256::new();
-        let number = |h: &mut Sha256, values: &[f32]| values.iter().for_each(|v| h.update(v.to_le_bytes()));
+        // Each part is tagged and each text carries its length, so no two different layouts hash alike.
+        let text = |h: &mut Sha256, tag: &[u8], bytes: &[u8]| {
+            h.update(tag);
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        let numbers = |h: &mut Sha256, tag: &[u8], values: &[f32]| {
+            h.update(tag);
+            values.iter().for_each(|v| h.update(v.to_le_bytes()));
+        };
         for (n, ops) in self.pages.iter().enumerate() {
-            h.update(format!("page {n}\n"));
+            numbers(&mut h, b"page", &[n as f32]);
             for op in ops {
                 // Text and geometry are hashed as they are; the rest (colours, widths, sections) as printed.
                 match op {
                     Op::ShowText { items } => {
                         for item in items {
                             match item {
-                                TextItem::Text(text) => h.update(text.as_bytes()),
-                                other => h.update(format!("{other:?}")),
+                                TextItem::Text(t) => text(&mut h, b"text", t.as_bytes()),
+                                other => text(&mut h, b"item", format!("{other:?}").as_bytes()),
                             }
                         }
                     }
                     Op::SetFont { font: PdfFontHandle::External(id), size } => {
                         // A face's id is random per document; its role is what the content says.
-                        h.update(if id.0 == self.bold.id.0 { "bold" } else { "regular" });
-                        number(&mut h, &[size.0]);
+                        let face: &[u8] = if id.0 == self.bold.id.0 { b"bold" } else { b"regular" };
+                        text(&mut h, b"font", face);
+                        numbers(&mut h, b"size", &[size.0]);
                     }
-                    Op::SetTextCursor { pos } => number(&mut h, &[pos.x.0, pos.y.0]),
-                    Op::DrawLine { line } => line.points.iter().for_each(|p| number(&mut h, &[p.p.x.0, p.p.y.0])),
-                    Op::DrawRectangle { rectangle: r } => number(&mut h, &[r.x.0, r.y.0, r.width.0, r.height.0]),
-                    other => h.update(format!("{other:?}")),
+                    Op::SetTextCursor { pos } => numbers(&mut h, b"at", &[pos.x.0, pos.y.0]),
+                    Op::DrawLine { line } => {
+                        text(&mut h, b"line", format!("{} {}", line.points.len(), line.is_closed).as_bytes());
+                        for p in &line.points {
+                            numbers(&mut h, if p.bezier { b"curve" } else { b"point" }, &[p.p.x.0, p.p.y.0]);
+                        }
+                    }
+                    Op::DrawRectangle { rectangle: r } => {
+                        text(&mut h, b"box", format!("{:?} {:?}", r.mode, r.winding_order).as_bytes());
+                        numbers(&mut h, b"rect", &[r.x.0, r.y.0, r.width.0, r.height.0]);
+                    }
+                    other => text(&mut h, b"op", format!("{other:?}").as_bytes()),
                 }
-                h.update(b"\n");
             }
         }
         hex::encode(h.finalize())
     }
 
+    /// Adds the running header and "стр. N из M" to every page and returns the pages.
     pub fn finish(mut self, running_header: &str, page_label: impl Fn(usize, usize) -> String) -> Vec<PdfPage> {
         let total = self.pages.len();
         let size = 8.0;

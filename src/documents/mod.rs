@@ -38,7 +38,7 @@ const BOLD: &[u8] = include_bytes!("../../assets/fonts/PTSans-Bold.ttf");
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub pdf: Vec<u8>,
-    /// SHA-256 (hex) of the rendering without the QR code; printed in the QR code.
+    /// SHA-256 (hex) of the layout before the QR code (`Layout::content_digest`); printed in the QR code.
     pub content_sha256: String,
     /// Where each signer's signature appears, in signing order.
     pub signature_boxes: Vec<Placed>,

@@ -21,6 +21,19 @@ const WIDGET_FLAGS: i64 = 132;
 const SIG_FLAGS: i64 = 3;
 
 pub(super) fn sign(pdf: &[u8], req: &SignRequest) -> Result<Vec<u8>> {
+    let out = sign_parsed(pdf, req, true)?;
+    // A blanked value copied into the update (an earlier signature dictionary written inline in an object the
+    // update copies, which this program never writes) would change what it shows: parse the file as it is.
+    if memchr::memmem::find(&out[pdf.len()..], BLANKED).is_some() {
+        return sign_parsed(pdf, req, false);
+    }
+    Ok(out)
+}
+
+/// What a blanked signature value looks like: a hex string of spaces.
+const BLANKED: &[u8] = b"<                                                                ";
+
+pub(super) fn sign_parsed(pdf: &[u8], req: &SignRequest, blank: bool) -> Result<Vec<u8>> {
     super::ensure_pdf(pdf)?;
     if req.field_name.trim().is_empty() || req.field_name.contains('.') {
         return Err(SigningError::InvalidFieldName(req.field_name.to_string()));
@@ -31,7 +44,7 @@ pub(super) fn sign(pdf: &[u8], req: &SignRequest) -> Result<Vec<u8>> {
     if cert_key != signer.verifying_key().to_encoded_point(false).as_bytes() {
         return Err(SigningError::Certificate("the signing key does not match the signer's certificate".into()));
     }
-    let doc = Document::load_mem(&without_signature_values(pdf))?;
+    let doc = if blank { Document::load_mem(&without_signature_values(pdf))? } else { Document::load_mem(pdf)? };
     if doc.is_encrypted() || doc.encryption_state.is_some() {
         return Err(SigningError::Malformed("encrypted PDFs cannot be signed".into()));
     }
@@ -72,29 +85,40 @@ pub(super) fn sign(pdf: &[u8], req: &SignRequest) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// A copy of `pdf` for parsing, in which the hex digits of earlier signatures' `/Contents` are spaces. The
-/// update never reads them (it copies the catalog, the form, the page and arrays, never a signature value),
-/// and lopdf reads a hex string a digit at a time: 16 KB per earlier signature was most of the parsing. The
-/// length and every offset stay as they are; whitespace inside a hex string is allowed.
-fn without_signature_values(pdf: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    let key = b"/Contents";
+/// A copy of `pdf` for parsing, in which the hex digits of earlier signatures' values are spaces: each
+/// `/ByteRange [a b c d]`'s gap, from `b` to `c`, when it holds a hex string. The update never reads them (it
+/// copies the catalog, the form, the page and arrays, never a signature value; `sign` checks that none was
+/// copied), and lopdf reads a hex string a digit at a time: 16 KB per earlier signature was most of the
+/// parsing. The length and every offset stay as they are; white space inside a hex string is allowed.
+pub(super) fn without_signature_values(pdf: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let key = b"/ByteRange";
     let mut copy: Option<Vec<u8>> = None;
     for at in memchr::memmem::find_iter(pdf, key) {
-        let mut i = at + key.len();
-        while pdf.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
-        }
-        if pdf.get(i) != Some(&b'<') || pdf.get(i + 1) == Some(&b'<') {
+        let Some((gap_start, gap_end)) = byte_range_gap(&pdf[at + key.len()..]) else { continue };
+        let (Some(b'<'), Some(b'>')) = (pdf.get(gap_start), gap_end.checked_sub(1).and_then(|i| pdf.get(i))) else {
+            continue;
+        };
+        let inside = gap_start + 1..gap_end - 1;
+        if inside.is_empty() || !pdf[inside.clone()].iter().all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace()) {
             continue;
         }
-        let digits = pdf[i + 1..].iter().take_while(|b| b.is_ascii_hexdigit()).count();
-        if digits < 256 || pdf.get(i + 1 + digits) != Some(&b'>') {
-            continue;
-        }
-        let copy = copy.get_or_insert_with(|| pdf.to_vec());
-        copy[i + 1..i + 1 + digits].fill(b' ');
+        copy.get_or_insert_with(|| pdf.to_vec())[inside].fill(b' ');
     }
     copy.map_or(std::borrow::Cow::Borrowed(pdf), std::borrow::Cow::Owned)
+}
+
+/// The second and third numbers of a `[a b c d]` array at the start of `text` (after white space).
+fn byte_range_gap(text: &[u8]) -> Option<(usize, usize)> {
+    let text = &text[..text.len().min(80)];
+    let open = text.iter().position(|b| !b.is_ascii_whitespace()).filter(|&i| text[i] == b'[')?;
+    let close = text.iter().position(|&b| b == b']')?;
+    let inner = std::str::from_utf8(text.get(open + 1..close)?).ok()?;
+    let numbers: Vec<usize> =
+        inner.split_ascii_whitespace().map(str::parse).collect::<std::result::Result<_, _>>().ok()?;
+    match numbers[..] {
+        [_, b, c, _] if b < c => Some((b, c)),
+        _ => None,
+    }
 }
 
 fn signature_dictionary(req: &SignRequest) -> Dictionary {
@@ -264,12 +288,16 @@ fn append_reference(inc: &mut IncrementalDocument, array: Option<Object>, id: Ob
 /// Patches /ByteRange and /Contents of the appended update in place. Only bytes after `prev_len` are searched:
 /// the earlier revisions hold other /Contents keys (pages, earlier signatures).
 fn fill_in(out: &mut [u8], prev_len: usize, req: &SignRequest, signer: &SigningKey) -> Result<()> {
-    // The placeholder is found by its first 64 bytes (a 16 KB needle is slow to search for), then checked whole.
+    // Both placeholders are in the signature dictionary, /ByteRange first (the dictionary keeps its keys in the
+    // order they were set), so /Contents is searched for after it: nothing copied into the update can be taken
+    // for it. It is found by its first 64 bytes (a 16 KB needle is slow to search for), then checked whole.
+    let placeholder = format!("[0 {p} {p} {p}]", p = BYTE_RANGE_PLACEHOLDER);
+    let range_at = prev_len + find(&out[prev_len..], placeholder.as_bytes())?;
     let mut contents = Vec::with_capacity(2 * CONTENTS_RESERVED + 2);
     contents.push(b'(');
     contents.resize(2 * CONTENTS_RESERVED + 1, b'0');
     contents.push(b')');
-    let start = prev_len + find(&out[prev_len..], &contents[..64])?;
+    let start = range_at + find(&out[range_at..], &contents[..64])?;
     let end = start + contents.len();
     if out.get(start..end) != Some(contents.as_slice()) {
         return Err(SigningError::Malformed("the signature placeholder was not written as expected".into()));
@@ -277,8 +305,6 @@ fn fill_in(out: &mut [u8], prev_len: usize, req: &SignRequest, signer: &SigningK
     out[start] = b'<';
     out[end - 1] = b'>';
 
-    let placeholder = format!("[0 {p} {p} {p}]", p = BYTE_RANGE_PLACEHOLDER);
-    let range_at = prev_len + find(&out[prev_len..], placeholder.as_bytes())?;
     let ranges = format!("[0 {start} {end} {}", out.len() - end);
     if ranges.len() >= placeholder.len() {
         return Err(SigningError::Malformed("the PDF is too large to sign".into()));
