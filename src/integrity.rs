@@ -8,7 +8,7 @@
 //! row inserted behind the program's back at a rowid at or below its table's last one at the checkpoint; a row
 //! sealed before the checkpoint and deleted since; damage to the file's pages.
 use crate::audit::{self, ChangedDocument, Verdict};
-use crate::db::{Db, RowFinding, SchemaFinding};
+use crate::db::{Db, RowCheck, RowFinding, SchemaFinding};
 use crate::error::Result;
 use crate::patients;
 use crate::people::{Actor, Operation};
@@ -32,6 +32,32 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report of a check of `scope` from what each part found; the schema is compared here.
+    fn of(
+        db: &Db,
+        scope: Scope,
+        sqlite: Vec<String>,
+        audit: Verdict,
+        (documents_checked, changed_documents): (usize, Vec<ChangedDocument>),
+        rows: RowCheck,
+    ) -> Result<Report> {
+        let (audit_entries, audit_broken_at) = match audit {
+            Verdict::Intact { entries } => (entries, None),
+            Verdict::BrokenAt { seq } => (seq - 1, Some(seq)),
+        };
+        Ok(Report {
+            scope,
+            sqlite,
+            audit_entries,
+            audit_broken_at,
+            documents_checked,
+            changed_documents,
+            rows_checked: rows.rows,
+            rows: rows.findings,
+            schema: db.schema_differences()?,
+        })
+    }
+
     /// Nothing found: the file is sound and nothing was changed behind the program's back.
     pub fn intact(&self) -> bool {
         self.sqlite == ["ok"]
@@ -118,23 +144,14 @@ pub fn check_changes(db: &mut Db, actor: &Actor) -> Result<Report> {
     };
     let at = mark(db)?;
     let conn = db.conn();
-    let (audit_entries, audit_broken_at) = match audit::verify_after(conn, since.audit_seq, &since.audit_hash)? {
-        Verdict::Intact { entries } => (entries, None),
-        Verdict::BrokenAt { seq } => (seq - 1, Some(seq)),
-    };
-    let (documents_checked, changed_documents) = audit::changed_documents_since(conn, Some(since.seal_gen))?;
-    let rows = db.verify_rows_since(since.seal_gen, &since.rowids)?;
-    let report = Report {
-        scope: Scope::Changes { since: since.checked_at },
-        sqlite: vec!["ok".into()],
-        audit_entries,
-        audit_broken_at,
-        documents_checked,
-        changed_documents,
-        rows_checked: rows.rows,
-        rows: rows.findings,
-        schema: db.schema_differences()?,
-    };
+    let report = Report::of(
+        db,
+        Scope::Changes { since: since.checked_at },
+        vec!["ok".into()],
+        audit::verify_after(conn, since.audit_seq, &since.audit_hash)?,
+        audit::changed_documents_since(conn, Some(since.seal_gen))?,
+        db.verify_rows_since(since.seal_gen, &since.rowids)?,
+    )?;
     if report.intact() {
         record(db, false, at)?;
     }
@@ -168,21 +185,5 @@ fn check_whole(db: &Db) -> Result<Report> {
         sqlite.retain(|line| line != "ok");
         sqlite.push(format!("{index}: {e}"));
     }
-    let (audit_entries, audit_broken_at) = match audit::verify(conn)? {
-        Verdict::Intact { entries } => (entries, None),
-        Verdict::BrokenAt { seq } => (seq - 1, Some(seq)),
-    };
-    let (documents_checked, changed_documents) = audit::changed_documents(conn)?;
-    let rows = db.verify_rows()?;
-    Ok(Report {
-        scope: Scope::Whole,
-        sqlite,
-        audit_entries,
-        audit_broken_at,
-        documents_checked,
-        changed_documents,
-        rows_checked: rows.rows,
-        rows: rows.findings,
-        schema: db.schema_differences()?,
-    })
+    Report::of(db, Scope::Whole, sqlite, audit::verify(conn)?, audit::changed_documents(conn)?, db.verify_rows()?)
 }
