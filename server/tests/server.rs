@@ -321,6 +321,30 @@ async fn a_vote_sent_again_after_its_reply_was_lost_is_stored_once_and_answered_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vote_whose_connection_is_cut_before_its_reply_is_stored_once_and_the_retry_says_so() {
+    let clinic = Clinic::new();
+    let server = clinic.serve();
+    let file = server.connection(&clinic);
+    let secretary = signed_in(&file, "secretary").await;
+    let (m, case) = meeting_with_case(&secretary).await;
+    let relay = Relay::to(&server).await;
+    let through_relay = ConnectionFile::new(&relay.url, &clinic.root_pem()).unwrap();
+    let member1 = signed_in(&through_relay, "member1").await;
+    // One request first, so the vote travels on a connection whose handshake is over: the next bytes the
+    // server sends on it are the vote's reply.
+    c::meetings_get(&member1, m.clone()).await.unwrap();
+
+    relay.lose_next_reply();
+    vote(&member1, "member1", &m, &case).await.expect("the client sends the vote again with its key and is answered");
+    assert_eq!(relay.replies_lost(), 1, "the vote's first reply must really have been lost on a cut connection");
+    let screen = c::meetings_get(&secretary, m).await.unwrap();
+    assert_eq!(screen.agenda[0].votes.len(), 1, "a vote whose reply was lost and which was sent again is stored once");
+    assert_eq!(screen.agenda[0].tally.votes_for, 1);
+    server.stop();
+    clinic.verify();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_error_sends_no_path_and_no_sql() {
     let clinic = Clinic::new();
     let server = clinic.serve();
@@ -579,37 +603,67 @@ async fn a_browser_session_lives_in_an_http_only_cookie_and_needs_its_csrf_token
     assert_eq!(r.status(), 401, "the signed-out cookie opens nothing");
 }
 
-/// A TCP relay in front of the server whose connections can all be cut at once, as a network outage would.
+/// A TCP relay in front of the server whose connections can all be cut at once, as a network outage would, or
+/// can lose the next reply: the connection carrying it is closed after the request has reached the server.
 struct Relay {
     url: String,
     links: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
+    lose_reply: Arc<std::sync::atomic::AtomicBool>,
+    replies_lost: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Relay {
     async fn to(server: &Server) -> Relay {
+        use std::sync::atomic::Ordering::SeqCst;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let target = server.url.trim_start_matches("https://").to_string();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("https://{}", listener.local_addr().unwrap());
-        let links: Arc<Mutex<Vec<tokio::task::AbortHandle>>> = Arc::default();
-        let kept = links.clone();
+        let relay = Relay { url, links: Arc::default(), lose_reply: Arc::default(), replies_lost: Arc::default() };
+        let (kept, lose, lost) = (relay.links.clone(), relay.lose_reply.clone(), relay.replies_lost.clone());
         tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                let target = target.clone();
+            while let Ok((inbound, _)) = listener.accept().await {
+                let (target, lose, lost) = (target.clone(), lose.clone(), lost.clone());
                 let link = tokio::spawn(async move {
-                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                    }
+                    let Ok(outbound) = tokio::net::TcpStream::connect(target).await else { return };
+                    let (mut from_client, mut to_client) = inbound.into_split();
+                    let (mut from_server, mut to_server) = outbound.into_split();
+                    let up = tokio::io::copy(&mut from_client, &mut to_server);
+                    let down = async {
+                        let mut buf = vec![0u8; 16 * 1024];
+                        loop {
+                            let n = from_server.read(&mut buf).await?;
+                            if n == 0 {
+                                return Ok::<(), std::io::Error>(());
+                            }
+                            if lose.swap(false, SeqCst) {
+                                lost.fetch_add(1, SeqCst);
+                                return Ok(()); // both sides are dropped: the client never sees this reply
+                            }
+                            to_client.write_all(&buf[..n]).await?;
+                        }
+                    };
+                    tokio::select! { _ = up => {}, _ = down => {} }
                 });
                 kept.lock().unwrap().push(link.abort_handle());
             }
         });
-        Relay { url, links }
+        relay
     }
 
     fn cut(&self) {
         for link in self.links.lock().unwrap().drain(..) {
             link.abort();
         }
+    }
+
+    /// The next bytes the server sends on any connection are dropped with the connection.
+    fn lose_next_reply(&self) {
+        self.lose_reply.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn replies_lost(&self) -> usize {
+        self.replies_lost.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
