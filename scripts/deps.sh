@@ -57,6 +57,15 @@ fi
 
 # The WebDriver server for Tauri apps, used by the end-to-end tests (scripts/e2e.sh).
 export PATH="${HOME}/.cargo/bin:${PATH}"
+# The supply-chain check (scripts/supply-chain.sh): cargo deny, the version whose offline reading of the
+# advisory snapshot is known to work.
+if ! cargo deny --version 2>/dev/null | grep -qx 'cargo-deny 0.20.2'; then
+  echo "deps: cargo install cargo-deny"
+  cargo install cargo-deny --locked --version 0.20.2
+else
+  echo "deps: cargo-deny present"
+fi
+
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "deps: cargo install tauri-driver"
   cargo install tauri-driver --locked

@@ -22,6 +22,9 @@ for package in btlp_commission btlp_api; do
   fi
 done
 
+echo "== Supply chain: known vulnerabilities (RustSec snapshot, offline), licences, bans, sources"
+bash scripts/supply-chain.sh
+
 echo "== Rust: every test"
 cargo test --workspace --features btlp-app/custom-protocol
 
