@@ -25,6 +25,12 @@ done
 echo "== Supply chain: known vulnerabilities (RustSec snapshot, offline), licences, bans, sources"
 bash scripts/supply-chain.sh
 
+echo "== The core library links none of the command-line tool's crates"
+if cargo tree -p btlp_commission -e normal,build --prefix none | grep -Eq '^(clap|rpassword|ctrlc) v'; then
+  echo "btlp_commission depends on a CLI crate (clap, rpassword or ctrlc): they belong to server/" >&2
+  exit 1
+fi
+
 echo "== Rust: every test"
 cargo test --workspace --features btlp-app/custom-protocol
 

@@ -3,23 +3,28 @@
 //! Triggers make the table append-only for the program; the chain catches whoever bypasses them.
 use crate::db::Tx;
 use crate::error::Result;
-use crate::people::Actor;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// Whoever makes a change: the trail keeps their login. (The signed-in `people::Actor` is one; the trail does
+/// not know the people module, which builds on it.)
+pub trait Author {
+    fn login(&self) -> &str;
+}
+
 /// Appends one entry for a change made by `actor` inside `tx`; `change` is the new state (or the request).
 pub fn record(
     tx: &Tx,
-    actor: &Actor,
+    actor: &impl Author,
     action: &str,
     entity: &str,
     entity_id: &str,
     change: &impl Serialize,
 ) -> Result<()> {
-    append(tx, &actor.login, action, entity, entity_id, change)
+    append(tx, actor.login(), action, entity, entity_id, change)
 }
 
 /// Appends an entry for a change made by the system itself (set-up, migrations of data).
@@ -157,7 +162,6 @@ pub fn changed_documents(conn: &Connection) -> Result<(usize, Vec<ChangedDocumen
 
 /// [`changed_documents`] among the documents whose rows were sealed after generation `gen` (all for `None`).
 pub fn changed_documents_since(conn: &Connection, gen: Option<i64>) -> Result<(usize, Vec<ChangedDocument>)> {
-    use sha2::{Digest, Sha256};
     let since = |table: &str| {
         format!("(?1 IS NULL OR rowid IN (SELECT row FROM row_seals WHERE tbl = '{table}' AND gen > ?1))")
     };
@@ -180,7 +184,7 @@ pub fn changed_documents_since(conn: &Connection, gen: Option<i64>) -> Result<(u
             _ => &[],
         };
         let stored: String = r.get(3)?;
-        if hex::encode(Sha256::digest(pdf)) != stored {
+        if crate::digest::sha256_hex(pdf) != stored {
             changed.push(ChangedDocument { kind: r.get(0)?, id: r.get::<_, uuid::Uuid>(1)?.to_string() });
         }
     }

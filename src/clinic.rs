@@ -101,7 +101,7 @@ fn open_session(
 /// Counts a failed sign-in; the error to give (the account may have just been locked).
 fn failed(path: &Path, login: &str, now: DateTime<Utc>) -> Error {
     match Guard::update(path, |g| g.fail(login, now)) {
-        Ok(true) => Error::Auth(AuthFailure::Locked),
+        Ok(true) => Error::Auth(AuthFailure::Locked { after: people::lockout::LOCK_AFTER }),
         Ok(false) => Error::Auth(AuthFailure::BadCredentials),
         Err(e) => e,
     }

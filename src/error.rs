@@ -396,8 +396,10 @@ pub enum AuthFailure {
     Inactive,
     /// No one is signed in (the app was locked or signed out); the user must sign in again.
     SignedOut,
-    /// Too many failed sign-ins in a row: only an admin can unlock the account.
-    Locked,
+    /// `after` failed sign-ins in a row locked the account: only an admin can unlock it.
+    Locked {
+        after: u32,
+    },
     /// Failed sign-ins in a row: the next try must wait this many seconds.
     TooSoon {
         seconds: u64,
@@ -506,7 +508,7 @@ impl Error {
             Error::Auth(AuthFailure::BadCredentials) => "auth.bad_credentials".into(),
             Error::Auth(AuthFailure::Inactive) => "auth.inactive".into(),
             Error::Auth(AuthFailure::SignedOut) => "auth.signed_out".into(),
-            Error::Auth(AuthFailure::Locked) => "auth.locked".into(),
+            Error::Auth(AuthFailure::Locked { .. }) => "auth.locked".into(),
             Error::Auth(AuthFailure::TooSoon { .. }) => "auth.too_soon".into(),
             Error::Storage(s) => format!("storage.{}", storage_code(s)),
         }
@@ -541,9 +543,7 @@ impl Error {
             Error::Auth(AuthFailure::BadCredentials) => tr(lang, "error.bad_credentials", &[]),
             Error::Auth(AuthFailure::Inactive) => tr(lang, "error.inactive", &[]),
             Error::Auth(AuthFailure::SignedOut) => tr(lang, "error.signed_out", &[]),
-            Error::Auth(AuthFailure::Locked) => {
-                tr(lang, "error.locked", &[("n", crate::people::lockout::LOCK_AFTER.to_string())])
-            }
+            Error::Auth(AuthFailure::Locked { after }) => tr(lang, "error.locked", &[("n", after.to_string())]),
             Error::Auth(AuthFailure::TooSoon { seconds }) => {
                 tr(lang, "error.too_soon", &[("seconds", seconds.to_string())])
             }

@@ -5,7 +5,7 @@
 //! failed export never leaves a half-written archive under the final name.
 use crate::audit;
 use crate::db::{Db, Tx};
-use crate::documents::sha256_hex;
+use crate::digest::sha256_hex;
 use crate::error::{Error, Result, Storage};
 use crate::people::{Actor, Operation};
 use crate::pki;
@@ -436,16 +436,4 @@ pub(crate) fn write_table<R: IntoIterator<Item = String>>(
         Format::Pdf => Ok(std::fs::write(tmp, pdf()?)?),
     };
     write_then_rename(db, out, write, audit).map(drop)
-}
-
-/// A period for a title: `ДД.ММ.ГГГГ — ДД.ММ.ГГГГ`, `…` for an open end, or "all time".
-pub fn show_open_period(from: Option<NaiveDate>, to: Option<NaiveDate>, lang: crate::Lang) -> String {
-    match (from, to) {
-        (None, None) => crate::i18n::tr(lang, "journal.all_time", &[]),
-        (f, t) => format!(
-            "{} — {}",
-            f.map(validate::show_date).unwrap_or_else(|| "…".into()),
-            t.map(validate::show_date).unwrap_or_else(|| "…".into())
-        ),
-    }
 }

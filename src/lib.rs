@@ -14,6 +14,7 @@ pub mod consent;
 pub mod db;
 pub mod deadlines;
 pub mod demo;
+pub mod digest;
 pub mod documents;
 pub mod error;
 pub mod exports;

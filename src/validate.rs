@@ -80,6 +80,18 @@ pub fn show_date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
+/// A period for a title: `ДД.ММ.ГГГГ — ДД.ММ.ГГГГ`, `…` for an open end, or "all time".
+pub fn show_open_period(from: Option<NaiveDate>, to: Option<NaiveDate>, lang: crate::i18n::Lang) -> String {
+    match (from, to) {
+        (None, None) => crate::i18n::tr(lang, "journal.all_time", &[]),
+        (f, t) => format!(
+            "{} — {}",
+            f.map(show_date).unwrap_or_else(|| "…".into()),
+            t.map(show_date).unwrap_or_else(|| "…".into())
+        ),
+    }
+}
+
 /// A validated СНИЛС, stored as its 11 digits.
 pub fn snils(field: &'static str, value: &str) -> Result<String> {
     let digits: String = value.chars().filter(|c| c.is_ascii_digit()).collect();

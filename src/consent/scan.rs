@@ -1,7 +1,6 @@
 //! A scanned document (a consent form, a requirement's evidence): PDF, JPEG or PNG, recognised by its first bytes (not by a file name), at most
 //! 20 MB, stored in the database with its SHA-256.
 use crate::error::{Check, Error, Result};
-use sha2::{Digest, Sha256};
 
 pub const MAX_MB: usize = 20;
 
@@ -31,7 +30,7 @@ impl<'a> Scan<'a> {
         if bytes.len() > MAX_MB * 1024 * 1024 {
             return Err(Error::invalid(field, Check::ScanTooLarge { max_mb: MAX_MB }));
         }
-        Ok(Scan { bytes, mime, sha256: hex::encode(Sha256::digest(bytes)) })
+        Ok(Scan { bytes, mime, sha256: crate::digest::sha256_hex(bytes) })
     }
 }
 

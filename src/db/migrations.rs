@@ -39,9 +39,7 @@ fn migrations() -> Migrations<'static> {
             .map(|(i, sql)| {
                 if i == REPORTS {
                     M::up_with_hook(sql, |tx: &rusqlite::Transaction| {
-                        crate::reports::open_missing(tx)
-                            .map(|_| ())
-                            .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
+                        super::fixes::open_missing_reports(tx).map(|_| ()).map_err(rusqlite_migration::HookError::from)
                     })
                 } else {
                     M::up(sql)

@@ -3,6 +3,7 @@
 //! A database is created once with `Db::create`; `Db::open` never creates or changes a file it cannot prove
 //! is ours (right key, a schema this program knows). Every change runs in `Db::tx`, so a refused step rolls
 //! back the whole operation.
+pub mod fixes;
 mod keyring;
 mod migrations;
 mod opening;
@@ -163,7 +164,6 @@ impl Db {
             opening::tell(Opening::Migrating);
         }
         let written = migrations::run(&mut conn)?;
-        crate::icd::seed_shipped(&conn)?;
         // Enough cached statements for one "SELECT * FROM <table>" per table when sealing.
         conn.set_prepared_statement_cache_capacity(128);
         let sealer = seals::Sealer::attach(&conn, seals::derive_key(key.bytes()))?;

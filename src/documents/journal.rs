@@ -16,7 +16,7 @@ pub fn render_journal(
     lang: Lang,
 ) -> Result<Vec<u8>> {
     let t = |key: &str| tr(lang, &format!("journal.{key}"), &[]);
-    let period = crate::exports::show_open_period(from, to, lang);
+    let period = crate::validate::show_open_period(from, to, lang);
     let title = format!("{} ({period})", t("title"));
     let meta = Meta {
         title: title.clone(),

@@ -2,9 +2,10 @@
 //! agenda («Повестка»): A4, in the user's language, names declined where the sentence needs it.
 use super::decision::{decision_text, patient_dative};
 use super::layout::{Layout, Weight};
-use super::{save, sha256_hex, Meta, Rendered};
+use super::{save, Meta, Rendered};
 use crate::cases;
 use crate::commission::{self, Minutes, SeatRole};
+use crate::digest::sha256_hex;
 use crate::error::Result;
 use crate::i18n::{tr, Lang};
 use crate::production::patient_code;

@@ -27,7 +27,7 @@ use crate::error::{Result, Storage};
 use flate2::write::ZlibEncoder;
 use layout::Face;
 use printpdf::{ParsedFont, PdfDocument, PdfPage, PdfSaveOptions};
-use sha2::{Digest, Sha256};
+
 use std::io::Write;
 use std::sync::OnceLock;
 
@@ -144,10 +144,6 @@ fn deflate(doc: &mut lopdf::Document) -> Result<()> {
         }
     }
     Ok(())
-}
-
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 /// The dark modules of a QR code for `text`, row by row.

@@ -99,9 +99,16 @@ mod tests {
     use super::*;
     use crate::db::Db;
 
+    /// A database with the shipped codes, as a new clinic's set-up leaves it.
+    fn shipped() -> Db {
+        let db = Db::in_memory().unwrap();
+        seed_shipped(db.conn()).unwrap();
+        db
+    }
+
     #[test]
     fn shipped_codes_are_known_and_chapters_are_not_diagnoses() {
-        let db = Db::in_memory().unwrap();
+        let db = shipped();
         let e = require_code(db.conn(), "icd_code", "C83.3").unwrap();
         assert!(e.title.contains("лимфома"), "the shipped title must be the Russian one");
         assert!(require_code(db.conn(), "icd_code", "с91.0").is_ok(), "Cyrillic С typed by a user must be accepted");
@@ -123,7 +130,7 @@ mod tests {
 
     #[test]
     fn search_finds_by_code_prefix_and_by_title() {
-        let db = Db::in_memory().unwrap();
+        let db = shipped();
         let by_code = search(db.conn(), "C91", 10).unwrap();
         assert!(by_code.iter().any(|e| e.code == "C91.0"), "a code prefix must find its sub-codes");
         let by_title = search(db.conn(), "миелома", 10).unwrap();

@@ -115,6 +115,8 @@ pub fn setup(db: &mut Db, org: &NewOrganization) -> Result<()> {
              VALUES (1, ?1, ?2, ?3, ?4, 'active', ?5)",
             params![name, licence, permit_number, permit_date, org.icu_present],
         )?;
+        // A new clinic starts with the МКБ-10 codes the program ships.
+        crate::icd::seed_shipped(tx)?;
         audit::append(tx, "system", "org.setup", "organization", "1", &(&name, &permit_number, permit_date))
     })
 }

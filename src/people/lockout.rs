@@ -97,7 +97,7 @@ impl Guard {
     pub fn check(&self, login: &str, now: DateTime<Utc>) -> Result<()> {
         let Some(a) = self.file.accounts.get(login) else { return Ok(()) };
         if a.locked_at.is_some() {
-            return Err(Error::Auth(AuthFailure::Locked));
+            return Err(Error::Auth(AuthFailure::Locked { after: LOCK_AFTER }));
         }
         if let Some(last) = a.last_failure {
             let left = wait_after(a.failures) - (now - last).num_seconds();

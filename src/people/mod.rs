@@ -90,6 +90,12 @@ pub struct Actor {
     entered_at: Option<String>,
 }
 
+impl crate::audit::Author for Actor {
+    fn login(&self) -> &str {
+        &self.login
+    }
+}
+
 impl Actor {
     pub(crate) fn new(id: Uuid, login: String, full_name: String, roles: Vec<Role>) -> Actor {
         Actor { id, login, full_name, roles, entered_at: None }

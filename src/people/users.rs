@@ -146,7 +146,7 @@ pub fn sign_in(db: &mut Db, login: &str, password: &str) -> Result<Actor> {
         return Err(Error::Auth(AuthFailure::Inactive));
     }
     if locked {
-        return Err(Error::Auth(AuthFailure::Locked));
+        return Err(Error::Auth(AuthFailure::Locked { after: super::lockout::LOCK_AFTER }));
     }
     let actor = Actor::new(id, login, full_name, roles_from_text(&roles));
     db.tx(|tx| audit::record(tx, &actor, "user.sign_in", "user", &id.to_string(), &()))?;

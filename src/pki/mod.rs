@@ -60,7 +60,7 @@ pub fn create_root(tx: &Tx, organization: &str, admin: Uuid, password: &str) -> 
     tx.execute("INSERT INTO ca_root (id, cert_der, created_at) VALUES (1, ?1, ?2)", params![cert, tx.now_text()])?;
     let root = RootKey(key);
     share_root(tx, &root, admin, password)?;
-    audit::append(tx, "system", "ca.create", "ca_root", "1", &crate::documents::sha256_hex(&cert))?;
+    audit::append(tx, "system", "ca.create", "ca_root", "1", &crate::digest::sha256_hex(&cert))?;
     Ok(root)
 }
 

@@ -227,7 +227,7 @@ pub fn export(
         exports::LogEntry { kind: exports::ExportKind::Qc, from, to, records: rows.len(), out, reason: &reason };
     let org = org::get(db.conn())?;
     let sheet = sheet(lang);
-    let title = format!("{} ({})", tr(lang, "qc.title", &[]), exports::show_open_period(from, to, lang));
+    let title = format!("{} ({})", tr(lang, "qc.title", &[]), validate::show_open_period(from, to, lang));
     let pdf = || {
         let cells: Vec<Vec<String>> = rows.iter().map(|x| cells(x, lang)).collect();
         let widths = [0.16, 0.14, 0.16, 0.13, 0.15, 0.08, 0.11, 0.07];

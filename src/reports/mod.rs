@@ -12,7 +12,7 @@ pub use rules::{deadline_rules, set_deadline_rules, DeadlineRules, Period};
 
 use crate::audit;
 use crate::db::{Db, Tx};
-use crate::documents::{self, RecordSheet};
+use crate::documents::RecordSheet;
 use crate::error::{Check, Error, Result, Rule};
 use crate::i18n::{tr, Lang};
 use crate::order::Order;
@@ -245,37 +245,6 @@ pub(crate) fn open_for_reaction(tx: &Tx, reaction: &safety::Reaction, known_on: 
     insert(tx, Kind::Reaction, Some(reaction.id), &product, known_on, p, &tx.now_text())
 }
 
-/// Opens the reports of administrations and reactions recorded before reports existed (run once, by the
-/// migration that added them), with the deadlines they would have had. Opens nothing twice.
-pub fn open_missing(conn: &Connection) -> Result<usize> {
-    let rules = deadline_rules(conn)?;
-    let now = chrono::Local::now().to_rfc3339();
-    let uses: Vec<(Uuid, NaiveDate, String)> = conn
-        .prepare(
-            "SELECT a.id, date(a.administered_at), c.product_name FROM administrations a JOIN cases c ON c.id = a.case_id
-             WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.subject_id = a.id)",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let reactions: Vec<(Uuid, String, String)> = conn
-        .prepare(
-            "SELECT x.id, substr(x.created_at, 1, 10), c.product_name FROM adverse_reactions x
-             JOIN administrations a ON a.id = x.administration_id JOIN cases c ON c.id = a.case_id
-             WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.subject_id = x.id)",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (id, day, product) in &uses {
-        insert(conn, Kind::Use, Some(*id), product, *day, rules.use_period(), &now)?;
-    }
-    for (id, day, product) in &reactions {
-        let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap_or_default();
-        let p = rules.reaction_period(safety::get(conn, *id)?.urgent());
-        insert(conn, Kind::Reaction, Some(*id), product, day, p, &now)?;
-    }
-    Ok(uses.len() + reactions.len())
-}
-
 /// The benefit–risk period of `months` months (aligned to the calendar year) that contains `day`.
 pub fn period_of(day: NaiveDate, months: u32) -> (NaiveDate, NaiveDate) {
     let months = months.clamp(1, 12);
@@ -385,7 +354,7 @@ pub fn sign(db: &mut Db, actor: &Actor, id: Uuid, password: &str, lang: Lang) ->
         tx.execute(
             "UPDATE reports SET status = 'signed', data = ?1, pdf = ?2, signed_sha256 = ?3, signer_id = ?4, serial = ?5,
                  signed_at = ?6 WHERE id = ?7",
-            params![data.to_string(), signed, documents::sha256_hex(&signed), actor.id(), serial, tx.now_text(), id],
+            params![data.to_string(), signed, crate::digest::sha256_hex(&signed), actor.id(), serial, tx.now_text(), id],
         )?;
         audit::record(tx, actor, "report.sign", "report", &id.to_string(), &serial)
     })

@@ -212,7 +212,7 @@ pub fn sign_record(db: &mut Db, actor: &Actor, kind: RecordKind, id: Uuid, passw
                 id,
                 rendered.content_sha256,
                 signed,
-                documents::sha256_hex(&signed),
+                crate::digest::sha256_hex(&signed),
                 actor.id(),
                 key,
                 tx.now_text()

@@ -221,7 +221,7 @@ pub(crate) fn add(
     if !others_pending {
         tx.execute(
             &format!("UPDATE {table} SET signed_sha256 = ?1, signed_at = ?2 WHERE {id_column} = ?3"),
-            params![documents::sha256_hex(&signed), tx.now_text(), id],
+            params![crate::digest::sha256_hex(&signed), tx.now_text(), id],
         )?;
     }
     audit::record(tx, actor, action, entity, &id.to_string(), &(&key.serial, seq))?;

@@ -94,17 +94,23 @@ fn failed_sign_ins_slow_down_then_lock_the_account_until_an_admin_unlocks_it() {
         assert!(matches!(wrong(now), Error::Auth(AuthFailure::BadCredentials)), "failures go on being counted");
     }
     now += Duration::seconds(301);
-    assert!(matches!(wrong(now), Error::Auth(AuthFailure::Locked)), "the {LOCK_AFTER}th failure locks the account");
+    assert!(
+        matches!(wrong(now), Error::Auth(AuthFailure::Locked { .. })),
+        "the {LOCK_AFTER}th failure locks the account"
+    );
     now += Duration::days(1);
     let r = clinic::sign_in_at(&path, "chair", "chair-password", now);
-    assert!(matches!(r, Err(Error::Auth(AuthFailure::Locked))), "a locked account stays locked, right password or not");
+    assert!(
+        matches!(r, Err(Error::Auth(AuthFailure::Locked { .. }))),
+        "a locked account stays locked, right password or not"
+    );
 
     // The admin's sign-in writes the failures and the lock to the audit trail and into the database.
     assert_eq!(audited(&path, "user.sign_in_failed"), LOCK_AFTER as i64, "every failure is audited");
     assert_eq!(audited(&path, "user.lock"), 1, "and the lock");
     std::fs::remove_file(Guard::path_for(&path)).unwrap();
     let r = clinic::sign_in(&path, "chair", "chair-password");
-    assert!(matches!(r, Err(Error::Auth(AuthFailure::Locked))), "deleting the counters file does not unlock");
+    assert!(matches!(r, Err(Error::Auth(AuthFailure::Locked { .. }))), "deleting the counters file does not unlock");
 
     let mut admin = clinic::sign_in(&path, "admin", "admin-password").unwrap();
     let chair = btlp_commission::people::list(&admin.db).unwrap().into_iter().find(|u| u.login == "chair");

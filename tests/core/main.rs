@@ -16,6 +16,7 @@ mod exports;
 mod fuzz;
 mod integrity;
 mod journal;
+mod layers;
 mod lists;
 mod notices;
 mod patients;
