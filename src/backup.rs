@@ -55,20 +55,21 @@ fn write(db: &mut Db, by: &str, db_path: &Path, key: &DbKey, out_dir: &Path, kee
     if !keys.is_file() {
         return Err(Storage::KeyFileMissing(keys).into());
     }
-    std::fs::create_dir_all(out_dir)?;
+    crate::files::create_private_dir(out_dir)?;
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.3f").to_string().replace('.', "");
     let name = format!("{PREFIX}{stamp}");
     let part = out_dir.join(format!(".{name}.part"));
     let done = out_dir.join(&name);
     let result = (|| {
-        std::fs::create_dir_all(&part)?;
+        crate::files::create_private_dir(&part)?;
         db.backup_to(key, &part.join(DB_FILE))?;
         std::fs::copy(&keys, Keyring::path_for(&part.join(DB_FILE)))?;
+        crate::files::make_private(&Keyring::path_for(&part.join(DB_FILE)))?;
         let files = vec![digest(&part.join(DB_FILE))?, digest(&Keyring::path_for(&part.join(DB_FILE)))?];
         let manifest =
             Manifest { format: "btlp-backup-1".into(), created_at: chrono::Local::now().to_rfc3339(), files };
         let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Storage::Document(e.to_string()))?;
-        std::fs::write(part.join(MANIFEST), json)?;
+        crate::files::write_private(&part.join(MANIFEST), &json)?;
         std::fs::rename(&part, &done)?;
         Ok::<_, Error>(())
     })();
@@ -217,6 +218,8 @@ pub fn restore(dir: &Path, target: &Path, login: &str, password: &str) -> Result
     let result = (|| {
         std::fs::copy(Keyring::path_for(&dir.join(DB_FILE)), &target_keys)?;
         std::fs::copy(dir.join(DB_FILE), target)?;
+        crate::files::make_private(&target_keys)?;
+        crate::files::make_private(target)?;
         let key = Keyring::load(target)?.unlock(login, password)?;
         let db = Db::open(target, &key)?;
         let ok: String = db.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0))?;

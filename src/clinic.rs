@@ -153,6 +153,12 @@ impl Session {
         &self.path
     }
 
+    /// Whether other OS users of this computer may read the database or its key file: the program makes them
+    /// 0600, so a file copied in or made by hand is the usual cause. The app and the CLI warn of it.
+    pub fn readable_by_others(&self) -> bool {
+        crate::files::readable_by_others(&self.path) || crate::files::readable_by_others(&Keyring::path_for(&self.path))
+    }
+
     /// Writes a new unlock file at `file` for the clinic server to open the database at start (admins).
     pub fn create_unlock_file(&mut self, file: &Path) -> Result<()> {
         manage_unlock_file(&mut self.db, &self.actor, &self.path, Some((file, &self.key)))

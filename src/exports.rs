@@ -201,11 +201,18 @@ pub(crate) fn write_then_rename(
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("export").to_string();
     sweep(out, &name);
     let tmp = out.with_file_name(format!(".{name}.{}.part", Uuid::now_v7()));
-    let written = write(db, &tmp).and_then(|()| Ok(std::fs::metadata(&tmp)?.len())).and_then(|bytes| {
-        db.tx(audit)?;
-        std::fs::rename(&tmp, out)?;
-        Ok(bytes)
-    });
+    // Made first as the owner's alone, so the export is never readable by others, not even while written
+    // (the writers open it again, keeping its mode; it is narrowed once more in case one replaced it).
+    let written = crate::files::create_private_new(&tmp)
+        .map_err(Error::from)
+        .and_then(|_| write(db, &tmp))
+        .and_then(|()| Ok(crate::files::make_private(&tmp)?))
+        .and_then(|()| Ok(std::fs::metadata(&tmp)?.len()))
+        .and_then(|bytes| {
+            db.tx(audit)?;
+            std::fs::rename(&tmp, out)?;
+            Ok(bytes)
+        });
     written.inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })

@@ -18,6 +18,7 @@ pub mod digest;
 pub mod documents;
 pub mod error;
 pub mod exports;
+pub mod files;
 pub mod i18n;
 pub mod icd;
 pub mod integrity;

@@ -127,6 +127,8 @@ pub struct UserInfo {
     pub full_name: String,
     pub roles: Vec<Role>,
     pub organization: String,
+    /// Other OS users of the computer holding the database may read it or its key file (they should be 0600).
+    pub storage_exposed: bool,
 }
 
 /// One page of a long list and the total it is taken from.

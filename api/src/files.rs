@@ -73,7 +73,7 @@ fn stamp() -> String {
 /// A core export that writes to a path, written into a private temporary file and read back.
 fn through_temp(name: String, write: impl FnOnce(&Path) -> Result<usize>) -> Result<FileOut> {
     let dir = std::env::temp_dir().join(format!("btlp-out-{}", uuid::Uuid::now_v7()));
-    std::fs::create_dir_all(&dir)?;
+    btlp_commission::files::create_private_dir(&dir)?;
     let path: PathBuf = dir.join(&name);
     let result = write(&path).and_then(|count| Ok((count, std::fs::read(&path)?)));
     let _ = std::fs::remove_dir_all(&dir);

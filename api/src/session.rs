@@ -30,6 +30,7 @@ pub fn user_info(s: &Session) -> Result<UserInfo> {
         full_name: s.actor.full_name.clone(),
         roles: s.actor.roles().iter().map(|r| Role::from(*r)).collect(),
         organization: org.name,
+        storage_exposed: s.readable_by_others(),
     })
 }
 

@@ -185,7 +185,7 @@ fn save(state: &AppState, dir: &std::path::Path, files: Vec<btlp_api::FileOut>) 
             let name = std::path::Path::new(&f.name).file_name().filter(|n| *n == std::ffi::OsStr::new(&f.name));
             let name = name.ok_or_else(|| io(std::io::Error::other("file name")))?;
             let path = dir.join(name);
-            std::fs::write(&path, &f.bytes).map_err(io)?;
+            btlp_commission::files::write_private(&path, &f.bytes).map_err(io)?;
             Ok(SavedFile { path: path.display().to_string(), count: f.count })
         })
         .collect()

@@ -163,5 +163,6 @@ pub async fn pdf_write(state: State<'_, AppState>, path: String, bytes: Vec<u8>)
         let e = btlp_commission::Error::Storage(btlp_commission::error::Storage::Document("not a PDF".into()));
         return Err(IpcError::new(e, state.lang()));
     }
-    std::fs::write(&path, bytes).map_err(|e| IpcError::new(btlp_commission::Error::from(e), state.lang()))
+    btlp_commission::files::write_private(std::path::Path::new(&path), &bytes)
+        .map_err(|e| IpcError::new(btlp_commission::Error::from(e), state.lang()))
 }

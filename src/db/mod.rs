@@ -12,6 +12,11 @@ pub mod unlock_file;
 
 pub use keyring::{DbKey, Keyring};
 pub use migrations::SchemaFinding;
+
+/// The schema version of a database this program fully migrated.
+pub fn schema_version() -> i64 {
+    migrations::count()
+}
 pub use opening::{observe as observe_opening, Opening};
 /// The connection type the read functions take, re-exported so callers need no rusqlite of their own.
 pub use rusqlite::Connection;
@@ -91,6 +96,8 @@ impl Db {
         if path.exists() {
             return Err(Storage::AlreadyExists(path.to_path_buf()).into());
         }
+        // SQLite would make the file 0644; made here first, 0600, it gives its WAL and journal the same mode.
+        crate::files::create_private_new(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
         let conn = Connection::open_with_flags(path, flags)?;
         apply_key(&conn, key)?;
@@ -122,6 +129,14 @@ impl Db {
         Db::prepare(conn, key).map(|db| db.announcing(path))
     }
 
+    /// A connection to the file as it is, keyed but neither migrated nor sealed: for reading what an older
+    /// program left (the upgrade tests) without changing it.
+    pub fn open_as_is(path: &Path, key: &DbKey) -> Result<Connection> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        apply_key(&conn, key)?;
+        Ok(conn)
+    }
+
     fn announcing(mut self, path: &Path) -> Db {
         self.hub = Some(crate::notices::Hub::of(path));
         self
@@ -133,6 +148,7 @@ impl Db {
         if dest.exists() {
             return Err(Storage::AlreadyExists(dest.to_path_buf()).into());
         }
+        crate::files::create_private_new(dest)?;
         let mut out = Connection::open(dest)?;
         apply_key(&out, key)?;
         rusqlite::backup::Backup::new(&self.conn, &mut out)?.run_to_completion(
@@ -258,8 +274,11 @@ impl Db {
 pub(crate) fn with_lock<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let mut name = path.as_os_str().to_owned();
     name.push(".lock");
-    let lock =
-        std::fs::OpenOptions::new().create(true).write(true).truncate(false).open(std::path::PathBuf::from(name))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).write(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let lock = options.open(std::path::PathBuf::from(name))?;
     lock.lock()?;
     let out = f();
     drop(lock);
@@ -271,7 +290,7 @@ pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.push(".tmp");
     let tmp = std::path::PathBuf::from(tmp);
     {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = crate::files::create_private(&tmp)?;
         std::io::Write::write_all(&mut f, bytes)?;
         f.sync_all()?;
     }

@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 const LOWER: &[(&str, &[&str])] = &[
     ("i18n.rs", &[]),
     ("digest.rs", &[]),
+    ("files.rs", &[]),
     ("calendar", &[]),
     ("notices.rs", &[]),
     ("error.rs", &["i18n"]),
     ("validate.rs", &["error", "i18n"]),
-    ("db", &["db", "error", "i18n", "notices", "calendar", "digest"]),
+    ("db", &["db", "error", "i18n", "notices", "calendar", "digest", "files"]),
     ("audit.rs", &["db", "error", "digest"]),
 ];
 

@@ -3,7 +3,7 @@ use btlp_commission::clinic;
 use btlp_commission::error::Storage;
 use btlp_commission::org::NewOrganization;
 use btlp_commission::{Db, DbKey, Error, Keyring, Role};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn org() -> NewOrganization {
     NewOrganization {
@@ -355,4 +355,47 @@ fn a_backup_now_needs_a_schedule_and_uses_its_folder() {
     let second = s.backup_now().unwrap();
     assert!(second.starts_with(&out), "the copy goes to the scheduled folder");
     assert!(!first.exists(), "and the schedule's number of copies is kept");
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn the_clinics_files_are_readable_by_their_owner_only_and_a_readable_database_is_warned_of() {
+    use btlp_commission::journal::{self, Format};
+    use btlp_commission::Lang;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    let mut s = clinic::init(&path, &org(), &crate::common::user("admin", "Админов Админ", vec![Role::Admin])).unwrap();
+    // A wrong password writes the sign-in counters.
+    assert!(clinic::sign_in(&path, "admin", "wrong password").is_err());
+    let actor = s.actor.clone();
+    btlp_commission::production::add_room(&mut s.db, &actor, "Чистое помещение", 0).unwrap();
+    let suffix = |end: &str| PathBuf::from(format!("{}{end}", path.display()));
+    for file in [path.clone(), suffix("-wal"), suffix("-shm"), suffix(".keys"), suffix(".signin"), suffix(".signin.lock")]
+    {
+        assert_eq!(mode(&file), 0o600, "{} must be readable by its owner only", file.display());
+    }
+
+    let backups = dir.path().join("backups");
+    let backup = s.backup(&backups, 2).unwrap();
+    assert_eq!(mode(&backups), 0o700, "the backup folder is its owner's alone");
+    assert_eq!(mode(&backup), 0o700, "so is each backup in it");
+    for entry in std::fs::read_dir(&backup).unwrap() {
+        let file = entry.unwrap().path();
+        assert_eq!(mode(&file), 0o600, "{} in a backup must be readable by its owner only", file.display());
+    }
+    let export = dir.path().join("journal.csv");
+    journal::export(&mut s.db, &actor, "проверка прав", "", "", Format::Csv, Lang::Ru, &export).unwrap();
+    assert_eq!(mode(&export), 0o600, "an export holds patients' data: its owner's alone");
+
+    assert!(!s.readable_by_others(), "files the program made are not readable by others");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let s = clinic::sign_in(&path, "admin", "admin-password").unwrap();
+    assert!(s.readable_by_others(), "a database other OS users can read must be warned of at sign-in");
 }

@@ -576,7 +576,11 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 
 pub(crate) fn sign_in(db: &Path, lang: Lang) -> Result<Session> {
     let (login, password) = credentials(lang)?;
-    clinic::sign_in(db, &login, &password)
+    let session = clinic::sign_in(db, &login, &password)?;
+    if session.readable_by_others() {
+        eprintln!("{}", tr(lang, "cli.storage_exposed", &[("path", db.display().to_string())]));
+    }
+    Ok(session)
 }
 
 /// The user's login and password: `BTLP_USER` / `BTLP_PASSWORD`, or asked for.
@@ -663,7 +667,7 @@ fn run(command: Command, lang: Lang) -> Result<()> {
                 Some(stored) => stored,
                 None => (btlp_commission::documents::render_minutes(s.db.conn(), m, lang)?.pdf, false),
             };
-            std::fs::write(&out, &pdf)?;
+            btlp_commission::files::write_private(&out, &pdf)?;
             if !complete {
                 eprintln!("{}", tr(lang, "cli.unsigned_pdf", &[]));
             }
@@ -673,7 +677,10 @@ fn run(command: Command, lang: Lang) -> Result<()> {
         Command::Protocol { command: ProtocolCommand::Agenda { number, db, out } } => {
             let s = sign_in(&db.db, lang)?;
             let m = commission::meeting_by_protocol(s.db.conn(), &number)?;
-            std::fs::write(&out, btlp_commission::documents::render_agenda(s.db.conn(), m, lang)?)?;
+            btlp_commission::files::write_private(
+                &out,
+                &btlp_commission::documents::render_agenda(s.db.conn(), m, lang)?,
+            )?;
             println!("{}", tr(lang, "cli.written", &[("path", out.display().to_string())]));
             Ok(())
         }
@@ -693,7 +700,7 @@ fn run(command: Command, lang: Lang) -> Result<()> {
             let Some((pdf, complete)) = signatures::decision_pdf(s.db.conn(), d.id)? else {
                 return Err(Error::Refused(Rule::DecisionUnsigned));
             };
-            std::fs::write(&out, &pdf)?;
+            btlp_commission::files::write_private(&out, &pdf)?;
             if !complete {
                 eprintln!("{}", tr(lang, "cli.unsigned_pdf", &[]));
             }
@@ -724,7 +731,7 @@ fn run(command: Command, lang: Lang) -> Result<()> {
                 .map_err(|_| Error::invalid("id", btlp_commission::error::Check::OneOf { allowed: "UUID".into() }))?;
             let pdf =
                 signatures::record_pdf(s.db.conn(), kind, id)?.ok_or(Error::NotFound { entity, id: id.to_string() })?;
-            std::fs::write(&out, pdf)?;
+            btlp_commission::files::write_private(&out, &pdf)?;
             println!("{}", tr(lang, "cli.written", &[("path", out.display().to_string())]));
             Ok(())
         }

@@ -337,7 +337,7 @@ pub fn batch(command: BatchCommand, lang: Lang) -> Result<()> {
         BatchCommand::Label { code, db, out } => {
             let s = sign_in(&db.db, lang)?;
             let b = find(&s, &code)?;
-            std::fs::write(&out, documents::render_label(s.db.conn(), b.id, lang)?)?;
+            btlp_commission::files::write_private(&out, &documents::render_label(s.db.conn(), b.id, lang)?)?;
             println!("{}", out.display());
             Ok(())
         }

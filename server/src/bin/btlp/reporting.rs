@@ -129,7 +129,7 @@ pub fn report(command: ReportCommand, lang: Lang) -> Result<()> {
             let id = parse_id(&id)?;
             let pdf =
                 reports::pdf(s.db.conn(), id)?.ok_or(Error::Refused(btlp_commission::error::Rule::ReportUnsigned))?;
-            std::fs::write(&out, pdf)?;
+            btlp_commission::files::write_private(&out, &pdf)?;
             println!("{}", tr(lang, "cli.written", &[("path", out.display().to_string())]));
             Ok(())
         }

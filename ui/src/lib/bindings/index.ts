@@ -943,6 +943,8 @@ export type UserInfo = {
 	full_name: string,
 	roles: Role[],
 	organization: string,
+	/**  Other OS users of the computer holding the database may read it or its key file (they should be 0600). */
+	storage_exposed: boolean,
 };
 
 export type UserRow = {
