@@ -17,7 +17,7 @@ use uuid::Uuid;
 const CHILD: &str = "BTLP_CRASH_CHILD";
 
 /// Prints the newest audit entry after a commit: the parent checks it is still there after the kill.
-fn committed(c: &Clinic) {
+pub(crate) fn committed(c: &Clinic) {
     let (seq, id): (i64, String) = c
         .db
         .conn()
@@ -28,7 +28,7 @@ fn committed(c: &Clinic) {
 }
 
 /// Decisions not yet signed by everyone.
-fn unsigned(c: &Clinic) -> Vec<Uuid> {
+pub(crate) fn unsigned(c: &Clinic) -> Vec<Uuid> {
     let mut stmt =
         c.db.conn()
             .prepare(
@@ -40,7 +40,7 @@ fn unsigned(c: &Clinic) -> Vec<Uuid> {
 }
 
 /// Signs `decision` by its next signer; false once everyone has.
-fn sign_next(c: &mut Clinic, decision: Uuid) -> bool {
+pub(crate) fn sign_next(c: &mut Clinic, decision: Uuid) -> bool {
     let status = signatures::status(c.db.conn(), decision).unwrap();
     let Some((seat, _)) = status.signers.iter().find(|(_, at)| at.is_none()) else { return false };
     let who = c.as_(&seat.login);
@@ -57,12 +57,17 @@ fn writer() {
     let mut c = Clinic::reopen(path);
     println!("ready");
     std::io::stdout().flush().unwrap();
-    let exports = path.with_extension("exports");
-    std::fs::create_dir_all(&exports).unwrap();
+    work(&mut c, &path.with_extension("exports"));
+}
+
+/// The stream of real writes, each commit reported on stdout ("committed <seq> <id>", "exported <file>"),
+/// resuming first whatever an interruption left half-signed; it never returns.
+pub(crate) fn work(c: &mut Clinic, exports: &Path) -> ! {
+    std::fs::create_dir_all(exports).unwrap();
     loop {
-        if let Some(d) = unsigned(&c).first().copied() {
-            if sign_next(&mut c, d) {
-                committed(&c);
+        if let Some(d) = unsigned(c).first().copied() {
+            if sign_next(c, d) {
+                committed(c);
                 continue;
             }
         }
@@ -84,10 +89,10 @@ fn writer() {
                     .unwrap();
             if !has_consent {
                 c.consent(case, "25.05.2026").unwrap();
-                committed(&c);
+                committed(c);
             }
             c.give(d, "01.06.2026 10:00").unwrap();
-            committed(&c);
+            committed(c);
             let admin = c.as_("admin");
             let out = exports.join(format!("{}.csv", Uuid::now_v7()));
             journal::export(&mut c.db, &admin, "запрос Росздравнадзора № 17", "", "", Format::Csv, Lang::Ru, &out)
@@ -96,16 +101,16 @@ fn writer() {
             continue;
         }
         let case = c.ready_case();
-        committed(&c);
+        committed(c);
         let m = c.meeting(&["chair", "deputy", "m1", "m2", "m3", "secretary"], case);
-        committed(&c);
+        committed(c);
         for v in VOTERS {
             c.vote(m, case, v, Choice::For).unwrap();
-            committed(&c);
+            committed(c);
         }
         let chair = c.as_("chair");
         commission::adopt(&mut c.db, &chair, m, case).unwrap();
-        committed(&c);
+        committed(c);
     }
 }
 
