@@ -377,7 +377,8 @@ fn the_clinics_files_are_readable_by_their_owner_only_and_a_readable_database_is
     let actor = s.actor.clone();
     btlp_commission::production::add_room(&mut s.db, &actor, "Чистое помещение", 0).unwrap();
     let suffix = |end: &str| PathBuf::from(format!("{}{end}", path.display()));
-    for file in [path.clone(), suffix("-wal"), suffix("-shm"), suffix(".keys"), suffix(".signin"), suffix(".signin.lock")]
+    for file in
+        [path.clone(), suffix("-wal"), suffix("-shm"), suffix(".keys"), suffix(".signin"), suffix(".signin.lock")]
     {
         assert_eq!(mode(&file), 0o600, "{} must be readable by its owner only", file.display());
     }
