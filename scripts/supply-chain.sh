@@ -63,8 +63,10 @@ fi
 # The UI's production dependencies, when the npm registry we reach answers audits (ours answers 405).
 if [[ -z ${BTLP_ADVISORY_SNAPSHOT:-} ]]; then
   audit=$(cd ui && npm audit --omit=dev 2>&1) && status=0 || status=$?
-  if grep -q "audit endpoint returned an error" <<<"${audit}"; then
-    echo "supply chain: npm audit skipped: the registry's advisory endpoint gave no answer ($(grep -m1 -oE '[0-9]{3} [A-Za-z ]+ - POST' <<<"${audit}" | sed 's/ - POST//'))"
+  if grep -q "^npm error" <<<"${audit}"; then
+    # No answer (the endpoint refused, no network): no finding either way, and said so.
+    why=$(grep -m1 -oE '[0-9]{3} [A-Za-z ]+ - POST' <<<"${audit}" | sed 's/ - POST//' || true)
+    echo "supply chain: npm audit skipped: the registry gave no audit answer (${why:-$(grep -m1 '^npm error' <<<"${audit}")})"
   elif ((status != 0)); then
     echo "${audit}" >&2
     exit 1

@@ -16,7 +16,10 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 echo "== The core library and the command layer never depend on tauri, tokio, axum or rustls"
 for package in btlp_commission btlp_api; do
-  if cargo tree -p "$package" -e normal,build --prefix none | grep -Eq '^(tauri(-[a-z-]+)?|tokio|axum|rustls|hyper) v'; then
+  # The tree is read whole first: `grep -q` stopping early could fail `cargo tree` on a closed pipe, and with
+  # pipefail that would pass the check.
+  tree=$(cargo tree -p "$package" -e normal,build --prefix none)
+  if grep -Eq '^(tauri(-[a-z-]+)?|tokio|axum|rustls|hyper) v' <<<"${tree}"; then
     echo "$package depends on a transport (tauri, tokio, axum or rustls): it must stay free of them" >&2
     exit 1
   fi
@@ -26,7 +29,8 @@ echo "== Supply chain: known vulnerabilities (RustSec snapshot, offline), licenc
 bash scripts/supply-chain.sh
 
 echo "== The core library links none of the command-line tool's crates"
-if cargo tree -p btlp_commission -e normal,build --prefix none | grep -Eq '^(clap|rpassword|ctrlc) v'; then
+tree=$(cargo tree -p btlp_commission -e normal,build --prefix none)
+if grep -Eq '^(clap|rpassword|ctrlc) v' <<<"${tree}"; then
   echo "btlp_commission depends on a CLI crate (clap, rpassword or ctrlc): they belong to server/" >&2
   exit 1
 fi

@@ -63,8 +63,7 @@ fn write(db: &mut Db, by: &str, db_path: &Path, key: &DbKey, out_dir: &Path, kee
     let result = (|| {
         crate::files::create_private_dir(&part)?;
         db.backup_to(key, &part.join(DB_FILE))?;
-        std::fs::copy(&keys, Keyring::path_for(&part.join(DB_FILE)))?;
-        crate::files::make_private(&Keyring::path_for(&part.join(DB_FILE)))?;
+        crate::files::copy_private(&keys, &Keyring::path_for(&part.join(DB_FILE)))?;
         let files = vec![digest(&part.join(DB_FILE))?, digest(&Keyring::path_for(&part.join(DB_FILE)))?];
         let manifest =
             Manifest { format: "btlp-backup-1".into(), created_at: chrono::Local::now().to_rfc3339(), files };
@@ -216,10 +215,8 @@ pub fn restore(dir: &Path, target: &Path, login: &str, password: &str) -> Result
         }
     }
     let result = (|| {
-        std::fs::copy(Keyring::path_for(&dir.join(DB_FILE)), &target_keys)?;
-        std::fs::copy(dir.join(DB_FILE), target)?;
-        crate::files::make_private(&target_keys)?;
-        crate::files::make_private(target)?;
+        crate::files::copy_private(&Keyring::path_for(&dir.join(DB_FILE)), &target_keys)?;
+        crate::files::copy_private(&dir.join(DB_FILE), target)?;
         let key = Keyring::load(target)?.unlock(login, password)?;
         let db = Db::open(target, &key)?;
         let ok: String = db.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0))?;

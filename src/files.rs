@@ -11,14 +11,23 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 /// Creates `path` (or empties it) as a file only its owner may read and write.
 pub fn create_private(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create(true).truncate(false);
     #[cfg(unix)]
     options.mode(0o600);
     let file = options.open(path)?;
-    // `mode` applies only to a file it creates: one that was already there is narrowed too.
+    // `mode` applies only to a file it creates: one already there is narrowed first, and emptied only then,
+    // so someone else's file in a shared folder is refused untouched (only its owner may change its mode).
     #[cfg(unix)]
     file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    file.set_len(0)?;
     Ok(file)
+}
+
+/// Copies `from` into a new private file `to` (refused if `to` exists), never readable by others meanwhile.
+pub fn copy_private(from: &Path, to: &Path) -> io::Result<()> {
+    let mut out = create_private_new(to)?;
+    io::copy(&mut File::open(from)?, &mut out)?;
+    out.sync_all()
 }
 
 /// Creates a new file only its owner may read and write; refused if something is already at `path`.

@@ -334,9 +334,15 @@ async fn a_vote_whose_connection_is_cut_before_its_reply_is_stored_once_and_the_
     // server sends on it are the vote's reply.
     c::meetings_get(&member1, m.clone()).await.unwrap();
 
+    let connections = relay.accepted();
     relay.lose_next_reply();
     vote(&member1, "member1", &m, &case).await.expect("the client sends the vote again with its key and is answered");
     assert_eq!(relay.replies_lost(), 1, "the vote's first reply must really have been lost on a cut connection");
+    assert_eq!(
+        relay.accepted(),
+        connections + 1,
+        "the vote went on the open connection (so what was lost is its reply, not a handshake) and its retry on one new connection"
+    );
     let screen = c::meetings_get(&secretary, m).await.unwrap();
     assert_eq!(screen.agenda[0].votes.len(), 1, "a vote whose reply was lost and which was sent again is stored once");
     assert_eq!(screen.agenda[0].tally.votes_for, 1);
@@ -610,6 +616,7 @@ struct Relay {
     links: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
     lose_reply: Arc<std::sync::atomic::AtomicBool>,
     replies_lost: Arc<std::sync::atomic::AtomicUsize>,
+    accepted: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Relay {
@@ -619,10 +626,18 @@ impl Relay {
         let target = server.url.trim_start_matches("https://").to_string();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("https://{}", listener.local_addr().unwrap());
-        let relay = Relay { url, links: Arc::default(), lose_reply: Arc::default(), replies_lost: Arc::default() };
+        let relay = Relay {
+            url,
+            links: Arc::default(),
+            lose_reply: Arc::default(),
+            replies_lost: Arc::default(),
+            accepted: Arc::default(),
+        };
         let (kept, lose, lost) = (relay.links.clone(), relay.lose_reply.clone(), relay.replies_lost.clone());
+        let accepted = relay.accepted.clone();
         tokio::spawn(async move {
             while let Ok((inbound, _)) = listener.accept().await {
+                accepted.fetch_add(1, SeqCst);
                 let (target, lose, lost) = (target.clone(), lose.clone(), lost.clone());
                 let link = tokio::spawn(async move {
                     let Ok(outbound) = tokio::net::TcpStream::connect(target).await else { return };
@@ -664,6 +679,11 @@ impl Relay {
 
     fn replies_lost(&self) -> usize {
         self.replies_lost.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// How many connections clients have opened through the relay.
+    fn accepted(&self) -> usize {
+        self.accepted.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 

@@ -130,7 +130,8 @@ impl Db {
     }
 
     /// A connection to the file as it is, keyed but neither migrated nor sealed: for reading what an older
-    /// program left (the upgrade tests) without changing it.
+    /// program left (the upgrade tests) without changing it. Never for the program's own work.
+    #[doc(hidden)]
     pub fn open_as_is(path: &Path, key: &DbKey) -> Result<Connection> {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         apply_key(&conn, key)?;

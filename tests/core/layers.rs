@@ -31,54 +31,82 @@ fn files(under: &Path) -> Vec<PathBuf> {
     all
 }
 
-/// The crate modules a source file names: `crate::x`, `crate::{x, y::z}`, and `super::x` where super is the
-/// crate root. Comments are skipped.
+/// The crate modules a source file names: `crate::x`, `crate::{x, y::{z, w}}`, `super::…::x` up to the crate
+/// root, and the items the crate root re-exports (`crate::Actor` names `people`). A glob at the root
+/// (`crate::*`) names `*`, which no lower layer may. Comments and unit tests are skipped.
 fn named(file: &Path, src: &Path) -> BTreeSet<String> {
-    let depth = file.strip_prefix(src).unwrap().components().count();
-    let is_mod_rs = file.file_name().is_some_and(|n| n == "mod.rs");
-    // From src/x.rs or src/x/mod.rs, `super::` is the crate; from src/x/y.rs, `super::super::`.
-    let root = match (depth, is_mod_rs) {
-        (1, _) | (2, true) => Some("super::"),
-        (2, false) | (3, true) => Some("super::super::"),
-        _ => None,
-    };
-    let text: String = std::fs::read_to_string(file)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let mut out = BTreeSet::new();
-    let mut prefixes = vec!["crate::".to_string()];
-    if let Some(r) = root {
-        prefixes.push(r.to_string());
+    let relative = file.strip_prefix(src).unwrap();
+    let mut depth = relative.components().count();
+    if file.file_name().is_some_and(|n| n == "mod.rs") {
+        depth -= 1;
     }
-    for prefix in &prefixes {
-        for (at, _) in text.match_indices(prefix.as_str()) {
-            // `super::super::` also contains `super::`: judge each occurrence by the longest prefix only.
-            if prefix == "super::" && text[at..].starts_with("super::super::") {
-                continue;
-            }
-            if prefix == "super::super::" && at >= 7 && text[..at].ends_with("super::") {
+    // From src/x.rs (depth 1) `super::` is the crate; from src/x/y.rs, `super::super::`; and so on.
+    let root = "super::".repeat(depth.max(1));
+    let whole = std::fs::read_to_string(file).unwrap();
+    // Unit tests (from `#[cfg(test)]` on) are not the library's dependencies, and their `super::` is the module.
+    let code = whole.split("#[cfg(test)]").next().unwrap_or("");
+    let text: String = code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+    let reexports = root_reexports(src);
+    let mut out = BTreeSet::new();
+    for prefix in ["crate::", root.as_str()] {
+        for (at, _) in text.match_indices(prefix) {
+            // Judge each path by its whole `super::` chain only, not by a shorter one inside it.
+            if prefix.starts_with("super")
+                && (text[..at].ends_with("super::") || text[at + prefix.len()..].starts_with("super::"))
+            {
                 continue;
             }
             let rest = &text[at + prefix.len()..];
-            let idents = |s: &str| -> Vec<String> {
-                s.split(',')
-                    .map(|p| p.trim().split("::").next().unwrap_or("").trim().to_string())
-                    .filter(|p| !p.is_empty())
-                    .collect()
-            };
-            if let Some(group) = rest.strip_prefix('{') {
-                out.extend(idents(&group[..group.find('}').unwrap_or(group.len())]));
-            } else {
-                let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
-                out.insert(rest[..end].to_string());
+            for first in first_segments(rest) {
+                let module = reexports.get(&first).cloned().unwrap_or(first);
+                out.insert(module);
             }
         }
     }
-    out.retain(|m| m != "self" && m.chars().next().is_some_and(|c| c.is_lowercase()));
+    out.retain(|m| m != "self" && !m.is_empty());
     out
+}
+
+/// The first segment of each path in `rest`: `x::…` gives `x`; a group `{a::b, c::{d}}` gives `a` and `c`.
+fn first_segments(rest: &str) -> Vec<String> {
+    let Some(group) = rest.strip_prefix('{') else {
+        let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '*')).unwrap_or(rest.len());
+        return vec![rest[..end].to_string()];
+    };
+    let (mut depth, mut items, mut current) = (0, Vec::new(), String::new());
+    for c in group.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            ',' if depth == 0 => items.push(std::mem::take(&mut current)),
+            _ if depth == 0 => current.push(c),
+            _ => {}
+        }
+    }
+    items.push(current);
+    items
+        .iter()
+        .map(|i| i.trim().split("::").next().unwrap_or("").trim().to_string())
+        .filter(|i| !i.is_empty())
+        .collect()
+}
+
+/// What `src/lib.rs` re-exports at the crate root, by the module it comes from (`Actor` → `people`).
+fn root_reexports(src: &Path) -> std::collections::HashMap<String, String> {
+    let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap_or_default();
+    let mut map = std::collections::HashMap::new();
+    for line in lib.lines().filter_map(|l| l.trim().strip_prefix("pub use ")) {
+        let (module, items) = line.trim_end_matches(';').split_once("::").unwrap_or(("", ""));
+        let items = items.trim_start_matches('{').trim_end_matches('}');
+        for item in items.split(',') {
+            let name = item.split(" as ").last().unwrap_or("").trim();
+            if !name.is_empty() {
+                map.insert(name.to_string(), module.trim().to_string());
+            }
+        }
+    }
+    map
 }
 
 fn src() -> PathBuf {
@@ -116,13 +144,22 @@ fn documents_and_exports_do_not_name_each_other() {
 
 #[test]
 fn the_layer_check_sees_a_domain_import() {
-    // The check itself must be able to fail: a file naming a domain module in each of the three forms.
+    // The check itself must be able to fail: a file naming domain modules in every form the parser knows.
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lib.rs"), "pub use people::{Actor, Role};\npub use clinic::Session;\n").unwrap();
     let db = dir.path().join("db");
-    std::fs::create_dir(&db).unwrap();
+    std::fs::create_dir_all(db.join("deep")).unwrap();
     let file = db.join("x.rs");
-    std::fs::write(&file, "use crate::reports;\nuse crate::{error::Result, icd};\nfn f() { super::super::people::x(); }\n// crate::commented_out\n").unwrap();
+    let text = "use crate::reports;\nuse crate::{error::Result, icd, db::{Tx, seals}, cases};\n\
+                fn f() { super::super::patients::x(); let _ = crate::Session::new; }\nuse crate::*;\n\
+                // crate::commented_out\n#[cfg(test)]\nmod tests { use super::*; use crate::demo; }\n";
+    std::fs::write(&file, text).unwrap();
     let found = named(&file, dir.path());
-    let want: BTreeSet<String> = ["reports", "error", "icd", "people"].map(String::from).into();
+    let want: BTreeSet<String> =
+        ["reports", "error", "icd", "db", "cases", "patients", "clinic", "*"].map(String::from).into();
     assert_eq!(found, want, "every form of naming a module is seen, comments are not");
+    let deep = db.join("deep").join("y.rs");
+    std::fs::write(&deep, "fn g() { super::super::super::people::x(); super::sibling(); }\n").unwrap();
+    let found = named(&deep, dir.path());
+    assert_eq!(found, ["people".to_string()].into(), "a deeper file reaches the crate root with more supers");
 }

@@ -6,7 +6,7 @@
 //! written, as SQLite's own crash tests do — and the process ends at once.
 use rand::{Rng, SeedableRng};
 use rusqlite::ffi;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -15,8 +15,18 @@ use std::sync::Mutex;
 const SECTOR: usize = 512;
 
 enum Change {
-    Write { offset: u64, new: Vec<u8>, old: Vec<u8>, size_before: u64 },
-    Truncate { size_before: u64, old_tail: Vec<u8> },
+    Write {
+        offset: u64,
+        new: Vec<u8>,
+        old: Vec<u8>,
+        size_before: u64,
+    },
+    /// To `size`, from `size_before` (`old_tail`: the bytes cut off, when it shrank).
+    Truncate {
+        size: u64,
+        size_before: u64,
+        old_tail: Vec<u8>,
+    },
 }
 
 struct Tracked {
@@ -27,7 +37,8 @@ struct Tracked {
 }
 
 struct State {
-    files: HashMap<PathBuf, Tracked>,
+    /// Ordered, so that a seed always tears the same way.
+    files: BTreeMap<PathBuf, Tracked>,
     ops: u64,
     cut_at: u64,
     seed: u64,
@@ -88,7 +99,10 @@ fn power_cut(state: &State) {
                     image[at..at + old.len()].copy_from_slice(old);
                     image.truncate(*size_before as usize);
                 }
-                Change::Truncate { old_tail, .. } => image.extend_from_slice(old_tail),
+                Change::Truncate { size_before, old_tail, .. } => {
+                    image.extend_from_slice(old_tail);
+                    image.truncate(*size_before as usize);
+                }
             }
         }
         // Then each change since, in order: reached the disk, lost, or torn.
@@ -108,9 +122,7 @@ fn power_cut(state: &State) {
                             }
                         }
                     }
-                    Change::Truncate { size_before, old_tail } => {
-                        image.truncate((*size_before as usize).saturating_sub(old_tail.len()));
-                    }
+                    Change::Truncate { size, .. } => image.resize(*size as usize, 0),
                 },
             }
         }
@@ -200,7 +212,7 @@ unsafe extern "C" fn x_truncate(file: *mut ffi::sqlite3_file, size: i64) -> c_in
         let size_before = t.reader.metadata().unwrap().len();
         let mut old_tail = vec![0u8; size_before.saturating_sub(size as u64) as usize];
         t.reader.read_exact_at(&mut old_tail, size as u64).unwrap();
-        t.since_sync.push(Change::Truncate { size_before, old_tail });
+        t.since_sync.push(Change::Truncate { size: size as u64, size_before, old_tail });
     }
     (methods(file).xTruncate.unwrap())(real(file), size)
 }
@@ -288,7 +300,7 @@ pub fn ops() -> u64 {
 /// Makes the power-cut VFS this process's default: the power goes at its `cut_at`-th write, sync or
 /// truncation, and what the disk holds then is written into `out`, torn as `seed` decides.
 pub fn install(cut_at: u64, seed: u64, out: &Path) {
-    *STATE.lock().unwrap() = Some(State { files: HashMap::new(), ops: 0, cut_at, seed, out: out.to_path_buf() });
+    *STATE.lock().unwrap() = Some(State { files: BTreeMap::new(), ops: 0, cut_at, seed, out: out.to_path_buf() });
     unsafe {
         UNIX = ffi::sqlite3_vfs_find(c"unix".as_ptr());
         assert!(!UNIX.is_null(), "SQLite's unix VFS");
