@@ -7,9 +7,18 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="${HOME}/.cargo/bin:${PATH}"
 
-snapshot="${BTLP_ADVISORY_SNAPSHOT:-$(cd .. && pwd)/shared/advisory-db}"
-if [[ ! -d ${snapshot}/crates ]]; then
-  echo "supply chain: no advisory snapshot at ${snapshot}" >&2
+# The snapshot beside the project (../shared/advisory-db), or where our machines keep the shared folder.
+snapshot="${BTLP_ADVISORY_SNAPSHOT:-}"
+if [[ -z ${snapshot} ]]; then
+  for candidate in "$(cd .. && pwd)/shared/advisory-db" /work/shared/advisory-db; do
+    if [[ -d ${candidate}/crates ]]; then
+      snapshot="${candidate}"
+      break
+    fi
+  done
+fi
+if [[ ! -d ${snapshot:-/nonexistent}/crates ]]; then
+  echo "supply chain: no RustSec advisory snapshot found (../shared/advisory-db); the check cannot run" >&2
   exit 1
 fi
 date_line=$(grep -m1 -oE 'of [0-9]{2}\.[0-9]{2}\.[0-9]{4}' "${snapshot}/SNAPSHOT.md" 2>/dev/null || true)

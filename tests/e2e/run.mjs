@@ -12,11 +12,11 @@
 // new consent, then signing the notice of use from the deadline board and recording it
 // as sent; the admin exporting the decision archive, the commission's journal and the QC journal, opening an
 // application to the Ministry with its 3-working-day deadline, checking the database's integrity and making a
-// backup.
+// backup; a database left readable by other users is warned of.
 // Screenshots of the main screens go to docs/screenshots/. Started by scripts/e2e.sh, which provides the
 // display, the driver and the app.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Driver, sleep } from './webdriver.mjs';
@@ -707,6 +707,22 @@ try {
   await shot(d, '14f-deactivate-confirm');
   await d.click('#confirm-ok');
   await d.waitText('.banner.ok', 'Васильева Ольга Романовна');
+
+  // The app made its database its owner's alone; one that other users of the computer can read is warned of.
+  log('a database other users of the computer can read is warned of at sign-in');
+  const db = process.env.BTLP_DB;
+  const mode = (f) => (statSync(f).mode & 0o777).toString(8);
+  assert(mode(db) === '600' && mode(`${db}.keys`) === '600', `the database and key file are 0600: ${mode(db)}, ${mode(`${db}.keys`)}`);
+  assert((await d.findAll('#storage-exposed')).length === 0, 'no warning for a database only its owner can read');
+  chmodSync(db, 0o644);
+  await signOut(d);
+  await signIn(d, 'admin', 'admin-pass-1');
+  await d.waitText('#storage-exposed', 'доступен для чтения другим пользователям');
+  await shot(d, '14h-storage-exposed', '#storage-exposed');
+  chmodSync(db, 0o600);
+  await signOut(d);
+  await signIn(d, 'admin', 'admin-pass-1');
+  assert((await d.findAll('#storage-exposed')).length === 0, 'the warning goes once the file is closed again');
 
   // 9. English: the interface and the core's messages switch together.
   log('the language switches to English, messages from the core too');
