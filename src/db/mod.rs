@@ -12,15 +12,15 @@ pub mod unlock_file;
 
 pub use keyring::{DbKey, Keyring};
 pub use migrations::SchemaFinding;
+pub use opening::{observe as observe_opening, Opening};
+/// The connection type the read functions take, re-exported so callers need no rusqlite of their own.
+pub use rusqlite::Connection;
+pub use seals::{RowCheck, RowFinding, Tamper};
 
 /// The schema version of a database this program fully migrated.
 pub fn schema_version() -> i64 {
     migrations::count()
 }
-pub use opening::{observe as observe_opening, Opening};
-/// The connection type the read functions take, re-exported so callers need no rusqlite of their own.
-pub use rusqlite::Connection;
-pub use seals::{RowCheck, RowFinding, Tamper};
 
 use crate::error::{Result, Storage};
 use chrono::{DateTime, FixedOffset, Local, NaiveDate};
