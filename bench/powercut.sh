@@ -13,7 +13,7 @@ cargo test --test core --no-run --quiet
 start=$(date +%s)
 trials=0 commits=0 lost=0 failures=0
 for ((r = 1; r <= rounds; r++)); do
-  line=$(BTLP_POWERCUT_TRIALS=50 cargo test --quiet --test core -- powercut::power_cuts --nocapture 2>&1 \
+  line=$(BTLP_POWERCUT_TRIALS=50 BTLP_POWERCUT_RNG="$((20261201 + r))" cargo test --quiet --test core -- powercut::power_cuts --nocapture 2>&1 \
     | grep -E "power-cut harness|panicked" || true)
   echo "round ${r}: ${line}"
   read -r t c l f < <(sed -E 's/.*: ([0-9]+) trials, ([0-9]+) transactions reported committed, ([0-9]+) lost, ([0-9]+) integrity failures.*/\1 \2 \3 \4/' <<<"${line}")
