@@ -37,7 +37,7 @@ pub fn append(
     change: &impl Serialize,
 ) -> Result<()> {
     let json = serde_json::to_vec(change).unwrap_or_default();
-    let digest = hex::encode(Sha256::digest(&json));
+    let digest = crate::digest::sha256_hex(&json);
     let (seq, prev): (i64, String) = tx
         .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap_or((0, GENESIS.to_string()));
