@@ -7,6 +7,7 @@ use btlp_commission::documents::{decision_sheet, render_decision, Rendered};
 use btlp_commission::signatures::appearance;
 use btlp_commission::signing::ca::{self, Subject};
 use btlp_commission::signing::pades::{self, SignRequest};
+use btlp_commission::signing::signer::LocalKey;
 use btlp_commission::{clinic, commission, Lang};
 use chrono::Utc;
 use p256::pkcs8::EncodePrivateKey;
@@ -46,8 +47,7 @@ fn sign_all(rendered: &Rendered, signers: &[Signer], root: &[u8], visible: bool)
             format!("сертификат № {}", 100 + i),
         ];
         let req = SignRequest {
-            cert_der: &s.cert,
-            key: &s.key,
+            signer: pades::Signer::Key(&LocalKey { cert_der: &s.cert, key: &s.key }),
             chain: &chain,
             field_name: &field,
             signer_name: &s.name,

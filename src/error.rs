@@ -58,6 +58,10 @@ pub enum Check {
     OgrnChecksum,
     /// A time of day written ЧЧ:ММ.
     NotATime,
+    /// No file at the path given.
+    FileMissing,
+    /// Not an X.509 certificate (DER or PEM).
+    NotACertificate,
 }
 
 impl Check {
@@ -89,6 +93,8 @@ impl Check {
             Check::OgrnFormat => "ogrn_format",
             Check::OgrnChecksum => "ogrn_checksum",
             Check::NotATime => "not_a_time",
+            Check::FileMissing => "file_missing",
+            Check::NotACertificate => "not_a_certificate",
         }
     }
 
@@ -189,6 +195,34 @@ pub enum Rule {
     NotASigner,
     AlreadySigned,
     PresidingSignsLast,
+    /// The token refused the PIN (it counts the failed try).
+    TokenPinIncorrect,
+    /// The token's PIN is locked after too many wrong tries.
+    TokenPinLocked,
+    /// The chosen token is not inserted.
+    TokenAbsent,
+    /// The chosen key is no longer on the token.
+    TokenKeyMissing,
+    /// The PKCS#11 module at the configured path could not be loaded.
+    TokenModuleBroken,
+    /// The token reported another failure.
+    TokenFailed,
+    /// No PKCS#11 module is configured.
+    TokenModuleNotSet,
+    /// No external signing command is configured.
+    ExternalSignerNotSet,
+    /// The external signing command failed; `detail` is its last error line, with our temporary paths removed.
+    ExternalSignerFailed {
+        detail: String,
+    },
+    /// The certificate carries neither the member's recorded СНИЛС nor the recorded fingerprint.
+    CertificateNotOwn,
+    /// The certificate is not valid today (not yet, or no longer).
+    CertificateNotInForce,
+    /// That СНИЛС or fingerprint is recorded for another user already.
+    IdentityTaken,
+    /// A trusted root must be a self-issued CA certificate.
+    NotARoot,
     /// The user cancelled a long operation (an export); nothing was kept.
     Cancelled,
     /// A benefit–risk report covers a period that has not ended yet.
@@ -299,6 +333,19 @@ impl Rule {
             Rule::NotASigner => "not_a_signer",
             Rule::AlreadySigned => "already_signed",
             Rule::PresidingSignsLast => "presiding_signs_last",
+            Rule::TokenPinIncorrect => "token_pin_incorrect",
+            Rule::TokenPinLocked => "token_pin_locked",
+            Rule::TokenAbsent => "token_absent",
+            Rule::TokenKeyMissing => "token_key_missing",
+            Rule::TokenModuleBroken => "token_module_broken",
+            Rule::TokenFailed => "token_failed",
+            Rule::TokenModuleNotSet => "token_module_not_set",
+            Rule::ExternalSignerNotSet => "external_signer_not_set",
+            Rule::ExternalSignerFailed { .. } => "external_signer_failed",
+            Rule::CertificateNotOwn => "certificate_not_own",
+            Rule::CertificateNotInForce => "certificate_not_in_force",
+            Rule::IdentityTaken => "identity_taken",
+            Rule::NotARoot => "not_a_root",
             Rule::Cancelled => "cancelled",
             Rule::PeriodNotOver { .. } => "period_not_over",
             Rule::ReportUnsigned => "report_unsigned",
@@ -327,6 +374,7 @@ impl Rule {
         match self {
             Rule::OutpatientSetting | Rule::SettingMismatch { .. } | Rule::SettingNotChosen => Some("setting"),
             Rule::RepresentativeMissing => Some("rep_full_name"),
+            Rule::TokenPinIncorrect | Rule::TokenPinLocked => Some("password"),
             Rule::RepresentativeMustSign | Rule::PatientMustSign => Some("signer_kind"),
             Rule::AgainstNeedsReason => Some("reason"),
             Rule::OutsideWindow { .. } => Some("administered_at"),
@@ -364,6 +412,7 @@ impl Rule {
             Rule::SettingMismatch { decided } => vec![("decided", decided.clone())],
             Rule::ConsentAfterDate { date } | Rule::ConsentBeforeWithdrawal { date } => vec![("date", date.clone())],
             Rule::PeriodNotOver { to } => vec![("to", to.clone())],
+            Rule::ExternalSignerFailed { detail } => vec![("detail", detail.clone())],
             Rule::RoomBusy { product, from, to, cleaning } => vec![
                 ("product", product.clone()),
                 ("from", from.clone()),

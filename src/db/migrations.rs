@@ -22,6 +22,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/20261203200000_patients_name_birth.sql"),
     include_str!("../../migrations/20261203300000_votes_by_member.sql"),
     include_str!("../../migrations/20261203400000_documents_signed.sql"),
+    include_str!("../../migrations/20261204000000_external_signing.sql"),
 ];
 
 /// Tables whose rows a migration itself writes (index into `FILES`, tables): those rows are sealed on the first

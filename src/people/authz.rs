@@ -50,6 +50,12 @@ pub enum Operation {
     UserDeactivate,
     CompositionCreate,
     CertificateRevoke,
+    /// A member chooses how they sign: the clinic key, a token, the external tool.
+    SigningMethodChoose,
+    /// Recording whose an outside certificate may be (СНИЛС or fingerprint).
+    SignerIdentityRecord,
+    /// Importing a root the clinic trusts for outside certificates.
+    TrustedRootImport,
     SettingsUpdate,
     IcdImport,
     PermitUpdate,
@@ -68,7 +74,7 @@ pub enum Operation {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 49] = [
+    pub const ALL: [Operation; 52] = [
         Operation::PatientRegister,
         Operation::CaseCreate,
         Operation::CaseSubmit,
@@ -104,6 +110,9 @@ impl Operation {
         Operation::UserDeactivate,
         Operation::CompositionCreate,
         Operation::CertificateRevoke,
+        Operation::SigningMethodChoose,
+        Operation::SignerIdentityRecord,
+        Operation::TrustedRootImport,
         Operation::SettingsUpdate,
         Operation::IcdImport,
         Operation::PermitUpdate,
@@ -158,6 +167,9 @@ impl Operation {
             Operation::UserDeactivate => "user_deactivate",
             Operation::CompositionCreate => "composition_create",
             Operation::CertificateRevoke => "certificate_revoke",
+            Operation::SigningMethodChoose => "signing_method_choose",
+            Operation::SignerIdentityRecord => "signer_identity_record",
+            Operation::TrustedRootImport => "trusted_root_import",
             Operation::SettingsUpdate => "settings_update",
             Operation::IcdImport => "icd_import",
             Operation::PermitUpdate => "permit_update",
@@ -213,6 +225,9 @@ impl Operation {
             Operation::UserDeactivate => &[Admin],
             Operation::CompositionCreate => &[Admin],
             Operation::CertificateRevoke => &[Admin],
+            Operation::SigningMethodChoose => &[Chair, DeputyChair, Secretary, Member, Physician],
+            Operation::SignerIdentityRecord => &[Admin],
+            Operation::TrustedRootImport => &[Admin],
             Operation::SettingsUpdate => &[Admin],
             Operation::IcdImport => &[Admin],
             Operation::PermitUpdate => &[Admin],

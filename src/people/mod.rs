@@ -8,10 +8,10 @@ pub mod lockout;
 mod users;
 
 pub use authz::{readers, Operation};
-pub(crate) use users::record_sign_in_events;
 pub use users::{
     bootstrap_admin, change_password, create, deactivate, list, sign_in, unlock, NewUser, User, MIN_PASSWORD,
 };
+pub(crate) use users::{record_sign_in_events, verify_password};
 
 use crate::error::{Check, Error, Result};
 use serde::{Deserialize, Serialize};

@@ -153,6 +153,19 @@ pub fn sign_in(db: &mut Db, login: &str, password: &str) -> Result<Actor> {
     Ok(actor)
 }
 
+/// Checks `password` against the user's stored hash (to confirm an action such as signing through the
+/// external tool, which asks for no password of ours).
+pub(crate) fn verify_password(conn: &rusqlite::Connection, user: Uuid, password: &str) -> Result<()> {
+    let stored: String = conn
+        .query_row("SELECT password_hash FROM users WHERE id = ?1", [user], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::Auth(AuthFailure::BadCredentials))?;
+    let parsed = PasswordHash::new(&stored).map_err(|_| Error::Auth(AuthFailure::BadCredentials))?;
+    Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .map_err(|_| Error::Auth(AuthFailure::BadCredentials))
+}
+
 /// Sets a new password: users change their own, admins anyone's. `then` runs inside the same transaction
 /// (the session uses it to re-wrap the database key), so both happen or neither.
 pub fn change_password(

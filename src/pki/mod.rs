@@ -5,11 +5,13 @@
 //! key and a certificate issued by the root, with their ФИО, position and organization in the subject; the
 //! private key is sealed under a key derived from their own password (argon2id), so only they can sign.
 //! An admin can revoke a certificate; revoked or expired certificates cannot sign.
+pub mod outside;
+
 use crate::audit;
 use crate::db::{Db, Tx};
 use crate::error::{AuthFailure, Error, Result, Rule, Storage};
 use crate::people::{Actor, Operation, Role};
-use crate::signing::{ca, sealed, SigningError};
+use crate::signing::{ca, sealed, SigningError, TokenFailure};
 use chrono::{DateTime, Utc};
 use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use rand::RngCore;
@@ -28,6 +30,16 @@ impl From<SigningError> for Error {
     fn from(e: SigningError) -> Self {
         match e {
             SigningError::BadPassword => Error::Auth(AuthFailure::BadCredentials),
+            SigningError::Token(failure) => Error::Refused(match failure {
+                TokenFailure::PinIncorrect => Rule::TokenPinIncorrect,
+                TokenFailure::PinLocked => Rule::TokenPinLocked,
+                TokenFailure::Absent => Rule::TokenAbsent,
+                TokenFailure::KeyMissing => Rule::TokenKeyMissing,
+                TokenFailure::Module => Rule::TokenModuleBroken,
+                TokenFailure::Other(_) => Rule::TokenFailed,
+            }),
+            SigningError::External(detail) => Error::Refused(Rule::ExternalSignerFailed { detail }),
+            SigningError::WrongCertificate => Error::Refused(Rule::CertificateNotOwn),
             other => Error::Storage(Storage::Document(other.to_string())),
         }
     }

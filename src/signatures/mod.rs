@@ -148,7 +148,7 @@ fn sign_in_turn(db: &mut Db, actor: &Actor, doc: Doc, password: &str, lang: Lang
     let conn = db.conn();
     doc.require_ready(conn)?;
     next_position(&turns::status(conn, doc)?, actor.id())?;
-    let key = pki::unlock_signing_key(conn, actor.id(), password, db.clock().now().with_timezone(&Utc))?;
+    let key = pki::outside::unlock(conn, actor.id(), password, db.clock().now().with_timezone(&Utc))?;
     let rendered = if turns::pdf(conn, doc)?.is_some() { None } else { Some(doc.render(conn, lang)?) };
     db.tx(|tx| turns::add(tx, actor, &key, doc, lang, rendered))
 }
@@ -157,7 +157,7 @@ fn sign_in_turn(db: &mut Db, actor: &Actor, doc: Doc, password: &str, lang: Lang
 pub(crate) fn add_signature(
     tx: &Tx,
     actor: &Actor,
-    key: &pki::SigningKey,
+    key: &pki::outside::Unlocked,
     decision_id: Uuid,
     lang: Lang,
     rendered: Option<documents::Rendered>,
@@ -231,25 +231,26 @@ pub(crate) fn sign_sheet(
     sheet: &documents::RecordSheet,
     lang: Lang,
 ) -> Result<(documents::Rendered, Vec<u8>, String)> {
-    let key = pki::unlock_signing_key(tx, actor.id(), password, tx.now().with_timezone(&Utc))?;
+    let key = pki::outside::unlock(tx, actor.id(), password, tx.now().with_timezone(&Utc))?;
     let rendered = documents::render_record(sheet, lang)?;
-    let chain = vec![pki::root_cert(tx)?];
+    let root = pki::root_cert(tx)?;
     let field = format!("{} 1", tr(lang, "doc.signature_field", &[]));
-    let signed = pades::sign(
-        &rendered.pdf,
-        &SignRequest {
-            cert_der: &key.cert_der,
-            key: &key.key,
-            chain: &chain,
-            field_name: &field,
-            signer_name: &actor.full_name,
-            reason: &sheet.title,
-            location: &sheet.org.name,
-            time: tx.now(),
-            appearance: None,
-        },
-    )?;
-    Ok((rendered, signed, key.serial))
+    let signed = key.sign(&root, |signer, chain| {
+        pades::sign(
+            &rendered.pdf,
+            &SignRequest {
+                signer,
+                chain,
+                field_name: &field,
+                signer_name: &actor.full_name,
+                reason: &sheet.title,
+                location: &sheet.org.name,
+                time: tx.now(),
+                appearance: None,
+            },
+        )
+    })?;
+    Ok((rendered, signed, key.serial().to_string()))
 }
 
 /// A signed consent or administration record, if it has been signed.
@@ -273,7 +274,9 @@ pub fn verify(pdf: &[u8], root_der: &[u8], revoked: &[String]) -> Result<Vec<Sig
     Ok(pades::verify(pdf, root_der, revoked)?)
 }
 
-/// Checks against the root and revocation list stored in the database.
+/// Checks against what the database trusts: the clinic root and its revocation list, the imported roots, and
+/// OpenSSL's gost engine for GOST signatures.
 pub fn verify_with_db(conn: &Connection, pdf: &[u8]) -> Result<Vec<SignatureCheck>> {
-    verify(pdf, &pki::root_cert(conn)?, &pki::revoked_serials(conn)?)
+    let store = pki::outside::TrustStore::read(conn)?;
+    Ok(pades::verify_trusting(pdf, &store.trust())?)
 }

@@ -176,7 +176,7 @@ fn stored(tx: &Tx, doc: Doc, lang: Lang, rendered: Option<documents::Rendered>) 
 pub(crate) fn add(
     tx: &Tx,
     actor: &Actor,
-    key: &pki::SigningKey,
+    key: &pki::outside::Unlocked,
     doc: Doc,
     lang: Lang,
     rendered: Option<documents::Rendered>,
@@ -189,34 +189,36 @@ pub(crate) fn add(
     let (pdf, boxes) = stored(tx, doc, lang, rendered)?;
     let seat = &before.signers[position].0;
     let seq = before.signers.iter().filter(|(_, at)| at.is_some()).count() + 1;
-    let chain = vec![pki::root_cert(tx)?];
+    let root = pki::root_cert(tx)?;
     let field = format!("{} {seq}", tr(lang, "doc.signature_field", &[]));
     let reason = doc.reason(tx, lang, seat)?;
     let location = crate::org::get(tx)?.name;
     let stamp = [
         crate::names::short(&seat.full_name),
         tx.now().format("%d.%m.%Y %H:%M:%S %:z").to_string(),
-        tr(lang, "doc.stamp_certificate", &[("serial", key.serial.clone())]),
+        tr(lang, "doc.stamp_certificate", &[("serial", key.serial().to_string())]),
     ];
-    let signed = pades::sign(
-        &pdf,
-        &SignRequest {
-            cert_der: &key.cert_der,
-            key: &key.key,
-            chain: &chain,
-            field_name: &field,
-            signer_name: &seat.full_name,
-            reason: &reason,
-            location: &location,
-            time: tx.now(),
-            appearance: appearance(&boxes, position, &stamp)?,
-        },
-    )?;
+    let appearance = appearance(&boxes, position, &stamp)?;
+    let signed = key.sign(&root, |signer, chain| {
+        pades::sign(
+            &pdf,
+            &SignRequest {
+                signer,
+                chain,
+                field_name: &field,
+                signer_name: &seat.full_name,
+                reason: &reason,
+                location: &location,
+                time: tx.now(),
+                appearance,
+            },
+        )
+    })?;
     let id = doc.id();
     tx.execute(&format!("UPDATE {table} SET pdf = ?1 WHERE {id_column} = ?2"), params![signed, id])?;
     tx.execute(
         &format!("INSERT INTO {signatures} ({id_column}, user_id, serial, seq, signed_at) VALUES (?1, ?2, ?3, ?4, ?5)"),
-        params![id, actor.id(), key.serial, seq as i64, tx.now_text()],
+        params![id, actor.id(), key.serial(), seq as i64, tx.now_text()],
     )?;
     if !others_pending {
         tx.execute(
@@ -224,6 +226,6 @@ pub(crate) fn add(
             params![crate::digest::sha256_hex(&signed), tx.now_text(), id],
         )?;
     }
-    audit::record(tx, actor, action, entity, &id.to_string(), &(&key.serial, seq))?;
+    audit::record(tx, actor, action, entity, &id.to_string(), &(key.serial(), seq))?;
     status(tx, doc)
 }

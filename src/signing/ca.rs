@@ -30,6 +30,9 @@ const OID_CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 const OID_COUNTRY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.6");
 const OID_ORGANIZATION: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
 const OID_TITLE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.12");
+/// СНИЛС and ИНН in the subject of a Russian qualified certificate (Order of the FSB No. 795).
+const OID_SNILS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.643.100.3");
+const OID_INN: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.643.3.131.1.1");
 pub(crate) const OID_ECDSA_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
 const OID_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
 const OID_SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
@@ -53,6 +56,14 @@ pub struct CertInfo {
     pub issuer_cn: String,
     pub not_before: DateTime<Utc>,
     pub not_after: DateTime<Utc>,
+    /// СНИЛС (OID 1.2.643.100.3), as a qualified certificate of a person carries it.
+    pub snils: Option<String>,
+    /// ИНН of the person (OID 1.2.643.3.131.1.1), when the certificate carries it.
+    pub inn: Option<String>,
+    /// SHA-256 of the DER certificate, lowercase hex: how a certificate is recorded for a member.
+    pub sha256: String,
+    /// SHA-1 of the DER certificate, lowercase hex: the thumbprint CryptoPro selects a certificate by.
+    pub thumbprint: String,
 }
 
 /// A fresh P-256 private key from the operating system's random source.
@@ -241,6 +252,10 @@ pub fn info(cert_der: &[u8]) -> Result<CertInfo> {
         issuer_cn: common_name(&tbs.issuer),
         not_before: to_chrono(&tbs.validity.not_before)?,
         not_after: to_chrono(&tbs.validity.not_after)?,
+        snils: attribute(&tbs.subject, OID_SNILS),
+        inn: attribute(&tbs.subject, OID_INN),
+        sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(cert_der)),
+        thumbprint: hex::encode(<sha1::Sha1 as sha2::Digest>::digest(cert_der)),
     })
 }
 
@@ -260,6 +275,12 @@ pub fn verify_issued(cert_der: &[u8], issuer_der: &[u8]) -> Result<bool> {
         return Ok(false);
     };
     Ok(key.verify(tbs_bytes(cert_der)?, &signature).is_ok())
+}
+
+/// Whether the certificate names itself as its issuer (a root), whatever its key's algorithm.
+pub fn is_self_issued(cert_der: &[u8]) -> Result<bool> {
+    let cert = parse(cert_der)?;
+    Ok(cert.tbs_certificate.issuer == cert.tbs_certificate.subject)
 }
 
 /// The certificate as PEM ("-----BEGIN CERTIFICATE-----"), LF line endings.
@@ -312,12 +333,12 @@ pub(crate) fn serial_hex(serial: &SerialNumber) -> String {
 
 /// The first common name of a distinguished name, whatever its string type.
 pub(crate) fn common_name(name: &Name) -> String {
-    name.0
-        .iter()
-        .flat_map(|rdn| rdn.0.iter())
-        .find(|atv| atv.oid == OID_CN)
-        .map(|atv| directory_string(&atv.value))
-        .unwrap_or_default()
+    attribute(name, OID_CN).unwrap_or_default()
+}
+
+/// The first value of `oid` in a distinguished name, whatever its string type.
+fn attribute(name: &Name, oid: ObjectIdentifier) -> Option<String> {
+    name.0.iter().flat_map(|rdn| rdn.0.iter()).find(|atv| atv.oid == oid).map(|atv| directory_string(&atv.value))
 }
 
 pub(crate) fn to_chrono(time: &Time) -> Result<DateTime<Utc>> {

@@ -31,6 +31,32 @@ pub enum SigningError {
     /// A cryptographic primitive failed (key derivation, encryption, signing).
     #[error("cryptography: {0}")]
     Crypto(String),
+    /// The external signer signed with a certificate other than the one chosen for it.
+    #[error("the signature was made with another certificate")]
+    WrongCertificate,
+    /// A PKCS#11 token refused or could not be reached.
+    #[error("token: {0:?}")]
+    Token(TokenFailure),
+    /// The external signer or verifier command failed (it could not start, or ended with an error).
+    #[error("external tool: {0}")]
+    External(String),
+}
+
+/// Why a PKCS#11 token did not sign, in terms a user can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenFailure {
+    /// The PIN is wrong (the token counts the failed try).
+    PinIncorrect,
+    /// The PIN is locked after too many wrong tries, or expired.
+    PinLocked,
+    /// No token with the chosen serial is inserted.
+    Absent,
+    /// The chosen key is not on the token.
+    KeyMissing,
+    /// The PKCS#11 module could not be loaded from the configured path.
+    Module,
+    /// Anything else the module reported.
+    Other(String),
 }
 
 /// The result type of the signing layer.

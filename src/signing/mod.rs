@@ -6,7 +6,10 @@
 
 pub mod ca;
 mod error;
+pub mod external;
 pub mod pades;
 pub mod sealed;
+pub mod signer;
+pub mod token;
 
-pub use error::{Result, SigningError};
+pub use error::{Result, SigningError, TokenFailure};

@@ -408,16 +408,24 @@ pub fn choice(c: &str) -> Choice {
 /// Runs poppler's `pdfsig` on `pdf` with the clinic's root (`root_der`) trusted in a throwaway NSS database;
 /// returns its report. Fails the test when the tools are missing (scripts/deps.sh installs them).
 pub fn pdfsig(pdf: &[u8], root_der: &[u8]) -> String {
+    pdfsig_trusting(pdf, &[root_der])
+}
+
+/// `pdfsig` with every root of `roots` trusted.
+pub fn pdfsig_trusting(pdf: &[u8], roots: &[&[u8]]) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root.pem");
-    std::fs::write(&root, ca::to_pem(root_der)).unwrap();
     let nss = format!("sql:{}", dir.path().display());
     let run = |cmd: &mut Command| {
         let out = cmd.output().expect("certutil and pdfsig are installed (scripts/deps.sh)");
         format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
     };
     run(Command::new("certutil").args(["-N", "-d", &nss, "--empty-password"]));
-    run(Command::new("certutil").args(["-A", "-d", &nss, "-n", "root", "-t", "CT,C,C", "-i"]).arg(&root));
+    for (i, root_der) in roots.iter().enumerate() {
+        let root = dir.path().join(format!("root{i}.pem"));
+        std::fs::write(&root, ca::to_pem(root_der)).unwrap();
+        let nick = format!("root{i}");
+        run(Command::new("certutil").args(["-A", "-d", &nss, "-n", &nick, "-t", "CT,C,C", "-i"]).arg(&root));
+    }
     let file = dir.path().join("doc.pdf");
     std::fs::write(&file, pdf).unwrap();
     run(Command::new("pdfsig").args(["-nssdir", &nss]).arg(&file))

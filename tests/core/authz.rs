@@ -84,6 +84,9 @@ fn call(op: Operation, db: &mut Db, a: &Actor, dir: &Path) -> Result<()> {
             commission::compose(db, a, &c).map(drop)
         }
         Operation::CertificateRevoke => pki::revoke(db, a, "00"),
+        Operation::SigningMethodChoose => pki::outside::choose_external(db, a, b"not a certificate"),
+        Operation::SignerIdentityRecord => pki::outside::record_identity(db, a, "nobody", None, None),
+        Operation::TrustedRootImport => pki::outside::import_root(db, a, b"not a certificate").map(drop),
         Operation::SettingsUpdate => btlp_commission::org::set_rules(db, a, VotingRules::default()),
         Operation::IcdImport => icd::import_file(db, a, b"not a csv").map(drop),
         Operation::PermitUpdate => permit::record(db, a, "confirmed", "01.06.2026", "Реестр", ""),
@@ -185,6 +188,8 @@ fn the_matrix_keeps_the_clinic_s_separation_of_duties() {
         Operation::JournalExport,
         Operation::QcExport,
         Operation::Backup,
+        Operation::SignerIdentityRecord,
+        Operation::TrustedRootImport,
     ] {
         assert_eq!(only(op), [Role::Admin], "only admins: {}", op.code());
     }

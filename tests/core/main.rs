@@ -19,6 +19,7 @@ mod journal;
 mod layers;
 mod lists;
 mod notices;
+mod outside;
 mod patients;
 mod people;
 mod permit;

@@ -23,9 +23,10 @@ mod writer;
 #[cfg(test)]
 mod tests;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
 
-use super::{Result, SigningError};
+pub use super::signer::Signer;
+use super::{ca, Result, SigningError};
 
 /// Raw bytes reserved for the CMS in /Contents (written as twice as many hex digits). A P-256 signature with
 /// the signer's and the root's certificates takes about 1.6 KB, so this leaves room for longer chains.
@@ -33,11 +34,10 @@ pub const CONTENTS_RESERVED: usize = 8192;
 
 /// One signature to add.
 pub struct SignRequest<'a> {
-    /// The signer's certificate (DER), issued by the clinic root.
-    pub cert_der: &'a [u8],
-    /// The signer's private key (with its public key, derived once); it must match `cert_der`.
-    pub key: &'a p256::ecdsa::SigningKey,
-    /// Certificates to embed after the signer's, normally the clinic root.
+    /// What makes the signature: a key (the clinic's, a token's) or an external CMS tool.
+    pub signer: Signer<'a>,
+    /// Certificates to embed after the signer's, normally the clinic root (a key signer only: an external
+    /// tool embeds what it embeds).
     pub chain: &'a [Vec<u8>],
     /// The signature field's name, unique in the document, e.g. "Подпись 1".
     pub field_name: &'a str,
@@ -62,17 +62,66 @@ pub struct Appearance {
     pub stamp: Vec<u8>,
 }
 
+/// The signature algorithm of a signature, as its CMS names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    /// ECDSA P-256 with SHA-256: the clinic key, or a token's.
+    EcdsaP256Sha256,
+    /// GOST R 34.10-2012 with Streebog-256 (a qualified certificate through CryptoPro or OpenSSL's engine).
+    Gost2012_256,
+    /// GOST R 34.10-2012 with Streebog-512.
+    Gost2012_512,
+    /// Anything else, or a CMS that does not parse.
+    Unknown,
+}
+
+impl Algorithm {
+    pub fn is_gost(self) -> bool {
+        matches!(self, Algorithm::Gost2012_256 | Algorithm::Gost2012_512)
+    }
+}
+
+/// What a signature is trusted against: the clinic root, the roots an admin imported (accredited CAs), the
+/// clinic's revocation list, and the verifier of GOST signatures (none: GOST signatures cannot be checked).
+#[derive(Clone, Copy)]
+pub struct Trust<'a> {
+    pub clinic_root: &'a [u8],
+    pub imported_roots: &'a [Vec<u8>],
+    /// Serials revoked by the clinic; they apply to certificates the clinic root issued.
+    pub revoked: &'a [String],
+    pub gost: Option<&'a dyn ExternalVerifier>,
+}
+
+/// Checks a CMS signature whose value this program cannot check itself (GOST R 34.10-2012).
+pub trait ExternalVerifier {
+    /// Whether `cms` verifies over `content` (the signed byte ranges), and whether its signer's certificate
+    /// then chains to one of `roots` (DER), valid at `at`. An error means the tool could not be run.
+    fn verify(&self, cms: &[u8], content: &[u8], roots: &[Vec<u8>], at: DateTime<Utc>) -> Result<ExternalCheck>;
+}
+
+/// What an external verifier found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExternalCheck {
+    pub intact: bool,
+    pub chain_ok: bool,
+}
+
 /// What verification found about one signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignatureCheck {
     pub field_name: String,
     pub signer_cn: String,
     pub signer_serial_hex: String,
+    pub algorithm: Algorithm,
+    /// The signer's certificate: names, СНИЛС/ИНН when it carries them, issuer, validity.
+    pub certificate: Option<ca::CertInfo>,
+    /// The signature's value could not be checked here (a GOST signature with no working verifier).
+    pub unverifiable: bool,
     /// From /M.
     pub signing_time: Option<DateTime<FixedOffset>>,
     /// The digest over /ByteRange matches and the CMS signature verifies with the signer certificate's key.
     pub intact: bool,
-    /// The signer certificate was issued by the given root and both were valid at the signing time.
+    /// The signer certificate was issued by the clinic root or an imported root, both valid at the signing time.
     pub chain_ok: bool,
     /// The signer's serial is in the revoked list given.
     pub revoked: bool,
@@ -86,6 +135,12 @@ impl SignatureCheck {
     pub fn valid(&self) -> bool {
         self.intact && self.chain_ok && !self.revoked && self.covers_revision && self.later_changes_only_signatures
     }
+
+    /// «Подпись математически верна, сертификат не доверенный»: everything holds except that the certificate
+    /// chains to no root the clinic trusts. Never shown as valid.
+    pub fn untrusted(&self) -> bool {
+        self.intact && !self.chain_ok && !self.revoked && self.covers_revision && self.later_changes_only_signatures
+    }
 }
 
 /// Returns `pdf` with one more signature appended as an incremental update; the original bytes are kept as
@@ -98,7 +153,13 @@ pub fn sign(pdf: &[u8], req: &SignRequest) -> Result<Vec<u8>> {
 /// Checks every signature of `pdf` against `root_cert_der`, in signing order. A file without signatures is
 /// [`SigningError::NoSignatures`]; a broken signature is reported in its check, not as an error.
 pub fn verify(pdf: &[u8], root_cert_der: &[u8], revoked_serials_hex: &[String]) -> Result<Vec<SignatureCheck>> {
-    reader::verify(pdf, root_cert_der, revoked_serials_hex)
+    let trust = Trust { clinic_root: root_cert_der, imported_roots: &[], revoked: revoked_serials_hex, gost: None };
+    reader::verify(pdf, &trust)
+}
+
+/// Checks every signature of `pdf` against everything `trust` holds, in signing order.
+pub fn verify_trusting(pdf: &[u8], trust: &Trust) -> Result<Vec<SignatureCheck>> {
+    reader::verify(pdf, trust)
 }
 
 /// A PDF text string (UTF-16BE with its mark when not plain ASCII), for other writers of PDF metadata.

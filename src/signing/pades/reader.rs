@@ -1,15 +1,14 @@
 //! Verifying: every signature field of the final document is checked on its own. Its /ByteRange and
 //! /Contents are read from the raw bytes (the hex string must fill exactly the gap the ranges leave), the
-//! digest recomputed, the CMS checked, the signer's certificate checked against the clinic root at the
-//! signing time, and the file's revisions examined: a signature must cover its whole revision, and every
+//! digest recomputed, the CMS checked, the signer's certificate checked against the clinic root and the
+//! imported roots at the signing time (a GOST signature's value and chain through the external verifier), and the file's revisions examined: a signature must cover its whole revision, and every
 //! later revision may only add signatures.
 
 use chrono::{DateTime, FixedOffset, Utc};
 use lopdf::{Dictionary, Document, Object};
-use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
 
-use super::{cades, changes, text, SignatureCheck};
+use super::{cades, changes, text, Algorithm, SignatureCheck, Trust};
 use crate::signing::{ca, Result, SigningError};
 
 /// A signature field found in the document, with the parts of its signature dictionary we read.
@@ -20,9 +19,11 @@ pub(super) struct Field {
     pub time: Option<DateTime<FixedOffset>>,
 }
 
-pub(super) fn verify(pdf: &[u8], root_cert_der: &[u8], revoked: &[String]) -> Result<Vec<SignatureCheck>> {
+pub(super) fn verify(pdf: &[u8], trust: &Trust) -> Result<Vec<SignatureCheck>> {
     super::ensure_pdf(pdf)?;
-    let root = ca::parse(root_cert_der)?;
+    let clinic_root = ca::parse(trust.clinic_root)?;
+    // An imported root that no longer parses trusts nothing; it must not hide the other signatures.
+    let imported: Vec<Certificate> = trust.imported_roots.iter().filter_map(|der| ca::parse(der).ok()).collect();
     let doc = Document::load_mem(pdf)?;
     let mut fields = signature_fields(&doc);
     if fields.is_empty() {
@@ -30,21 +31,27 @@ pub(super) fn verify(pdf: &[u8], root_cert_der: &[u8], revoked: &[String]) -> Re
     }
     fields.sort_by_key(|f| f.byte_range.map_or(usize::MAX, |r| r[2] + r[3]));
     let history = changes::History::new(pdf);
-    let revoked: Vec<String> = revoked.iter().map(|s| normalize_serial(s)).collect();
-    Ok(fields.iter().map(|field| check(pdf, field, &root, &revoked, &history)).collect())
+    let revoked: Vec<String> = trust.revoked.iter().map(|s| normalize_serial(s)).collect();
+    let roots = Roots { clinic: &clinic_root, imported: &imported, revoked: &revoked, trust };
+    Ok(fields.iter().map(|field| check(pdf, field, &roots, &history)).collect())
 }
 
-fn check(
-    pdf: &[u8],
-    field: &Field,
-    root: &Certificate,
-    revoked: &[String],
-    history: &changes::History,
-) -> SignatureCheck {
+/// The trust of one verification, parsed once.
+struct Roots<'a> {
+    clinic: &'a Certificate,
+    imported: &'a [Certificate],
+    revoked: &'a [String],
+    trust: &'a Trust<'a>,
+}
+
+fn check(pdf: &[u8], field: &Field, roots: &Roots, history: &changes::History) -> SignatureCheck {
     let mut result = SignatureCheck {
         field_name: field.name.clone(),
         signer_cn: String::new(),
         signer_serial_hex: String::new(),
+        algorithm: Algorithm::Unknown,
+        certificate: None,
+        unverifiable: false,
         signing_time: field.time,
         intact: false,
         chain_ok: false,
@@ -62,20 +69,34 @@ fn check(
     let Some(cms) = contents_in_gap(pdf, range[1], range[2]).filter(|raw| Some(raw) == field.contents.as_ref()) else {
         return result;
     };
-    let mut hasher = Sha256::new();
-    hasher.update(&pdf[..range[1]]);
-    hasher.update(&pdf[range[2]..signed_end]);
-    let digest: [u8; 32] = hasher.finalize().into();
-    let cms_check = cades::verify(&cms, &digest);
+    let parts: [&[u8]; 2] = [&pdf[..range[1]], &pdf[range[2]..signed_end]];
+    let cms_check = cades::verify(&cms, &parts);
     result.intact = cms_check.intact;
+    result.algorithm = cms_check.algorithm;
     let Some(signer) = cms_check.signer else {
         return result;
     };
     result.signer_cn = ca::common_name(&signer.tbs_certificate.subject);
     result.signer_serial_hex = ca::serial_hex(&signer.tbs_certificate.serial_number);
-    result.revoked = revoked.contains(&result.signer_serial_hex);
+    result.certificate = der::Encode::to_der(&signer).ok().and_then(|der| ca::info(&der).ok());
+    let clinic_issued = signer.tbs_certificate.issuer == roots.clinic.tbs_certificate.subject;
+    result.revoked = clinic_issued && roots.revoked.contains(&result.signer_serial_hex);
     let at = field.time.map_or_else(Utc::now, |t| t.with_timezone(&Utc));
-    result.chain_ok = chain_ok(&signer, root, at);
+    if cms_check.algorithm.is_gost() {
+        let external = match (roots.trust.gost, cades::trimmed(&cms)) {
+            (Some(gost), Some(cms)) if result.intact => {
+                let mut all = vec![roots.trust.clinic_root.to_vec()];
+                all.extend(roots.trust.imported_roots.iter().cloned());
+                gost.verify(cms, &parts.concat(), &all, at).ok()
+            }
+            _ => None,
+        };
+        result.unverifiable = result.intact && external.is_none();
+        result.intact = external.is_some_and(|c| c.intact);
+        result.chain_ok = external.is_some_and(|c| c.intact && c.chain_ok);
+    } else {
+        result.chain_ok = std::iter::once(roots.clinic).chain(roots.imported).any(|root| chain_ok(&signer, root, at));
+    }
     result
 }
 

@@ -10,6 +10,7 @@ use lopdf::{dictionary, Document, IncrementalDocument, Object, Stream};
 
 use super::*;
 use crate::signing::ca::{self, Subject};
+use crate::signing::signer::LocalKey;
 
 const PAGE_TEXT: &str = "Decision 42: approved";
 
@@ -107,8 +108,7 @@ fn sign_as(pdf: &[u8], clinic: &Clinic, index: usize) -> Vec<u8> {
     let time = Utc::now().with_timezone(&moscow) - Duration::minutes(10 - index as i64);
     let field = format!("Подпись {}", index + 1);
     let req = SignRequest {
-        cert_der: &member.cert,
-        key: &member.key,
+        signer: Signer::Key(&LocalKey { cert_der: &member.cert, key: &member.key }),
         chain: std::slice::from_ref(&clinic.root),
         field_name: &field,
         signer_name: member.name,
@@ -167,8 +167,7 @@ fn tampering_foreign_root_and_revocation_are_detected() {
 
     let member = &clinic.members[0];
     let late = SignRequest {
-        cert_der: &member.cert,
-        key: &member.key,
+        signer: Signer::Key(&LocalKey { cert_der: &member.cert, key: &member.key }),
         chain: &[],
         field_name: "Подпись 4",
         signer_name: member.name,
@@ -272,8 +271,7 @@ fn refusals() {
     let pdf = sign_as(&sample_pdf(), &clinic, 0);
     let member = &clinic.members[1];
     let req = SignRequest {
-        cert_der: &member.cert,
-        key: &member.key,
+        signer: Signer::Key(&LocalKey { cert_der: &member.cert, key: &member.key }),
         chain: &[],
         field_name: "Подпись 1",
         signer_name: member.name,
@@ -288,8 +286,9 @@ fn refusals() {
         matches!(sign(&pdf, &dotted), Err(SigningError::InvalidFieldName(_))),
         "a period would make the name a field hierarchy"
     );
+    let mismatched = LocalKey { cert_der: &member.cert, key: &clinic.members[0].key };
     let wrong_key =
-        SignRequest { key: &clinic.members[0].key, field_name: "Подпись 2", appearance: None, ..req };
+        SignRequest { signer: Signer::Key(&mismatched), field_name: "Подпись 2", appearance: None, ..req };
     assert!(
         matches!(sign(&pdf, &wrong_key), Err(SigningError::Certificate(_))),
         "a key that does not match the certificate must not sign"
@@ -364,8 +363,7 @@ fn blanking_earlier_signature_values_changes_nothing_in_the_update() {
     let member = &clinic.members[2];
     let time = Utc::now().fixed_offset();
     let req = SignRequest {
-        cert_der: &member.cert,
-        key: &member.key,
+        signer: Signer::Key(&LocalKey { cert_der: &member.cert, key: &member.key }),
         chain: std::slice::from_ref(&clinic.root),
         field_name: "Подпись 3",
         signer_name: member.name,

@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId, StringFormat};
-use p256::ecdsa::SigningKey;
 use sha2::{Digest, Sha256};
 
 use super::{cades, text, SignRequest, CONTENTS_RESERVED};
+use crate::signing::signer::Signer;
 use crate::signing::{ca, Result, SigningError};
 
 /// Written into /ByteRange before the real offsets are known: ten digits, as wide as any offset we write.
@@ -38,12 +38,7 @@ pub(super) fn sign_parsed(pdf: &[u8], req: &SignRequest, blank: bool) -> Result<
     if req.field_name.trim().is_empty() || req.field_name.contains('.') {
         return Err(SigningError::InvalidFieldName(req.field_name.to_string()));
     }
-    let cert = ca::parse(req.cert_der)?;
-    let cert_key = cert.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
-    let signer = req.key;
-    if cert_key != signer.verifying_key().to_encoded_point(false).as_bytes() {
-        return Err(SigningError::Certificate("the signing key does not match the signer's certificate".into()));
-    }
+    ca::parse(req.signer.certificate())?;
     let doc = if blank { Document::load_mem(&without_signature_values(pdf))? } else { Document::load_mem(pdf)? };
     if doc.is_encrypted() || doc.encryption_state.is_some() {
         return Err(SigningError::Malformed("encrypted PDFs cannot be signed".into()));
@@ -81,7 +76,7 @@ pub(super) fn sign_parsed(pdf: &[u8], req: &SignRequest, blank: bool) -> Result<
     // lopdf ends at `%%EOF`; the end-of-line the specification asks for keeps the next tool's update (pyHanko
     // appends right after the last byte) on a line of its own, and is signed like the rest.
     out.push(b'\n');
-    fill_in(&mut out, pdf.len(), req, signer)?;
+    fill_in(&mut out, pdf.len(), req)?;
     Ok(out)
 }
 
@@ -287,7 +282,7 @@ fn append_reference(inc: &mut IncrementalDocument, array: Option<Object>, id: Ob
 
 /// Patches /ByteRange and /Contents of the appended update in place. Only bytes after `prev_len` are searched:
 /// the earlier revisions hold other /Contents keys (pages, earlier signatures).
-fn fill_in(out: &mut [u8], prev_len: usize, req: &SignRequest, signer: &SigningKey) -> Result<()> {
+fn fill_in(out: &mut [u8], prev_len: usize, req: &SignRequest) -> Result<()> {
     // Both placeholders are in the signature dictionary, /ByteRange first (the dictionary keeps its keys in the
     // order they were set), so /Contents is searched for after it: nothing copied into the update can be taken
     // for it. It is found by its first 64 bytes (a 16 KB needle is slow to search for), then checked whole.
@@ -314,11 +309,19 @@ fn fill_in(out: &mut [u8], prev_len: usize, req: &SignRequest, signer: &SigningK
     patched.push(b']');
     out[range_at..range_at + placeholder.len()].copy_from_slice(&patched);
 
-    let mut hasher = Sha256::new();
-    hasher.update(&out[..start]);
-    hasher.update(&out[end..]);
-    let digest: [u8; 32] = hasher.finalize().into();
-    let cms = cades::sign(&digest, req.cert_der, req.chain, signer)?;
+    let parts: [&[u8]; 2] = [&out[..start], &out[end..]];
+    let cms = match req.signer {
+        Signer::Key(key) => {
+            let mut hasher = Sha256::new();
+            parts.iter().for_each(|part| hasher.update(part));
+            cades::sign(&hasher.finalize().into(), key, req.chain)?
+        }
+        Signer::Cms(tool) => {
+            let cms = tool.sign_detached(&parts.concat())?;
+            cades::check_external(&cms, &parts, tool.certificate())?;
+            cms
+        }
+    };
     if cms.len() > CONTENTS_RESERVED {
         return Err(SigningError::SignatureTooLarge { needed: cms.len(), reserved: CONTENTS_RESERVED });
     }

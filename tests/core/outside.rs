@@ -1,0 +1,190 @@
+//! Signatures with keys from outside the clinic's CA (issue 19): a member's PKCS#11 token (SoftHSM2) and a
+//! chair's GOST R 34.10-2012 certificate through the external signing command (OpenSSL's gost engine), on the
+//! same decision as the clinic key, checked by pdfsig, OpenSSL and our own verifier.
+mod kit;
+
+use crate::common::{password, pdfsig_trusting, Clinic};
+use btlp_commission::error::Rule;
+use btlp_commission::signing::ca;
+use btlp_commission::signing::external::OpensslGost;
+use btlp_commission::signing::pades::{self, Algorithm, Trust};
+use btlp_commission::{pki, signatures, Error, Lang};
+use chrono::Utc;
+use uuid::Uuid;
+
+/// An approved decision, with the clinic's clock moved to today: the outside certificates are made today.
+fn approved_today(c: &mut Clinic) -> Uuid {
+    let (_, d) = c.approved();
+    c.at(&Utc::now().fixed_offset().to_rfc3339());
+    d
+}
+
+fn sign(c: &mut Clinic, d: Uuid, login: &str, secret: &str) -> btlp_commission::Result<()> {
+    let who = c.as_(login);
+    signatures::sign_decision(&mut c.db, &who, d, secret, Lang::Ru).map(drop)
+}
+
+/// The CMS and the signed bytes of the last signature in `pdf`, read from its /ByteRange.
+fn last_signature(pdf: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let at = memchr::memmem::rfind(pdf, b"/ByteRange").expect("a signature");
+    let text = String::from_utf8_lossy(&pdf[at..at + 80]);
+    let inner = &text[text.find('[').unwrap() + 1..text.find(']').unwrap()];
+    let r: Vec<usize> = inner.split_whitespace().map(|n| n.parse().unwrap()).collect();
+    let cms = hex::decode(&pdf[r[1] + 1..r[2] - 1]).unwrap();
+    let content = [&pdf[r[0]..r[0] + r[1]], &pdf[r[2]..r[2] + r[3]]].concat();
+    (cms, content)
+}
+
+#[test]
+fn a_decision_signed_with_the_clinic_key_a_token_and_gost_verifies_in_every_tool() {
+    let mut c = Clinic::new();
+    let d = approved_today(&mut c);
+    let admin = c.as_("admin");
+
+    // m1 signs with a key generated on a SoftHSM2 token, certified by an accredited CA the clinic imports.
+    let public = kit::token_with_key("m1-token", "1234", "01");
+    let accredited = kit::accredited_ca("Аккредитованный УЦ (тест)");
+    let m1_cert = kit::issue(&accredited, "Первый Участник Комиссии", &public, 7001);
+    kit::put_certificate("m1-token", "1234", "01", &m1_cert);
+    pki::outside::set_pkcs11_module(&mut c.db, &admin, kit::MODULE).unwrap();
+    pki::outside::import_root(&mut c.db, &admin, &accredited.0).unwrap();
+    let m1_sha256 = ca::info(&m1_cert).unwrap().sha256;
+    pki::outside::record_identity(&mut c.db, &admin, "m1", None, Some(&m1_sha256)).unwrap();
+    let listed = pki::outside::token_certificates(c.db.conn()).unwrap();
+    let on_token = listed.into_iter().find(|t| t.cert_der == m1_cert).expect("the token's certificate is listed");
+    let m1 = c.as_("m1");
+    pki::outside::choose_token(&mut c.db, &m1, &on_token).unwrap();
+
+    // The chair signs with a GOST certificate carrying his СНИЛС, through the external command.
+    let gost = kit::GostCa::new("Тестовый УЦ ГОСТ");
+    let chair_cert = gost.person("Председателев", "Пётр Петрович", "11223344595");
+    pki::outside::set_external_command(&mut c.db, &admin, &gost.command()).unwrap();
+    pki::outside::import_root(&mut c.db, &admin, &gost.root_der).unwrap();
+    pki::outside::record_identity(&mut c.db, &admin, "chair", Some("112-233-445 95"), None).unwrap();
+    let chair = c.as_("chair");
+    pki::outside::choose_external(&mut c.db, &chair, ca::to_pem(&chair_cert).as_bytes()).unwrap();
+
+    for (login, secret) in [
+        ("secretary", password("secretary")),
+        ("deputy", password("deputy")),
+        ("m1", "1234".to_string()),
+        ("m2", password("m2")),
+        ("m3", password("m3")),
+        ("chair", password("chair")),
+    ] {
+        sign(&mut c, d, login, &secret).unwrap_or_else(|e| panic!("{login} must be able to sign: {e:?}"));
+    }
+    let (pdf, complete) = signatures::decision_pdf(c.db.conn(), d).unwrap().unwrap();
+    assert!(complete, "the chair's GOST signature completes the decision like any other");
+
+    let checks = signatures::verify_with_db(c.db.conn(), &pdf).unwrap();
+    assert_eq!(checks.len(), 6, "secretary, deputy, m1, m2, m3 and the chair");
+    assert!(checks.iter().all(|k| k.valid()), "every signature, whatever signed it, must verify: {checks:#?}");
+    let algorithms: Vec<Algorithm> = checks.iter().map(|k| k.algorithm).collect();
+    assert_eq!(algorithms[2], Algorithm::EcdsaP256Sha256, "m1's token key is ECDSA P-256");
+    assert_eq!(algorithms[5], Algorithm::Gost2012_256, "the chair's signature is GOST R 34.10-2012/256");
+    let token_cert = checks[2].certificate.as_ref().expect("m1's certificate details");
+    assert_eq!(token_cert.issuer_cn, ca::info(&accredited.0).unwrap().subject_cn, "issued by the accredited CA");
+    let chair_info = checks[5].certificate.as_ref().expect("the chair's certificate details");
+    assert_eq!(chair_info.snils.as_deref(), Some("11223344595"), "the qualified certificate's СНИЛС is shown");
+    assert_eq!(chair_info.subject_cn, "Председателев Пётр Петрович", "the holder's ФИО is shown");
+    assert_eq!(chair_info.issuer_cn, "Тестовый УЦ ГОСТ", "the issuer is shown");
+
+    // pdfsig (NSS) trusts the clinic root and the accredited root; it has no GOST, so only the first five.
+    let report = pdfsig_trusting(&pdf, &[&pki::root_cert(c.db.conn()).unwrap(), &accredited.0]);
+    let per_signature: Vec<&str> = report.split("Signature #").skip(1).collect();
+    assert_eq!(per_signature.len(), 6, "pdfsig sees six signatures: {report}");
+    for (i, part) in per_signature[..5].iter().enumerate() {
+        assert!(
+            part.contains("Signature is Valid") && part.contains("Certificate is Trusted"),
+            "pdfsig must accept signature {} (clinic key or token): {part}",
+            i + 1
+        );
+    }
+
+    // OpenSSL with the gost engine accepts the chair's CMS over its byte range.
+    let (cms, content) = last_signature(&pdf);
+    assert!(gost.openssl_verifies(&cms, &content), "OpenSSL must verify the GOST signature over its byte range");
+    let mut other = content.clone();
+    other[10] ^= 1;
+    assert!(!gost.openssl_verifies(&cms, &other), "and refuse it over other bytes: the check can fail");
+
+    // One byte changed in the decision breaks every signature.
+    let mut tampered = pdf.clone();
+    let at = memchr::memmem::find(&tampered, b"/Producer").unwrap_or(200);
+    tampered[at + 2] ^= 0x01;
+    let checks = signatures::verify_with_db(c.db.conn(), &tampered).unwrap();
+    assert!(checks.iter().all(|k| !k.valid() && !k.intact), "a one-byte change must break all six: {checks:#?}");
+
+    // Without the imported roots, the outside signatures are right but not trusted, never valid.
+    let clinic_root = pki::root_cert(c.db.conn()).unwrap();
+    let openssl = OpensslGost::default();
+    let trust = Trust { clinic_root: &clinic_root, imported_roots: &[], revoked: &[], gost: Some(&openssl) };
+    let checks = pades::verify_trusting(&pdf, &trust).unwrap();
+    for i in [2, 5] {
+        assert!(checks[i].untrusted() && !checks[i].valid(), "signature {} must be right but untrusted", i + 1);
+    }
+    assert!(checks[0].valid(), "the clinic's own signatures stay valid");
+}
+
+#[test]
+fn a_wrong_pin_a_removed_token_and_another_s_certificate_are_refused_and_change_nothing() {
+    let mut c = Clinic::new();
+    let d = approved_today(&mut c);
+    let admin = c.as_("admin");
+    let public = kit::token_with_key("m2-token", "2468", "02");
+    let accredited = kit::accredited_ca("Аккредитованный УЦ (тест)");
+    let m2_cert = kit::issue(&accredited, "Второй Участник Комиссии", &public, 7002);
+    kit::put_certificate("m2-token", "2468", "02", &m2_cert);
+    pki::outside::set_pkcs11_module(&mut c.db, &admin, kit::MODULE).unwrap();
+    pki::outside::import_root(&mut c.db, &admin, &accredited.0).unwrap();
+    let sha256 = ca::info(&m2_cert).unwrap().sha256;
+    pki::outside::record_identity(&mut c.db, &admin, "m2", None, Some(&sha256)).unwrap();
+    let on_token = pki::outside::token_certificates(c.db.conn())
+        .unwrap()
+        .into_iter()
+        .find(|t| t.cert_der == m2_cert)
+        .expect("listed");
+
+    // m3 cannot take m2's certificate: it is recorded for m2.
+    let m3 = c.as_("m3");
+    let r = pki::outside::choose_token(&mut c.db, &m3, &on_token);
+    assert!(matches!(r, Err(Error::Refused(Rule::CertificateNotOwn))), "another's certificate is refused: {r:?}");
+    assert_eq!(c.count("signing_methods"), 0, "a refused choice stores nothing");
+    assert!(Error::Refused(Rule::CertificateNotOwn).message(Lang::Ru).contains("СНИЛС"), "the message says why");
+
+    let m2 = c.as_("m2");
+    pki::outside::choose_token(&mut c.db, &m2, &on_token).unwrap();
+    let r = sign(&mut c, d, "m2", "0000");
+    assert!(matches!(r, Err(Error::Refused(Rule::TokenPinIncorrect))), "a wrong PIN is told apart: {r:?}");
+    assert_eq!(c.count("document_signatures"), 0, "a wrong PIN signs nothing");
+    assert_eq!(c.count("decision_documents"), 0, "and stores no document");
+    assert!(Error::Refused(Rule::TokenPinIncorrect).message(Lang::Ru).contains("PIN"), "the message names the PIN");
+
+    kit::remove_token("m2-token");
+    let r = sign(&mut c, d, "m2", "2468");
+    assert!(matches!(r, Err(Error::Refused(Rule::TokenAbsent))), "a removed token is told apart: {r:?}");
+    assert_eq!(c.count("document_signatures"), 0, "a removed token signs nothing");
+
+    // The external command signing with a certificate other than the member's chosen one is refused.
+    let gost = kit::GostCa::new("Тестовый УЦ ГОСТ");
+    let chair_cert = gost.person("Председателев", "Пётр Петрович", "11223344595");
+    let stranger = gost.person("Посторонний", "Иван Иванович", "08765430300");
+    let wrong_command = gost.command_as(&stranger);
+    pki::outside::set_external_command(&mut c.db, &admin, &wrong_command).unwrap();
+    pki::outside::record_identity(&mut c.db, &admin, "chair", Some("11223344595"), None).unwrap();
+    let chair = c.as_("chair");
+    let r = pki::outside::choose_external(&mut c.db, &chair, &stranger);
+    assert!(matches!(r, Err(Error::Refused(Rule::CertificateNotOwn))), "a certificate with another СНИЛС: {r:?}");
+    pki::outside::choose_external(&mut c.db, &chair, &chair_cert).unwrap();
+    pki::outside::use_clinic_key(&mut c.db, &m2).unwrap();
+    for who in ["secretary", "deputy", "m1", "m2", "m3"] {
+        sign(&mut c, d, who, &password(who)).unwrap();
+    }
+    let before = c.count("document_signatures");
+    let r = sign(&mut c, d, "chair", &password("chair"));
+    assert!(matches!(r, Err(Error::Refused(Rule::CertificateNotOwn))), "the tool signed as someone else: {r:?}");
+    assert_eq!(c.count("document_signatures"), before, "a signature by the wrong certificate is not stored");
+    let r = sign(&mut c, d, "chair", "not-the-password");
+    assert!(matches!(r, Err(Error::Auth(_))), "the external tool still needs the member's own password: {r:?}");
+}
