@@ -16,6 +16,8 @@ use clap::{Parser, Subcommand};
 mod production;
 #[path = "btlp/reporting.rs"]
 mod reporting;
+#[path = "btlp/signing.rs"]
+mod signing;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -107,15 +109,15 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Check every signature of a PDF against the clinic's root certificate.
+    /// Check every signature of a PDF: the clinic key's, tokens' and GOST ones (through OpenSSL's gost engine).
     Verify {
         file: PathBuf,
-        /// The clinic database (its root certificate and revocation list); needs a sign-in.
+        /// The clinic database (its roots, imported roots and revocation list); needs a sign-in.
         #[arg(long, env = "BTLP_DB", conflicts_with = "root")]
         db: Option<PathBuf>,
-        /// The clinic's root certificate (PEM), as written by export-root.
-        #[arg(long)]
-        root: Option<PathBuf>,
+        /// Trusted root certificates (PEM): the clinic's, as written by export-root, first, then any other.
+        #[arg(long, num_args = 1..)]
+        root: Vec<PathBuf>,
     },
     /// Write the clinic's root certificate (PEM) for outside verifiers.
     ExportRoot {
@@ -148,6 +150,11 @@ enum Command {
     Cert {
         #[command(subcommand)]
         command: CertCommand,
+    },
+    /// How members sign (clinic key, PKCS#11 token, external GOST tool) and the roots the clinic trusts.
+    Signing {
+        #[command(subcommand)]
+        command: signing::SigningCommand,
     },
     /// Reports to Roszdravnadzor: fact of use, adverse reactions, benefit–risk.
     Report {
@@ -687,7 +694,7 @@ fn run(command: Command, lang: Lang) -> Result<()> {
         Command::Protocol { command: ProtocolCommand::Sign { number, db } } => {
             let mut s = sign_in(&db.db, lang)?;
             let m = commission::meeting_by_protocol(s.db.conn(), &number)?;
-            let password = password(lang, "BTLP_PASSWORD", "cli.prompt_password")?;
+            let password = signing::signing_secret(&s, lang)?;
             let actor = s.actor.clone();
             let st = signatures::sign_minutes(&mut s.db, &actor, m, &password, lang)?;
             let n = st.signers.iter().filter(|(_, at)| at.is_some()).count();
@@ -710,7 +717,7 @@ fn run(command: Command, lang: Lang) -> Result<()> {
         Command::Decision { command: DecisionCommand::Sign { number, db } } => {
             let mut s = sign_in(&db.db, lang)?;
             let d = commission::by_number(s.db.conn(), &number)?;
-            let password = password(lang, "BTLP_PASSWORD", "cli.prompt_password")?;
+            let password = signing::signing_secret(&s, lang)?;
             let actor = s.actor.clone();
             let st = signatures::sign_decision(&mut s.db, &actor, d.id, &password, lang)?;
             let n = st.signers.iter().filter(|(_, at)| at.is_some()).count();
@@ -735,7 +742,7 @@ fn run(command: Command, lang: Lang) -> Result<()> {
             println!("{}", tr(lang, "cli.written", &[("path", out.display().to_string())]));
             Ok(())
         }
-        Command::Verify { file, db, root } => verify(lang, &file, db.as_deref(), root.as_deref()),
+        Command::Verify { file, db, root } => verify(lang, &file, db.as_deref(), &root),
         Command::Tls { command: TlsCommand::Issue { db, san, out } } => {
             let mut s = sign_in(&db.db, lang)?;
             let tls = s.issue_server_tls(&san)?;
@@ -892,6 +899,7 @@ fn run(command: Command, lang: Lang) -> Result<()> {
             Ok(())
         }
         Command::Report { command } => reporting::report(command, lang),
+        Command::Signing { command } => signing::run(command, lang),
         Command::Due { db } => reporting::due(db, lang),
         Command::Room { command } => production::room(command, lang),
         Command::Batch { command } => production::batch(command, lang),
@@ -933,34 +941,62 @@ fn run(command: Command, lang: Lang) -> Result<()> {
     }
 }
 
-fn verify(lang: Lang, file: &Path, db: Option<&Path>, root: Option<&Path>) -> Result<()> {
+fn verify(lang: Lang, file: &Path, db: Option<&Path>, roots: &[PathBuf]) -> Result<()> {
     let pdf = std::fs::read(file)?;
-    let checks = match (db, root) {
-        (_, Some(root)) => {
-            let pem = std::fs::read_to_string(root)?;
-            signatures::verify(&pdf, &ca::from_pem(&pem)?, &[])?
+    let checks = match (db, roots) {
+        (_, [clinic, others @ ..]) => {
+            let read = |path: &PathBuf| -> Result<Vec<u8>> { Ok(ca::from_pem(&std::fs::read_to_string(path)?)?) };
+            let clinic_root = read(clinic)?;
+            let imported = others.iter().map(read).collect::<Result<Vec<_>>>()?;
+            let openssl = btlp_commission::signing::external::OpensslGost::default();
+            let trust = btlp_commission::signing::pades::Trust {
+                clinic_root: &clinic_root,
+                imported_roots: &imported,
+                revoked: &[],
+                gost: Some(&openssl),
+            };
+            btlp_commission::signing::pades::verify_trusting(&pdf, &trust)?
         }
-        (Some(db), None) => signatures::verify_with_db(sign_in(db, lang)?.db.conn(), &pdf)?,
-        (None, None) => return Err(Error::invalid("root", btlp_commission::error::Check::Required)),
+        (Some(db), []) => signatures::verify_with_db(sign_in(db, lang)?.db.conn(), &pdf)?,
+        (None, []) => return Err(Error::invalid("root", btlp_commission::error::Check::Required)),
     };
     if checks.is_empty() {
         println!("{}", tr(lang, "cli.verify_none", &[]));
         std::process::exit(2);
     }
     for (i, c) in checks.iter().enumerate() {
-        let verdict = tr(lang, if c.valid() { "cli.verify_ok" } else { "cli.verify_bad" }, &[]);
+        let verdict = if c.valid() {
+            "cli.verify_ok"
+        } else if c.untrusted() {
+            "cli.verify_untrusted"
+        } else {
+            "cli.verify_bad"
+        };
         let time = c.signing_time.map(|t| t.format("%d.%m.%Y %H:%M:%S %:z").to_string()).unwrap_or_default();
         let args = [
             ("n", (i + 1).to_string()),
-            ("verdict", verdict),
+            ("verdict", tr(lang, verdict, &[])),
             ("name", c.signer_cn.clone()),
             ("serial", c.signer_serial_hex.clone()),
             ("time", time),
         ];
         println!("{}", tr(lang, "cli.verify_line", &args));
+        let algorithm = tr(lang, &format!("signature_algorithm.{}", c.algorithm.code()), &[]);
+        println!("    {}", tr(lang, "cli.verify_algorithm", &[("algorithm", algorithm)]));
+        if let Some(cert) = &c.certificate {
+            let details = [
+                ("snils", cert.snils.as_deref().map(show_snils).unwrap_or_else(|| "—".into())),
+                ("inn", cert.inn.clone().unwrap_or_else(|| "—".into())),
+                ("issuer", cert.issuer_cn.clone()),
+                ("from", show_date(cert.not_before.date_naive())),
+                ("to", show_date(cert.not_after.date_naive())),
+            ];
+            println!("    {}", tr(lang, "cli.verify_certificate", &details));
+        }
         for (ok, key) in [
-            (c.intact, "cli.verify_intact_no"),
-            (c.chain_ok, "cli.verify_chain_no"),
+            (!c.unverifiable, "cli.verify_unverifiable"),
+            (c.intact || c.unverifiable, "cli.verify_intact_no"),
+            (c.chain_ok || !c.intact, "cli.verify_chain_no"),
             (!c.revoked, "cli.verify_revoked"),
             (c.covers_revision, "cli.verify_revision_no"),
             (c.later_changes_only_signatures, "cli.verify_later_no"),

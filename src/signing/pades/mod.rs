@@ -76,6 +76,16 @@ pub enum Algorithm {
 }
 
 impl Algorithm {
+    /// Its key in the catalogues (`signature_algorithm.*`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Algorithm::EcdsaP256Sha256 => "ecdsa_p256",
+            Algorithm::Gost2012_256 => "gost2012_256",
+            Algorithm::Gost2012_512 => "gost2012_512",
+            Algorithm::Unknown => "unknown",
+        }
+    }
+
     pub fn is_gost(self) -> bool {
         matches!(self, Algorithm::Gost2012_256 | Algorithm::Gost2012_512)
     }
