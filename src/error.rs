@@ -374,7 +374,7 @@ impl Rule {
         match self {
             Rule::OutpatientSetting | Rule::SettingMismatch { .. } | Rule::SettingNotChosen => Some("setting"),
             Rule::RepresentativeMissing => Some("rep_full_name"),
-            Rule::TokenPinIncorrect | Rule::TokenPinLocked => Some("password"),
+            Rule::TokenPinIncorrect | Rule::TokenPinLocked => Some("pin"),
             Rule::RepresentativeMustSign | Rule::PatientMustSign => Some("signer_kind"),
             Rule::AgainstNeedsReason => Some("reason"),
             Rule::OutsideWindow { .. } => Some("administered_at"),

@@ -291,7 +291,7 @@ fn sign(db: &mut Db, plan: &Plan, progress: &mut impl FnMut(String)) -> Result<u
     for login in ["secretary", "deputy", "member1", "chair"] {
         let password = demo::USERS.iter().find(|u| u.login == login).map(|u| u.password).unwrap_or_default();
         let actor: Actor = crate::people::sign_in(db, login, password)?;
-        let key = pki::outside::unlock(db.conn(), actor.id(), password, now)?;
+        let key = pki::outside::unlock(db.conn(), actor.id(), password.into(), now)?;
         signers.push((actor, key));
     }
     let total = plan.signed.min(plan.cases * plan.decisions_per_case);

@@ -25,13 +25,23 @@ pub struct SignerRow {
     pub full_name: String,
     pub role: crate::commission::SeatRole,
     pub signed_at: Option<String>,
+    /// How they sign: a token's signer is asked for its PIN as well as their password.
+    pub method: crate::signing::SigningMethodView,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct CheckRow {
     pub signer: String,
+    /// The signer's login, from the signature rows (an outside certificate's name need not be the user's).
+    pub login: Option<String>,
     pub signing_time: Option<String>,
     pub valid: bool,
+    /// «Подпись математически верна, сертификат не доверенный».
+    pub untrusted: bool,
+    /// A GOST signature that could not be checked on this machine (no OpenSSL gost engine).
+    pub unverifiable: bool,
+    pub algorithm: crate::signing::SignatureAlgorithmView,
+    pub certificate: Option<crate::signing::CertView>,
     pub intact: bool,
     pub chain_ok: bool,
     pub revoked: bool,
@@ -140,7 +150,9 @@ pub fn decisions_list(
 pub fn decisions_get(s: &mut Session, _: Lang, id: String) -> Result<DecisionDetail> {
     let screen = btlp_commission::screens::decision(s.db.conn(), parse_id("decision_id", &id)?)?;
     let d = screen.decision;
-    let checks = screen.checks.into_iter().map(check_row).collect();
+    let serials = &screen.signatures.serials;
+    let checks = screen.checks.into_iter().map(|c| check_row(c, serials)).collect();
+    let methods = btlp_commission::pki::outside::outside_methods(s.db.conn())?;
     Ok(DecisionDetail {
         decision: decision_row(&d),
         case_id: d.case_id.to_string(),
@@ -151,16 +163,21 @@ pub fn decisions_get(s: &mut Session, _: Lang, id: String) -> Result<DecisionDet
         dose: d.dose.clone(),
         route: d.route.clone(),
         votes: format!("{} / {} / {}", d.votes_for, d.votes_against, d.votes_abstain),
-        signers: signer_rows(screen.signatures.signers),
+        signers: signer_rows(screen.signatures.signers, &methods),
         complete: screen.signatures.complete,
         signed_sha256: screen.signatures.signed_sha256,
         checks,
     })
 }
 
-fn check_row(c: btlp_commission::signing::pades::SignatureCheck) -> CheckRow {
+fn check_row(c: btlp_commission::signing::pades::SignatureCheck, logins: &[(String, String)]) -> CheckRow {
     CheckRow {
         valid: c.valid(),
+        untrusted: c.untrusted(),
+        unverifiable: c.unverifiable,
+        algorithm: c.algorithm.into(),
+        login: logins.iter().find(|(serial, _)| *serial == c.signer_serial_hex).map(|(_, login)| login.clone()),
+        certificate: c.certificate.map(Into::into),
         signer: c.signer_cn,
         signing_time: c.signing_time.map(|t| t.format("%d.%m.%Y %H:%M").to_string()),
         intact: c.intact,
@@ -171,10 +188,14 @@ fn check_row(c: btlp_commission::signing::pades::SignatureCheck) -> CheckRow {
     }
 }
 
-fn signer_rows(signers: Vec<(btlp_commission::commission::Seat, Option<String>)>) -> Vec<SignerRow> {
+fn signer_rows(
+    signers: Vec<(btlp_commission::commission::Seat, Option<String>)>,
+    methods: &std::collections::HashMap<uuid::Uuid, btlp_commission::pki::outside::MethodKind>,
+) -> Vec<SignerRow> {
     signers
         .into_iter()
         .map(|(seat, at)| SignerRow {
+            method: methods.get(&seat.user_id).copied().map_or(crate::signing::SigningMethodView::Clinic, Into::into),
             login: seat.login,
             full_name: seat.full_name,
             role: seat.role.into(),
@@ -199,10 +220,13 @@ pub fn minutes_get(s: &mut Session, _: Lang, meeting_id: String) -> Result<Minut
     let closed = !commission::meeting(conn, id)?.open;
     let status = signatures::minutes_status(conn, id)?;
     let checks = match signatures::minutes_pdf(conn, id)? {
-        Some((pdf, _)) => signatures::verify_with_db(conn, &pdf)?.into_iter().map(check_row).collect(),
+        Some((pdf, _)) => {
+            signatures::verify_with_db(conn, &pdf)?.into_iter().map(|c| check_row(c, &status.serials)).collect()
+        }
         None => Vec::new(),
     };
-    Ok(MinutesView { closed, signers: signer_rows(status.signers), complete: status.complete, checks })
+    let methods = btlp_commission::pki::outside::outside_methods(conn)?;
+    Ok(MinutesView { closed, signers: signer_rows(status.signers, &methods), complete: status.complete, checks })
 }
 
 /// The meeting's protocol: the stored (signed or partly signed) file, or a rendering before the first signature.
@@ -216,9 +240,17 @@ pub fn minutes_pdf(s: &mut Session, lang: Lang, meeting_id: String) -> Result<Ve
 }
 
 /// One signer signs the meeting's protocol, unlocking their key with their own password.
-pub fn minutes_sign(s: &mut Session, lang: Lang, meeting_id: String, login: String, password: String) -> Result<()> {
+pub fn minutes_sign(
+    s: &mut Session,
+    lang: Lang,
+    meeting_id: String,
+    login: String,
+    password: String,
+    pin: Option<String>,
+) -> Result<()> {
     let signer = s.act_as(&login, &password)?;
-    signatures::sign_minutes(&mut s.db, &signer, parse_id("meeting_id", &meeting_id)?, &password, lang)?;
+    let secret = signatures::Secret { password: &password, pin: pin.as_deref() };
+    signatures::sign_minutes(&mut s.db, &signer, parse_id("meeting_id", &meeting_id)?, secret, lang)?;
     Ok(())
 }
 
@@ -241,9 +273,17 @@ pub fn decisions_pdf(s: &mut Session, lang: Lang, id: String) -> Result<Vec<u8>>
 }
 
 /// One signer signs, unlocking their key with their own password.
-pub fn decisions_sign(s: &mut Session, lang: Lang, id: String, login: String, password: String) -> Result<()> {
+pub fn decisions_sign(
+    s: &mut Session,
+    lang: Lang,
+    id: String,
+    login: String,
+    password: String,
+    pin: Option<String>,
+) -> Result<()> {
     let signer = s.act_as(&login, &password)?;
-    signatures::sign_decision(&mut s.db, &signer, parse_id("decision_id", &id)?, &password, lang)?;
+    let secret = signatures::Secret { password: &password, pin: pin.as_deref() };
+    signatures::sign_decision(&mut s.db, &signer, parse_id("decision_id", &id)?, secret, lang)?;
     Ok(())
 }
 

@@ -168,7 +168,14 @@ pub fn exports_decisions(
 
 /// Signs every decision waiting for `login`'s signature, one by one, reporting progress; stops between
 /// decisions when `work` is cancelled. Returns how many were signed.
-pub fn decisions_sign_all(s: &mut Session, lang: Lang, work: &Work, login: String, password: String) -> Result<u32> {
+pub fn decisions_sign_all(
+    s: &mut Session,
+    lang: Lang,
+    work: &Work,
+    login: String,
+    password: String,
+    pin: Option<String>,
+) -> Result<u32> {
     let signer = s.act_as(&login, &password)?;
     let todo = signatures::awaiting(s.db.conn(), signer.id())?;
     let total = todo.len() as u32;
@@ -177,7 +184,8 @@ pub fn decisions_sign_all(s: &mut Session, lang: Lang, work: &Work, login: Strin
         if work.cancelled() {
             return Ok(i as u32);
         }
-        signatures::sign_decision(&mut s.db, &signer, id, &password, lang)?;
+        let secret = signatures::Secret { password: &password, pin: pin.as_deref() };
+        signatures::sign_decision(&mut s.db, &signer, id, secret, lang)?;
         (work.progress)(WorkProgress { done: i as u32 + 1, total });
     }
     Ok(total)

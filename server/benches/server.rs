@@ -238,7 +238,7 @@ async fn main() {
     for (client, id) in signers.iter().cloned().zip(waiting) {
         tasks.push(tokio::spawn(async move {
             let t = Instant::now();
-            let r = code(c::decisions_sign(&client, id, "secretary".into(), "secretary-demo".into()).await);
+            let r = code(c::decisions_sign(&client, id, "secretary".into(), "secretary-demo".into(), None).await);
             (t.elapsed(), r)
         }));
     }

@@ -220,7 +220,7 @@ async fn three_members_at_three_seats_hold_a_meeting_through_the_server() {
             client.call_with_key::<()>("decisions_sign", args, "sign-1").await.expect("the stored reply, not an error");
             continue;
         }
-        c::decisions_sign(client, decision.clone(), login.to_string(), format!("{login}-demo"))
+        c::decisions_sign(client, decision.clone(), login.to_string(), format!("{login}-demo"), None)
             .await
             .unwrap_or_else(|e| panic!("{login} signs in turn from their own session: {e:?}"));
     }

@@ -1,4 +1,4 @@
-//! The two commands that take a file the user picked in the native dialog: it is read here, on the
+//! The commands that take a file the user picked in the native dialog: it is read here, on the
 //! workstation, and handed to the command as bytes (refused over the core's size limit before it is read).
 use crate::state::{blocking, AppState};
 use btlp_api::{cases::ConsentForm, IpcError, Upload};
@@ -51,4 +51,27 @@ pub async fn checklist_attach(
         state.with_session(|s, lang| btlp_api::permit::checklist_attach(s, lang, requirement, title, file, valid_until))
     })
     .await
+}
+
+/// The signed-in member signs from now on through the external tool with the certificate file at `path`.
+#[tauri::command]
+#[specta::specta]
+pub async fn signing_use_external(app: tauri::AppHandle, path: String) -> Result<(), IpcError> {
+    let file = read(&app.state::<AppState>(), "certificate", &path)?;
+    if let Some(client) = app.state::<AppState>().remote() {
+        return client.call("signing_use_external", btlp_client::args!(file)).await;
+    }
+    blocking(app, move |state| state.with_session(|s, lang| btlp_api::signing::signing_use_external(s, lang, file)))
+        .await
+}
+
+/// Trusts the root certificate file at `path` for outside certificates; admins.
+#[tauri::command]
+#[specta::specta]
+pub async fn signing_trust_root(app: tauri::AppHandle, path: String) -> Result<(), IpcError> {
+    let file = read(&app.state::<AppState>(), "certificate", &path)?;
+    if let Some(client) = app.state::<AppState>().remote() {
+        return client.call("signing_trust_root", btlp_client::args!(file)).await;
+    }
+    blocking(app, move |state| state.with_session(|s, lang| btlp_api::signing::signing_trust_root(s, lang, file))).await
 }

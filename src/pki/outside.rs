@@ -40,9 +40,80 @@ pub enum Method {
     External { cert_der: Vec<u8> },
 }
 
+/// Which of the three ways, without its details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MethodKind {
+    Clinic,
+    Token,
+    External,
+}
+
+impl Method {
+    pub fn kind(&self) -> MethodKind {
+        match self {
+            Method::Clinic => MethodKind::Clinic,
+            Method::Token { .. } => MethodKind::Token,
+            Method::External { .. } => MethodKind::External,
+        }
+    }
+
+    /// The chosen outside certificate (none for the clinic key).
+    pub fn certificate(&self) -> Option<&[u8]> {
+        match self {
+            Method::Clinic => None,
+            Method::Token { cert_der, .. } | Method::External { cert_der } => Some(cert_der),
+        }
+    }
+}
+
+/// Every member who signs other than with the clinic key, and how (one query for a list of signers).
+pub fn outside_methods(conn: &Connection) -> Result<std::collections::HashMap<Uuid, MethodKind>> {
+    let mut stmt = conn.prepare("SELECT user_id, method FROM signing_methods")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, Uuid>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = std::collections::HashMap::new();
+    for row in rows {
+        let (user, method) = row?;
+        out.insert(user, if method == "token" { MethodKind::Token } else { MethodKind::External });
+    }
+    Ok(out)
+}
+
+/// The clinic's signing settings: the PKCS#11 module's path and the external signing command, if set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub module: Option<String>,
+    pub command: Option<String>,
+}
+
+pub fn settings(conn: &Connection) -> Result<Settings> {
+    Ok(Settings { module: settings::text(conn, MODULE_KEY)?, command: settings::text(conn, COMMAND_KEY)? })
+}
+
+/// Whose outside certificates are recorded as whose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub login: String,
+    pub full_name: String,
+    pub snils: Option<String>,
+    pub cert_sha256: Option<String>,
+}
+
+pub fn identities(conn: &Connection) -> Result<Vec<Identity>> {
+    let mut stmt = conn.prepare(
+        "SELECT u.login, u.full_name, i.snils, i.cert_sha256 FROM signer_identities i JOIN users u ON u.id = i.user_id
+         ORDER BY u.login",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Identity { login: r.get(0)?, full_name: r.get(1)?, snils: r.get(2)?, cert_sha256: r.get(3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The member's chosen way of signing.
 pub fn method(conn: &Connection, user: Uuid) -> Result<Method> {
-    let row: Option<(String, Option<String>, Option<Vec<u8>>, Vec<u8>)> = conn
+    /// method, token_serial, key_id, cert_der
+    type Row = (String, Option<String>, Option<Vec<u8>>, Vec<u8>);
+    let row: Option<Row> = conn
         .query_row(
             "SELECT method, token_serial, key_id, cert_der FROM signing_methods WHERE user_id = ?1",
             [user],
@@ -270,18 +341,47 @@ impl Unlocked {
     }
 }
 
-/// Gets the member's signer ready. `secret` is the account password for the clinic key and for the external
-/// command (which asks for its own PIN, if any), and the token's PIN for a token.
-pub(crate) fn unlock(conn: &Connection, user: Uuid, secret: &str, now: DateTime<Utc>) -> Result<Unlocked> {
+/// What a member gives to sign: their account password always, and their token's PIN when they sign with a
+/// token. Neither is stored.
+#[derive(Debug, Clone, Copy)]
+pub struct Secret<'a> {
+    pub password: &'a str,
+    pub pin: Option<&'a str>,
+}
+
+impl<'a> Secret<'a> {
+    pub fn with_pin(password: &'a str, pin: &'a str) -> Self {
+        Secret { password, pin: Some(pin) }
+    }
+}
+
+impl<'a> From<&'a str> for Secret<'a> {
+    fn from(password: &'a str) -> Self {
+        Secret { password, pin: None }
+    }
+}
+
+impl<'a> From<&'a String> for Secret<'a> {
+    fn from(password: &'a String) -> Self {
+        Secret { password, pin: None }
+    }
+}
+
+/// Gets the member's signer ready: the clinic key unsealed with the password; for a token, the password
+/// checked and the token logged in to with the PIN; for the external command (which asks for its own PIN, if
+/// any), the password checked.
+pub(crate) fn unlock(conn: &Connection, user: Uuid, secret: Secret, now: DateTime<Utc>) -> Result<Unlocked> {
     match method(conn, user)? {
-        Method::Clinic => Ok(Unlocked::Clinic(super::unlock_signing_key(conn, user, secret, now)?)),
+        Method::Clinic => Ok(Unlocked::Clinic(super::unlock_signing_key(conn, user, secret.password, now)?)),
         Method::Token { token_serial, key_id, cert_der } => {
+            let pin = secret.pin.filter(|p| !p.is_empty()).ok_or(Error::invalid("pin", Check::Required))?;
+            crate::people::verify_password(conn, user, secret.password)?;
             require_own(conn, user, &cert_der, now)?;
-            let key = TokenKey::open(&module(conn)?, &token_serial, &key_id, &cert_der, secret)?;
+            let key = TokenKey::open(&module(conn)?, &token_serial, &key_id, &cert_der, pin)?;
             Ok(Unlocked::Token { key, serial: ca::info(&cert_der)?.serial_hex })
         }
         Method::External { cert_der } => {
-            crate::people::verify_password(conn, user, secret)?;
+            crate::people::verify_password(conn, user, secret.password)?;
             require_own(conn, user, &cert_der, now)?;
             let command = settings::text(conn, COMMAND_KEY)?.ok_or(Error::Refused(Rule::ExternalSignerNotSet))?;
             let signer = CommandSigner::new(&command, &cert_der)?;

@@ -326,7 +326,14 @@ fn title(kind: Kind, lang: Lang) -> String {
 
 /// Freezes the report's data with the signer as reporter, renders it and signs it. Physicians and admins;
 /// a benefit–risk report needs its conclusion first.
-pub fn sign(db: &mut Db, actor: &Actor, id: Uuid, password: &str, lang: Lang) -> Result<()> {
+pub fn sign<'s>(
+    db: &mut Db,
+    actor: &Actor,
+    id: Uuid,
+    secret: impl Into<signatures::Secret<'s>>,
+    lang: Lang,
+) -> Result<()> {
+    let secret = secret.into();
     actor.require(Operation::ReportSign)?;
     db.tx(|tx| {
         let r = get(tx, id)?;
@@ -350,7 +357,7 @@ pub fn sign(db: &mut Db, actor: &Actor, id: Uuid, password: &str, lang: Lang) ->
             created: tx.now(),
             code: format!("BTLP-REPORT;{id}"),
         };
-        let (_, signed, serial) = signatures::sign_sheet(tx, actor, password, &sheet, lang)?;
+        let (_, signed, serial) = signatures::sign_sheet(tx, actor, secret, &sheet, lang)?;
         tx.execute(
             "UPDATE reports SET status = 'signed', data = ?1, pdf = ?2, signed_sha256 = ?3, signer_id = ?4, serial = ?5,
                  signed_at = ?6 WHERE id = ?7",

@@ -19,14 +19,14 @@ pub fn minutes_pdf(conn: &Connection, meeting_id: Uuid) -> Result<Option<(Vec<u8
 
 /// The actor signs the closed meeting's protocol with their own key, unlocked by `password`, in turn: the same
 /// signers in the same order as a decision.
-pub fn sign_minutes(
+pub fn sign_minutes<'s>(
     db: &mut Db,
     actor: &Actor,
     meeting_id: Uuid,
-    password: &str,
+    secret: impl Into<Secret<'s>>,
     lang: Lang,
 ) -> Result<SignatureStatus> {
-    sign_in_turn(db, actor, Doc::Minutes(meeting_id), password, lang)
+    sign_in_turn(db, actor, Doc::Minutes(meeting_id), secret.into(), lang)
 }
 
 use crate::audit;
@@ -37,6 +37,7 @@ use crate::error::{Error, Result, Rule};
 use crate::i18n::{tr, Lang};
 use crate::people::Actor;
 use crate::pki;
+pub use crate::pki::outside::Secret;
 use crate::signing::pades::{self, Appearance, SignRequest, SignatureCheck};
 use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -47,6 +48,9 @@ use uuid::Uuid;
 pub struct SignatureStatus {
     /// Required signers in signing order, with the time each signed (if they have).
     pub signers: Vec<(Seat, Option<String>)>,
+    /// The certificate serial each signer who signed used (hex), by login: how a signature in the PDF is
+    /// matched to its signer when an outside certificate's name is not the user's.
+    pub serials: Vec<(String, String)>,
     pub complete: bool,
     pub signed_sha256: Option<String>,
 }
@@ -131,24 +135,24 @@ pub fn appearance(boxes: &[[f32; 5]], position: usize, lines: &[String]) -> Resu
 }
 
 /// The actor signs the decision with their own key, unlocked by `password`.
-pub fn sign_decision(
+pub fn sign_decision<'s>(
     db: &mut Db,
     actor: &Actor,
     decision_id: Uuid,
-    password: &str,
+    secret: impl Into<Secret<'s>>,
     lang: Lang,
 ) -> Result<SignatureStatus> {
-    sign_in_turn(db, actor, Doc::Decision(decision_id), password, lang)
+    sign_in_turn(db, actor, Doc::Decision(decision_id), secret.into(), lang)
 }
 
 /// Signs `doc` in turn. Before the write lock, so that other writers do not wait for them: the order (a signer
 /// out of turn learns it without the wait), unsealing the key (argon2id) and, for the first signature,
 /// rendering the PDF. The order is checked again inside the transaction.
-fn sign_in_turn(db: &mut Db, actor: &Actor, doc: Doc, password: &str, lang: Lang) -> Result<SignatureStatus> {
+fn sign_in_turn(db: &mut Db, actor: &Actor, doc: Doc, secret: Secret, lang: Lang) -> Result<SignatureStatus> {
     let conn = db.conn();
     doc.require_ready(conn)?;
     next_position(&turns::status(conn, doc)?, actor.id())?;
-    let key = pki::outside::unlock(conn, actor.id(), password, db.clock().now().with_timezone(&Utc))?;
+    let key = pki::outside::unlock(conn, actor.id(), secret, db.clock().now().with_timezone(&Utc))?;
     let rendered = if turns::pdf(conn, doc)?.is_some() { None } else { Some(doc.render(conn, lang)?) };
     db.tx(|tx| turns::add(tx, actor, &key, doc, lang, rendered))
 }
@@ -182,7 +186,15 @@ impl RecordKind {
 }
 
 /// Renders and signs a consent or administration record; only the physician who recorded it signs, once.
-pub fn sign_record(db: &mut Db, actor: &Actor, kind: RecordKind, id: Uuid, password: &str, lang: Lang) -> Result<()> {
+pub fn sign_record<'s>(
+    db: &mut Db,
+    actor: &Actor,
+    kind: RecordKind,
+    id: Uuid,
+    secret: impl Into<Secret<'s>>,
+    lang: Lang,
+) -> Result<()> {
+    let secret = secret.into();
     db.tx(|tx| {
         let (sheet, author): (documents::RecordSheet, Uuid) = match kind {
             RecordKind::Consent => {
@@ -203,7 +215,7 @@ pub fn sign_record(db: &mut Db, actor: &Actor, kind: RecordKind, id: Uuid, passw
         if record_pdf(tx, kind, id)?.is_some() {
             return Err(Error::Refused(Rule::AlreadySigned));
         }
-        let (rendered, signed, key) = sign_sheet(tx, actor, password, &sheet, lang)?;
+        let (rendered, signed, key) = sign_sheet(tx, actor, secret, &sheet, lang)?;
         tx.execute(
             "INSERT INTO record_documents (kind, subject_id, content_sha256, pdf, signed_sha256, signer_id, serial,
                  signed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -222,16 +234,16 @@ pub fn sign_record(db: &mut Db, actor: &Actor, kind: RecordKind, id: Uuid, passw
     })
 }
 
-/// One signer's document: renders `sheet` and signs it with the actor's key (unlocked by `password`).
+/// One signer's document: renders `sheet` and signs it with the actor's key (unlocked by `secret`).
 /// Returns the rendering, the signed bytes and the serial of the certificate used.
 pub(crate) fn sign_sheet(
     tx: &Tx,
     actor: &Actor,
-    password: &str,
+    secret: Secret,
     sheet: &documents::RecordSheet,
     lang: Lang,
 ) -> Result<(documents::Rendered, Vec<u8>, String)> {
-    let key = pki::outside::unlock(tx, actor.id(), password, tx.now().with_timezone(&Utc))?;
+    let key = pki::outside::unlock(tx, actor.id(), secret, tx.now().with_timezone(&Utc))?;
     let rendered = documents::render_record(sheet, lang)?;
     let root = pki::root_cert(tx)?;
     let field = format!("{} 1", tr(lang, "doc.signature_field", &[]));

@@ -110,21 +110,25 @@ impl Doc {
 pub(crate) fn status(conn: &Connection, doc: Doc) -> Result<SignatureStatus> {
     let Store { table, signatures, key, .. } = doc.store();
     let mut signers = Vec::new();
+    let mut serials = Vec::new();
     for seat in doc.signers(conn)? {
-        let at: Option<String> = conn
+        let row: Option<(String, String)> = conn
             .query_row(
-                &format!("SELECT signed_at FROM {signatures} WHERE {key} = ?1 AND user_id = ?2"),
+                &format!("SELECT signed_at, serial FROM {signatures} WHERE {key} = ?1 AND user_id = ?2"),
                 params![doc.id(), seat.user_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        signers.push((seat, at));
+        if let Some((_, serial)) = &row {
+            serials.push((serial.clone(), seat.login.clone()));
+        }
+        signers.push((seat, row.map(|(at, _)| at)));
     }
     let signed_sha256: Option<String> = conn
         .query_row(&format!("SELECT signed_sha256 FROM {table} WHERE {key} = ?1"), [doc.id()], |r| r.get(0))
         .optional()?
         .flatten();
-    Ok(SignatureStatus { complete: signed_sha256.is_some(), signers, signed_sha256 })
+    Ok(SignatureStatus { complete: signed_sha256.is_some(), signers, serials, signed_sha256 })
 }
 
 /// The document as stored (signed or partly signed) and whether it is final; `None` before its first signature.

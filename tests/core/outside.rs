@@ -5,6 +5,7 @@ mod kit;
 
 use crate::common::{password, pdfsig_trusting, Clinic};
 use btlp_commission::error::Rule;
+use btlp_commission::signatures::Secret;
 use btlp_commission::signing::ca;
 use btlp_commission::signing::external::OpensslGost;
 use btlp_commission::signing::pades::{self, Algorithm, Trust};
@@ -19,8 +20,11 @@ fn approved_today(c: &mut Clinic) -> Uuid {
     d
 }
 
-fn sign(c: &mut Clinic, d: Uuid, login: &str, secret: &str) -> btlp_commission::Result<()> {
+/// Signs with the member's password, and with `pin` for a token.
+fn sign(c: &mut Clinic, d: Uuid, login: &str, pin: Option<&str>) -> btlp_commission::Result<()> {
     let who = c.as_(login);
+    let password = password(login);
+    let secret = Secret { password: &password, pin };
     signatures::sign_decision(&mut c.db, &who, d, secret, Lang::Ru).map(drop)
 }
 
@@ -64,15 +68,12 @@ fn a_decision_signed_with_the_clinic_key_a_token_and_gost_verifies_in_every_tool
     let chair = c.as_("chair");
     pki::outside::choose_external(&mut c.db, &chair, ca::to_pem(&chair_cert).as_bytes()).unwrap();
 
-    for (login, secret) in [
-        ("secretary", password("secretary")),
-        ("deputy", password("deputy")),
-        ("m1", "1234".to_string()),
-        ("m2", password("m2")),
-        ("m3", password("m3")),
-        ("chair", password("chair")),
-    ] {
-        sign(&mut c, d, login, &secret).unwrap_or_else(|e| panic!("{login} must be able to sign: {e:?}"));
+    let r = sign(&mut c, d, "m1", None);
+    assert!(matches!(r, Err(Error::Invalid { field: "pin", .. })), "a token signature asks for its PIN: {r:?}");
+    for (login, pin) in
+        [("secretary", None), ("deputy", None), ("m1", Some("1234")), ("m2", None), ("m3", None), ("chair", None)]
+    {
+        sign(&mut c, d, login, pin).unwrap_or_else(|e| panic!("{login} must be able to sign: {e:?}"));
     }
     let (pdf, complete) = signatures::decision_pdf(c.db.conn(), d).unwrap().unwrap();
     assert!(complete, "the chair's GOST signature completes the decision like any other");
@@ -155,14 +156,14 @@ fn a_wrong_pin_a_removed_token_and_another_s_certificate_are_refused_and_change_
 
     let m2 = c.as_("m2");
     pki::outside::choose_token(&mut c.db, &m2, &on_token).unwrap();
-    let r = sign(&mut c, d, "m2", "0000");
+    let r = sign(&mut c, d, "m2", Some("0000"));
     assert!(matches!(r, Err(Error::Refused(Rule::TokenPinIncorrect))), "a wrong PIN is told apart: {r:?}");
     assert_eq!(c.count("document_signatures"), 0, "a wrong PIN signs nothing");
     assert_eq!(c.count("decision_documents"), 0, "and stores no document");
     assert!(Error::Refused(Rule::TokenPinIncorrect).message(Lang::Ru).contains("PIN"), "the message names the PIN");
 
     kit::remove_token("m2-token");
-    let r = sign(&mut c, d, "m2", "2468");
+    let r = sign(&mut c, d, "m2", Some("2468"));
     assert!(matches!(r, Err(Error::Refused(Rule::TokenAbsent))), "a removed token is told apart: {r:?}");
     assert_eq!(c.count("document_signatures"), 0, "a removed token signs nothing");
 
@@ -179,12 +180,13 @@ fn a_wrong_pin_a_removed_token_and_another_s_certificate_are_refused_and_change_
     pki::outside::choose_external(&mut c.db, &chair, &chair_cert).unwrap();
     pki::outside::use_clinic_key(&mut c.db, &m2).unwrap();
     for who in ["secretary", "deputy", "m1", "m2", "m3"] {
-        sign(&mut c, d, who, &password(who)).unwrap();
+        sign(&mut c, d, who, None).unwrap();
     }
     let before = c.count("document_signatures");
-    let r = sign(&mut c, d, "chair", &password("chair"));
+    let r = sign(&mut c, d, "chair", None);
     assert!(matches!(r, Err(Error::Refused(Rule::CertificateNotOwn))), "the tool signed as someone else: {r:?}");
     assert_eq!(c.count("document_signatures"), before, "a signature by the wrong certificate is not stored");
-    let r = sign(&mut c, d, "chair", "not-the-password");
+    let chair = c.as_("chair");
+    let r = signatures::sign_decision(&mut c.db, &chair, d, "not-the-password", Lang::Ru);
     assert!(matches!(r, Err(Error::Auth(_))), "the external tool still needs the member's own password: {r:?}");
 }

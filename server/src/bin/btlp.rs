@@ -694,9 +694,10 @@ fn run(command: Command, lang: Lang) -> Result<()> {
         Command::Protocol { command: ProtocolCommand::Sign { number, db } } => {
             let mut s = sign_in(&db.db, lang)?;
             let m = commission::meeting_by_protocol(s.db.conn(), &number)?;
-            let password = signing::signing_secret(&s, lang)?;
+            let (password, pin) = signing::signing_secret(&s, lang)?;
             let actor = s.actor.clone();
-            let st = signatures::sign_minutes(&mut s.db, &actor, m, &password, lang)?;
+            let secret = signatures::Secret { password: &password, pin: pin.as_deref() };
+            let st = signatures::sign_minutes(&mut s.db, &actor, m, secret, lang)?;
             let n = st.signers.iter().filter(|(_, at)| at.is_some()).count();
             println!("{}", tr(lang, "cli.signed_by", &[("n", n.to_string()), ("total", st.signers.len().to_string())]));
             Ok(())
@@ -717,9 +718,10 @@ fn run(command: Command, lang: Lang) -> Result<()> {
         Command::Decision { command: DecisionCommand::Sign { number, db } } => {
             let mut s = sign_in(&db.db, lang)?;
             let d = commission::by_number(s.db.conn(), &number)?;
-            let password = signing::signing_secret(&s, lang)?;
+            let (password, pin) = signing::signing_secret(&s, lang)?;
             let actor = s.actor.clone();
-            let st = signatures::sign_decision(&mut s.db, &actor, d.id, &password, lang)?;
+            let secret = signatures::Secret { password: &password, pin: pin.as_deref() };
+            let st = signatures::sign_decision(&mut s.db, &actor, d.id, secret, lang)?;
             let n = st.signers.iter().filter(|(_, at)| at.is_some()).count();
             println!("{}", tr(lang, "cli.signed_by", &[("n", n.to_string()), ("total", st.signers.len().to_string())]));
             Ok(())

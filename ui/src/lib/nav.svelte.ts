@@ -19,6 +19,7 @@ export type View =
   | { name: 'organization' }
   | { name: 'exports' }
   | { name: 'certificates' }
+  | { name: 'signing' }
   | { name: 'integrity' }
   | { name: 'production' }
   | { name: 'batch'; id: string }

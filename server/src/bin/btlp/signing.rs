@@ -178,10 +178,13 @@ pub fn describe(cert_der: &[u8], lang: Lang) -> String {
     }
 }
 
-/// What signing asks for: the token's PIN when the user signs with a token, else their password.
-pub fn signing_secret(s: &btlp_commission::Session, lang: Lang) -> Result<String> {
-    match outside::method(s.db.conn(), s.actor.id())? {
-        Method::Token { .. } => password(lang, "BTLP_TOKEN_PIN", "cli.prompt_token_pin"),
-        _ => password(lang, "BTLP_PASSWORD", "cli.prompt_password"),
-    }
+/// What signing asks for: the user's password (BTLP_PASSWORD) and, when they sign with a token, its PIN
+/// (BTLP_TOKEN_PIN), each asked for when not in the environment.
+pub fn signing_secret(s: &btlp_commission::Session, lang: Lang) -> Result<(String, Option<String>)> {
+    let password = password(lang, "BTLP_PASSWORD", "cli.prompt_password")?;
+    let pin = match outside::method(s.db.conn(), s.actor.id())? {
+        Method::Token { .. } => Some(super::password(lang, "BTLP_TOKEN_PIN", "cli.prompt_token_pin")?),
+        _ => None,
+    };
+    Ok((password, pin))
 }

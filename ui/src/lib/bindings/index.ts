@@ -51,6 +51,18 @@ export const commands = {
 	exportsLog: () => __TAURI_INVOKE<ExportLogRow[]>("exports_log"),
 	certificatesList: () => __TAURI_INVOKE<CertificateRow[]>("certificates_list"),
 	certificatesRevoke: (serial: string) => __TAURI_INVOKE<null>("certificates_revoke", { serial }),
+	signingGet: () => __TAURI_INVOKE<SigningView>("signing_get"),
+	signingTokens: () => __TAURI_INVOKE<TokenCertRow[]>("signing_tokens"),
+	signingUseToken: (tokenSerial: string, keyId: string) => __TAURI_INVOKE<null>("signing_use_token", { tokenSerial, keyId }),
+	/**  The signed-in member signs from now on through the external tool with the certificate file at `path`. */
+	signingUseExternal: (path: string) => __TAURI_INVOKE<null>("signing_use_external", { path }),
+	signingUseClinic: () => __TAURI_INVOKE<null>("signing_use_clinic"),
+	signingSettings: () => __TAURI_INVOKE<SigningSettingsView>("signing_settings"),
+	signingSetModule: (path: string) => __TAURI_INVOKE<null>("signing_set_module", { path }),
+	signingSetCommand: (line: string) => __TAURI_INVOKE<null>("signing_set_command", { line }),
+	/**  Trusts the root certificate file at `path` for outside certificates; admins. */
+	signingTrustRoot: (path: string) => __TAURI_INVOKE<null>("signing_trust_root", { path }),
+	signingRecordIdentity: (login: string, snils: string, certSha256: string) => __TAURI_INVOKE<null>("signing_record_identity", { login, snils, certSha256 }),
 	exportsDecisions: (reason: string, from: string, to: string, patientId: string | null, folder: string | null, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<SavedFile[]>("exports_decisions", { reason, from, to, patientId, folder, onProgress }),
 	casesList: (caseState: string | null, query: string, order: ListOrder, offset: number, limit: number) => __TAURI_INVOKE<Page<CaseRow>>("cases_list", { caseState, query, order, offset, limit }),
 	icdSearch: (query: string) => __TAURI_INVOKE<IcdRow[]>("icd_search", { query }),
@@ -78,14 +90,14 @@ export const commands = {
 	decisionsPdf: (id: string) => __TAURI_INVOKE<number[]>("decisions_pdf", { id }),
 	minutesGet: (meetingId: string) => __TAURI_INVOKE<MinutesView>("minutes_get", { meetingId }),
 	minutesPdf: (meetingId: string) => __TAURI_INVOKE<number[]>("minutes_pdf", { meetingId }),
-	minutesSign: (meetingId: string, login: string, password: string) => __TAURI_INVOKE<null>("minutes_sign", { meetingId, login, password }),
+	minutesSign: (meetingId: string, login: string, password: string, pin: string | null) => __TAURI_INVOKE<null>("minutes_sign", { meetingId, login, password, pin }),
 	agendaPdf: (meetingId: string) => __TAURI_INVOKE<number[]>("agenda_pdf", { meetingId }),
 	consentFormPdf: (caseId: string, formVersion: string, infoSheetVersion: string) => __TAURI_INVOKE<number[]>("consent_form_pdf", { caseId, formVersion, infoSheetVersion }),
-	decisionsSign: (id: string, login: string, password: string) => __TAURI_INVOKE<null>("decisions_sign", { id, login, password }),
+	decisionsSign: (id: string, login: string, password: string, pin: string | null) => __TAURI_INVOKE<null>("decisions_sign", { id, login, password, pin }),
 	administrationsRecord: (form: AdministrationForm) => __TAURI_INVOKE<string>("administrations_record", { form }),
 	administrationsBedside: (decisionId: string, code: string) => __TAURI_INVOKE<BedsideCard>("administrations_bedside", { decisionId, code }),
 	reactionsRecord: (form: ReactionForm) => __TAURI_INVOKE<string>("reactions_record", { form }),
-	decisionsSignAll: (login: string, password: string, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<number>("decisions_sign_all", { login, password, onProgress }),
+	decisionsSignAll: (login: string, password: string, pin: string | null, onProgress: Channel<WorkProgress>) => __TAURI_INVOKE<number>("decisions_sign_all", { login, password, pin, onProgress }),
 	integrityCheck: (whole: boolean) => __TAURI_INVOKE<IntegrityView>("integrity_check", { whole }),
 	backupStatus: () => __TAURI_INVOKE<BackupStatus>("backup_status"),
 	backupSetSchedule: (schedule: BackupSchedule | null) => __TAURI_INVOKE<null>("backup_set_schedule", { schedule }),
@@ -327,6 +339,18 @@ export type CaseRow = {
 /**  Where a case is in its life (`draft → submitted → assessed → scheduled → decided`). */
 export type CaseStateView = "draft" | "submitted" | "assessed" | "scheduled" | "decided";
 
+/**  A certificate as a person reads it: holder, СНИЛС and ИНН where it carries them, issuer, validity. */
+export type CertView = {
+	subject: string,
+	snils: string | null,
+	inn: string | null,
+	issuer: string,
+	not_before: string,
+	not_after: string,
+	serial: string,
+	sha256: string,
+};
+
 export type CertificateRow = {
 	serial: string,
 	login: string,
@@ -338,8 +362,16 @@ export type CertificateRow = {
 
 export type CheckRow = {
 	signer: string,
+	/**  The signer's login, from the signature rows (an outside certificate's name need not be the user's). */
+	login: string | null,
 	signing_time: string | null,
 	valid: boolean,
+	/**  «Подпись математически верна, сертификат не доверенный». */
+	untrusted: boolean,
+	/**  A GOST signature that could not be checked on this machine (no OpenSSL gost engine). */
+	unverifiable: boolean,
+	algorithm: SignatureAlgorithmView,
+	certificate: CertView | null,
 	intact: boolean,
 	chain_ok: boolean,
 	revoked: boolean,
@@ -545,6 +577,13 @@ export type FindingRow = {
 export type IcdRow = {
 	code: string,
 	title: string,
+};
+
+export type IdentityRow = {
+	login: string,
+	full_name: string,
+	snils: string | null,
+	cert_sha256: string | null,
 };
 
 export type IntegrityView = {
@@ -854,11 +893,34 @@ export type SignItem = {
 	patient_name: string,
 };
 
+export type SignatureAlgorithmView = "ecdsa_p256" | "gost2012_256" | "gost2012_512" | "unknown";
+
 export type SignerRow = {
 	login: string,
 	full_name: string,
 	role: SeatRole,
 	signed_at: string | null,
+	/**  How they sign: a token's signer is asked for its PIN as well as their password. */
+	method: SigningMethodView,
+};
+
+export type SigningMethodView = "clinic" | "token" | "external";
+
+/**  The clinic's signing settings, the roots it trusts besides its own, and whose outside certificates are whose. */
+export type SigningSettingsView = {
+	module: string,
+	command: string,
+	roots: CertView[],
+	identities: IdentityRow[],
+};
+
+/**  The signed-in user's way of signing, and whether the clinic has set up the other two. */
+export type SigningView = {
+	method: SigningMethodView,
+	certificate: CertView | null,
+	token_serial: string | null,
+	module_set: boolean,
+	command_set: boolean,
 };
 
 export type StageForm = {
@@ -927,6 +989,15 @@ export type TimelineEntry = {
 	at: string,
 	actor: string,
 	action: string,
+};
+
+/**  A certificate on a connected token. */
+export type TokenCertRow = {
+	token_label: string,
+	token_serial: string,
+	/**  The key's CKA_ID, hex. */
+	key_id: string,
+	certificate: CertView,
 };
 
 export type UserForm = {

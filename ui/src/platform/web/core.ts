@@ -89,7 +89,9 @@ export async function invoke<T>(cmd: string, args: Json = {}): Promise<T> {
       const { form, scanPath } = args;
       return (await reply(await post(cmd, { form, scan: await upload(scanPath) }))) as T;
     }
-    case 'checklist_attach': {
+    case 'checklist_attach':
+    case 'signing_use_external':
+    case 'signing_trust_root': {
       const { path, ...rest } = args;
       return (await reply(await post(cmd, { ...rest, file: await upload(path) }))) as T;
     }
