@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, testing and running btlp-commission needs on Debian 12: the system packages for
-# Tauri 2 (WebKitGTK 4.1), headless runs (Xvfb, WebKitWebDriver), screenshots and PDF checks, then the UI's
-# npm packages. Idempotent, and quick when everything is already there.
+# Tauri 2 (WebKitGTK 4.1), headless runs (Xvfb, WebKitWebDriver), screenshots and PDF checks, a PKCS#11 token
+# and GOST signing for the signing tests (SoftHSM2, OpenSC, OpenSSL's gost engine), then the UI's npm packages.
+# Idempotent, and quick when everything is already there.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -14,6 +15,7 @@ packages=(
   zbar-tools
   libnss3-tools qpdf curl openssl
   chromium chromium-driver
+  softhsm2 opensc libengine-gost-openssl
 )
 
 as_root() {

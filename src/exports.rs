@@ -43,10 +43,13 @@ decisions/      выписки из протоколов (PDF), подписан
 manifest.csv    номер, дата, код пациента, итог, подписано ли, SHA-256 и имя файла (UTF-8)
 manifest.json   то же в JSON
 root.pem        корневой сертификат клиники, которым выданы сертификаты подписантов
+trusted-roots.pem  корневые сертификаты удостоверяющих центров, которым доверяет клиника (подписи токенами
+                и квалифицированными сертификатами ГОСТ), если они добавлены
 
 Проверка подписей: `pdfsig ФАЙЛ.pdf` (poppler-utils) после импорта root.pem в базу NSS
 (`certutil -A -n clinic -t CT,C,C -i root.pem -d sql:DIR`), в Adobe Acrobat Reader после добавления
-root.pem в доверенные сертификаты, или `btlp verify ФАЙЛ.pdf --root root.pem`.
+root.pem в доверенные сертификаты, или `btlp verify ФАЙЛ.pdf --root root.pem trusted-roots.pem` (подписи ГОСТ
+проверяются через OpenSSL с модулем gost или средствами КриптоПро).
 Сверка файлов: `sha256sum decisions/*.pdf` — суммы должны совпасть с manifest.csv.
 ";
 
@@ -277,13 +280,15 @@ fn write_archive(
 ) -> Result<()> {
     let file = std::fs::File::create(tmp)?;
     let root = ca::to_pem(&pki::root_cert(db.conn())?).into_bytes();
+    let trusted: Vec<u8> =
+        pki::outside::imported_roots(db.conn())?.iter().flat_map(|der| ca::to_pem(der).into_bytes()).collect();
     let (send, receive) = std::sync::mpsc::sync_channel::<(&Row, Vec<u8>)>(4);
     // Set when reading stops early (cancelled, or an error): the writer then leaves the ZIP unfinished and
     // unsynced, as the file is removed anyway.
     let stopped = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let stopped = &stopped;
-        let writer = scope.spawn(move || write_zip(file, receive, root, stopped));
+        let writer = scope.spawn(move || write_zip(file, receive, root, trusted, stopped));
         let read = (|| -> Result<()> {
             let mut stmt = db.conn().prepare_cached("SELECT pdf FROM decision_documents WHERE decision_id = ?1")?;
             for (i, r) in rows.iter().enumerate() {
@@ -314,6 +319,7 @@ fn write_zip(
     file: std::fs::File,
     documents: std::sync::mpsc::Receiver<(&Row, Vec<u8>)>,
     root_pem: Vec<u8>,
+    trusted_pem: Vec<u8>,
     stopped: &AtomicBool,
 ) -> Result<()> {
     let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
@@ -349,8 +355,12 @@ fn write_zip(
         ("manifest.csv", csv),
         ("manifest.json", serde_json::to_vec_pretty(&json).unwrap_or_default()),
         ("root.pem", root_pem),
+        ("trusted-roots.pem", trusted_pem),
         ("README.txt", README.as_bytes().to_vec()),
     ] {
+        if bytes.is_empty() {
+            continue;
+        }
         zip.start_file(name, opts).map_err(zip_error)?;
         zip.write_all(&bytes)?;
     }

@@ -115,7 +115,8 @@ enum Command {
         /// The clinic database (its roots, imported roots and revocation list); needs a sign-in.
         #[arg(long, env = "BTLP_DB", conflicts_with = "root")]
         db: Option<PathBuf>,
-        /// Trusted root certificates (PEM): the clinic's, as written by export-root, first, then any other.
+        /// Trusted root certificates (PEM files, one or more certificates each): the clinic's, as written by
+        /// export-root, first, then any other (an archive's trusted-roots.pem).
         #[arg(long, num_args = 1..)]
         root: Vec<PathBuf>,
     },
@@ -946,14 +947,22 @@ fn run(command: Command, lang: Lang) -> Result<()> {
 fn verify(lang: Lang, file: &Path, db: Option<&Path>, roots: &[PathBuf]) -> Result<()> {
     let pdf = std::fs::read(file)?;
     let checks = match (db, roots) {
-        (_, [clinic, others @ ..]) => {
-            let read = |path: &PathBuf| -> Result<Vec<u8>> { Ok(ca::from_pem(&std::fs::read_to_string(path)?)?) };
-            let clinic_root = read(clinic)?;
-            let imported = others.iter().map(read).collect::<Result<Vec<_>>>()?;
+        (_, [_, ..]) => {
+            // Every certificate of every file, in order: the first is the clinic's root.
+            let mut all = Vec::new();
+            for path in roots {
+                let text = std::fs::read_to_string(path)?;
+                for block in text.split_inclusive("-----END CERTIFICATE-----").filter(|b| b.contains("-----BEGIN")) {
+                    all.push(ca::from_pem(block)?);
+                }
+            }
+            let Some((clinic_root, imported)) = all.split_first() else {
+                return Err(Error::invalid("root", btlp_commission::error::Check::NotACertificate));
+            };
             let openssl = btlp_commission::signing::external::OpensslGost::default();
             let trust = btlp_commission::signing::pades::Trust {
-                clinic_root: &clinic_root,
-                imported_roots: &imported,
+                clinic_root,
+                imported_roots: imported,
                 revoked: &[],
                 gost: Some(&openssl),
             };
