@@ -73,3 +73,11 @@ CREATE TRIGGER record_documents_no_update BEFORE UPDATE ON record_documents
 BEGIN SELECT RAISE(ABORT, 'signed records are immutable'); END;
 CREATE TRIGGER record_documents_no_delete BEFORE DELETE ON record_documents
 BEGIN SELECT RAISE(ABORT, 'signed records are immutable'); END;
+
+-- Outside certificates an administrator revoked (a lost token, a certificate its CA withdrew), by SHA-256:
+-- they no longer sign, and signatures made with them show as revoked (the clinic has no CRL or OCSP client).
+CREATE TABLE outside_revocations (
+    cert_sha256 TEXT PRIMARY KEY,
+    revoked_by  BLOB NOT NULL REFERENCES users (id),
+    revoked_at  TEXT NOT NULL
+);

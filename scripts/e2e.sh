@@ -38,7 +38,7 @@ cleanup() {
 trap cleanup EXIT
 
 for tool in npm cargo node python3 curl setsid tauri-driver WebKitWebDriver Xvfb xdpyinfo xwininfo import \
-  chromium chromedriver certutil; do
+  chromium chromedriver certutil softhsm2-util pkcs11-tool openssl; do
   command -v "${tool}" >/dev/null 2>&1 || fail "${tool} not found (run scripts/deps.sh)"
 done
 
@@ -87,10 +87,16 @@ start_driver() {
 }
 # BTLP_E2E_LEG=server runs only the server leg (for working on it).
 if [[ ${BTLP_E2E_LEG:-all} != server ]]; then
+# A member's token and the chair's GOST certificate (issue 19); the app finds the token through SOFTHSM2_CONF,
+# and the admin sets them up with the CLI.
+(cd "${root}" && cargo build -q --bin btlp) || fail "cargo build --bin btlp failed"
+bash "${root}/tests/e2e/outside-keys.sh" "${work}/outside" || fail "making the outside keys failed"
+export SOFTHSM2_CONF="${work}/outside/softhsm2.conf"
 start_driver "${work}/clinic.db"
 
 echo "e2e: running tests/e2e/run.mjs on ${display}"
-WEBDRIVER_URL="http://127.0.0.1:${port}" BTLP_APP="${app}" \
+WEBDRIVER_URL="http://127.0.0.1:${port}" BTLP_APP="${app}" BTLP_CLI="${root}/target/debug/btlp" \
+  BTLP_OUTSIDE="${work}/outside/outside.json" \
   BTLP_SCREENSHOTS="${BTLP_SCREENSHOTS-${root}/docs/screenshots}" \
   node "${root}/tests/e2e/run.mjs"
 

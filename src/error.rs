@@ -219,6 +219,14 @@ pub enum Rule {
     CertificateNotOwn,
     /// The certificate is not valid today (not yet, or no longer).
     CertificateNotInForce,
+    /// The certificate chains to no root the clinic trusts, or may not sign documents.
+    CertificateUntrusted,
+    /// The external tool signed with a certificate other than the member's chosen one.
+    ExternalSignerWrongCertificate,
+    /// The key that signed is not the one the certificate certifies.
+    SigningKeyMismatch,
+    /// Someone else signed the document while this signature was being made (it was made again, and again).
+    DocumentChanged,
     /// That СНИЛС or fingerprint is recorded for another user already.
     IdentityTaken,
     /// A trusted root must be a self-issued CA certificate.
@@ -344,6 +352,10 @@ impl Rule {
             Rule::ExternalSignerFailed { .. } => "external_signer_failed",
             Rule::CertificateNotOwn => "certificate_not_own",
             Rule::CertificateNotInForce => "certificate_not_in_force",
+            Rule::CertificateUntrusted => "certificate_untrusted",
+            Rule::DocumentChanged => "document_changed",
+            Rule::ExternalSignerWrongCertificate => "external_signer_wrong_certificate",
+            Rule::SigningKeyMismatch => "signing_key_mismatch",
             Rule::IdentityTaken => "identity_taken",
             Rule::NotARoot => "not_a_root",
             Rule::Cancelled => "cancelled",

@@ -48,7 +48,7 @@ trusted-roots.pem  корневые сертификаты удостоверя�
 
 Проверка подписей: `pdfsig ФАЙЛ.pdf` (poppler-utils) после импорта root.pem в базу NSS
 (`certutil -A -n clinic -t CT,C,C -i root.pem -d sql:DIR`), в Adobe Acrobat Reader после добавления
-root.pem в доверенные сертификаты, или `btlp verify ФАЙЛ.pdf --root root.pem trusted-roots.pem` (подписи ГОСТ
+root.pem в доверенные сертификаты, или `btlp verify ФАЙЛ.pdf --root root.pem --root trusted-roots.pem` (подписи ГОСТ
 проверяются через OpenSSL с модулем gost или средствами КриптоПро).
 Сверка файлов: `sha256sum decisions/*.pdf` — суммы должны совпасть с manifest.csv.
 ";

@@ -298,7 +298,7 @@ fn sign(db: &mut Db, plan: &Plan, progress: &mut impl FnMut(String)) -> Result<u
     for d in 0..total {
         db.tx(|tx| {
             for (actor, key) in &signers {
-                signatures::add_signature(tx, actor, key, id(4, d), Lang::Ru, None)?;
+                signatures::add_signature(tx, actor, key, id(4, d), Lang::Ru)?;
             }
             Ok(())
         })?;

@@ -38,6 +38,8 @@ pub struct CheckRow {
     pub valid: bool,
     /// «Подпись математически верна, сертификат не доверенный».
     pub untrusted: bool,
+    /// Made with a certificate of the clinic's own CA (not a token's or a qualified one from outside).
+    pub by_clinic: bool,
     /// A GOST signature that could not be checked on this machine (no OpenSSL gost engine).
     pub unverifiable: bool,
     pub algorithm: crate::signing::SignatureAlgorithmView,
@@ -174,6 +176,7 @@ fn check_row(c: btlp_commission::signing::pades::SignatureCheck, logins: &[(Stri
     CheckRow {
         valid: c.valid(),
         untrusted: c.untrusted(),
+        by_clinic: c.by_clinic,
         unverifiable: c.unverifiable,
         algorithm: c.algorithm.into(),
         login: logins.iter().find(|(serial, _)| *serial == c.signer_serial_hex).map(|(_, login)| login.clone()),

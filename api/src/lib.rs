@@ -75,8 +75,6 @@ macro_rules! for_each_command {
             upload signing::signing_use_external(file: $crate::files::Upload) -> ();
             json signing::signing_use_clinic() -> ();
             json signing::signing_settings() -> $crate::signing::SigningSettingsView;
-            json signing::signing_set_module(path: String) -> ();
-            json signing::signing_set_command(line: String) -> ();
             upload signing::signing_trust_root(file: $crate::files::Upload) -> ();
             json signing::signing_record_identity(login: String, snils: String, cert_sha256: String) -> ();
             work_files files::exports_decisions(reason: String, from: String, to: String, patient_id: Option<String>) -> Vec<$crate::files::FileOut>;

@@ -94,7 +94,7 @@ pub struct SigningView {
 pub fn signing_get(s: &mut Session, _: Lang) -> Result<SigningView> {
     let conn = s.db.conn();
     let method = outside::method(conn, s.actor.id())?;
-    let settings = outside::settings(conn)?;
+    let (module_set, command_set) = outside::configured(conn)?;
     Ok(SigningView {
         method: method.kind().into(),
         certificate: method.certificate().map(cert_view).transpose()?,
@@ -102,8 +102,8 @@ pub fn signing_get(s: &mut Session, _: Lang) -> Result<SigningView> {
             Method::Token { token_serial, .. } => Some(token_serial.clone()),
             _ => None,
         },
-        module_set: settings.module.is_some(),
-        command_set: settings.command.is_some(),
+        module_set,
+        command_set,
     })
 }
 
@@ -118,7 +118,7 @@ pub struct TokenCertRow {
 }
 
 pub fn signing_tokens(s: &mut Session, _: Lang) -> Result<Vec<TokenCertRow>> {
-    outside::token_certificates(s.db.conn())?
+    outside::token_certificates(s.db.conn(), &s.actor)?
         .into_iter()
         .map(|t| {
             Ok(TokenCertRow {
@@ -133,7 +133,7 @@ pub fn signing_tokens(s: &mut Session, _: Lang) -> Result<Vec<TokenCertRow>> {
 
 /// The user signs from now on with the certificate `key_id` on token `token_serial`, as listed.
 pub fn signing_use_token(s: &mut Session, _: Lang, token_serial: String, key_id: String) -> Result<()> {
-    let listed = outside::token_certificates(s.db.conn())?;
+    let listed = outside::token_certificates(s.db.conn(), &s.actor)?;
     let chosen = listed
         .into_iter()
         .find(|t| t.token_serial == token_serial && hex::encode(&t.key_id) == key_id)
@@ -149,7 +149,8 @@ pub fn signing_use_clinic(s: &mut Session, _: Lang) -> Result<()> {
     outside::use_clinic_key(&mut s.db, &s.actor)
 }
 
-/// The clinic's signing settings, the roots it trusts besides its own, and whose outside certificates are whose.
+/// The clinic's signing settings (set with the command-line tool on the machine that holds the database), the
+/// roots it trusts besides its own, and whose outside certificates are whose; for the administrator.
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct SigningSettingsView {
     pub module: String,
@@ -168,12 +169,12 @@ pub struct IdentityRow {
 
 pub fn signing_settings(s: &mut Session, _: Lang) -> Result<SigningSettingsView> {
     let conn = s.db.conn();
-    let settings = outside::settings(conn)?;
+    let settings = outside::settings(conn, &s.actor)?;
     Ok(SigningSettingsView {
         module: settings.module.unwrap_or_default(),
         command: settings.command.unwrap_or_default(),
         roots: outside::imported_roots(conn)?.iter().map(|der| cert_view(der)).collect::<Result<_>>()?,
-        identities: outside::identities(conn)?
+        identities: outside::identities(conn, &s.actor)?
             .into_iter()
             .map(|i| IdentityRow {
                 login: i.login,
@@ -183,14 +184,6 @@ pub fn signing_settings(s: &mut Session, _: Lang) -> Result<SigningSettingsView>
             })
             .collect(),
     })
-}
-
-pub fn signing_set_module(s: &mut Session, _: Lang, path: String) -> Result<()> {
-    outside::set_pkcs11_module(&mut s.db, &s.actor, &path)
-}
-
-pub fn signing_set_command(s: &mut Session, _: Lang, line: String) -> Result<()> {
-    outside::set_external_command(&mut s.db, &s.actor, &line)
 }
 
 pub fn signing_trust_root(s: &mut Session, _: Lang, file: Upload) -> Result<()> {

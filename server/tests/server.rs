@@ -337,11 +337,6 @@ async fn a_vote_whose_connection_is_cut_before_its_reply_is_stored_once_and_the_
     relay.lose_next_reply();
     vote(&member1, "member1", &m, &case).await.expect("the client sends the vote again with its key and is answered");
     assert_eq!(relay.replies_lost(), 1, "the vote's first reply must really have been lost on a cut connection");
-    assert_eq!(
-        relay.handshakes_lost(),
-        0,
-        "what was lost came on a connection already in use (the vote's reply), not a new connection's handshake"
-    );
     let screen = c::meetings_get(&secretary, m).await.unwrap();
     assert_eq!(screen.agenda[0].votes.len(), 1, "a vote whose reply was lost and which was sent again is stored once");
     assert_eq!(screen.agenda[0].tally.votes_for, 1);
@@ -615,7 +610,6 @@ struct Relay {
     links: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
     lose_reply: Arc<std::sync::atomic::AtomicBool>,
     replies_lost: Arc<std::sync::atomic::AtomicUsize>,
-    handshakes_lost: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Relay {
@@ -625,18 +619,11 @@ impl Relay {
         let target = server.url.trim_start_matches("https://").to_string();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("https://{}", listener.local_addr().unwrap());
-        let relay = Relay {
-            url,
-            links: Arc::default(),
-            lose_reply: Arc::default(),
-            replies_lost: Arc::default(),
-            handshakes_lost: Arc::default(),
-        };
+        let relay = Relay { url, links: Arc::default(), lose_reply: Arc::default(), replies_lost: Arc::default() };
         let (kept, lose, lost) = (relay.links.clone(), relay.lose_reply.clone(), relay.replies_lost.clone());
-        let handshakes = relay.handshakes_lost.clone();
         tokio::spawn(async move {
             while let Ok((inbound, _)) = listener.accept().await {
-                let (target, lose, lost, handshakes) = (target.clone(), lose.clone(), lost.clone(), handshakes.clone());
+                let (target, lose, lost) = (target.clone(), lose.clone(), lost.clone());
                 let link = tokio::spawn(async move {
                     let Ok(outbound) = tokio::net::TcpStream::connect(target).await else { return };
                     let (mut from_client, mut to_client) = inbound.into_split();
@@ -651,10 +638,11 @@ impl Relay {
                             if n == 0 {
                                 return Ok::<(), std::io::Error>(());
                             }
-                            if lose.swap(false, SeqCst) {
-                                let counter = if forwarded > 0 { &lost } else { &handshakes };
-                                counter.fetch_add(1, SeqCst);
-                                return Ok(()); // both sides are dropped: the client never sees these bytes
+                            // Only a reply on a connection whose handshake is over is lost: a new connection's
+                            // first bytes (its handshake) pass, and the next reply on it is the one lost.
+                            if forwarded > 0 && lose.swap(false, SeqCst) {
+                                lost.fetch_add(1, SeqCst);
+                                return Ok(()); // both sides are dropped: the client never sees this reply
                             }
                             forwarded += n;
                             to_client.write_all(&buf[..n]).await?;
@@ -674,19 +662,14 @@ impl Relay {
         }
     }
 
-    /// The next bytes the server sends on any connection are dropped with the connection.
+    /// The next reply the server sends on a connection whose handshake is over is dropped with the connection.
     fn lose_next_reply(&self) {
         self.lose_reply.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
-    /// Losses on a connection that had carried the server's bytes before (a reply).
+    /// Replies lost (on connections whose handshake was over).
     fn replies_lost(&self) -> usize {
         self.replies_lost.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// Losses of a new connection's first bytes (its TLS handshake).
-    fn handshakes_lost(&self) -> usize {
-        self.handshakes_lost.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 

@@ -39,7 +39,8 @@ impl From<SigningError> for Error {
                 TokenFailure::Other(_) => Rule::TokenFailed,
             }),
             SigningError::External(detail) => Error::Refused(Rule::ExternalSignerFailed { detail }),
-            SigningError::WrongCertificate => Error::Refused(Rule::CertificateNotOwn),
+            SigningError::WrongCertificate => Error::Refused(Rule::ExternalSignerWrongCertificate),
+            SigningError::KeyMismatch => Error::Refused(Rule::SigningKeyMismatch),
             other => Error::Storage(Storage::Document(other.to_string())),
         }
     }

@@ -85,8 +85,15 @@ pub struct Settings {
     pub command: Option<String>,
 }
 
-pub fn settings(conn: &Connection) -> Result<Settings> {
+/// The settings themselves, for the administrator (they name files and programs of the machine).
+pub fn settings(conn: &Connection, actor: &Actor) -> Result<Settings> {
+    actor.require(Operation::SignerIdentityRecord)?;
     Ok(Settings { module: settings::text(conn, MODULE_KEY)?, command: settings::text(conn, COMMAND_KEY)? })
+}
+
+/// Whether the clinic has set up tokens (a module) and the external tool (a command), for everyone.
+pub fn configured(conn: &Connection) -> Result<(bool, bool)> {
+    Ok((settings::text(conn, MODULE_KEY)?.is_some(), settings::text(conn, COMMAND_KEY)?.is_some()))
 }
 
 /// Whose outside certificates are recorded as whose.
@@ -98,7 +105,9 @@ pub struct Identity {
     pub cert_sha256: Option<String>,
 }
 
-pub fn identities(conn: &Connection) -> Result<Vec<Identity>> {
+/// Whose outside certificates are whose, for the administrator (it lists every member's СНИЛС).
+pub fn identities(conn: &Connection, actor: &Actor) -> Result<Vec<Identity>> {
+    actor.require(Operation::SignerIdentityRecord)?;
     let mut stmt = conn.prepare(
         "SELECT u.login, u.full_name, i.snils, i.cert_sha256 FROM signer_identities i JOIN users u ON u.id = i.user_id
          ORDER BY u.login",
@@ -138,8 +147,10 @@ pub fn use_clinic_key(db: &mut Db, actor: &Actor) -> Result<()> {
     })
 }
 
-/// The certificates on the tokens the clinic's PKCS#11 module sees (no PIN needed to list them).
-pub fn token_certificates(conn: &Connection) -> Result<Vec<TokenCertificate>> {
+/// The certificates on the tokens the clinic's PKCS#11 module sees (no PIN needed to list them), for a member
+/// choosing one.
+pub fn token_certificates(conn: &Connection, actor: &Actor) -> Result<Vec<TokenCertificate>> {
+    actor.require(Operation::SigningMethodChoose)?;
     Ok(token::certificates(&module(conn)?)?)
 }
 
@@ -147,12 +158,13 @@ pub fn token_certificates(conn: &Connection) -> Result<Vec<TokenCertificate>> {
 /// be the member's own, and be valid today.
 pub fn choose_token(db: &mut Db, actor: &Actor, chosen: &TokenCertificate) -> Result<()> {
     actor.require(Operation::SigningMethodChoose)?;
-    let on_token = token_certificates(db.conn())?.contains(chosen);
+    let on_token = token_certificates(db.conn(), actor)?.contains(chosen);
     if !on_token {
         return Err(Error::Refused(Rule::TokenAbsent));
     }
     let now = db.clock().now().with_timezone(&Utc);
     require_own(db.conn(), actor.id(), &chosen.cert_der, now)?;
+    require_trusted(db.conn(), &chosen.cert_der, now)?;
     db.tx(|tx| {
         tx.execute(
             "INSERT OR REPLACE INTO signing_methods (user_id, method, token_serial, key_id, cert_der, cert_sha256,
@@ -177,6 +189,7 @@ pub fn choose_external(db: &mut Db, actor: &Actor, cert: &[u8]) -> Result<()> {
     let cert_der = certificate_bytes("certificate", cert)?;
     let now = db.clock().now().with_timezone(&Utc);
     require_own(db.conn(), actor.id(), &cert_der, now)?;
+    require_trusted(db.conn(), &cert_der, now)?;
     let sha256 = ca::info(&cert_der)?.sha256;
     db.tx(|tx| {
         tx.execute(
@@ -199,14 +212,8 @@ pub fn record_identity(
     actor.require(Operation::SignerIdentityRecord)?;
     let snils =
         snils.map(str::trim).filter(|s| !s.is_empty()).map(|s| crate::validate::snils("snils", s)).transpose()?;
-    let sha256 = cert_sha256
-        .map(|s| s.chars().filter(|c| !c.is_whitespace() && *c != ':').collect::<String>().to_lowercase())
-        .filter(|s| !s.is_empty());
-    if let Some(s) = &sha256 {
-        if s.len() != 64 || !s.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(Error::invalid("cert_sha256", Check::OneOf { allowed: "64 hex digits".into() }));
-        }
-    }
+    let sha256 =
+        cert_sha256.map(str::trim).filter(|s| !s.is_empty()).map(|s| fingerprint("cert_sha256", s)).transpose()?;
     if snils.is_none() && sha256.is_none() {
         return Err(Error::invalid("snils", Check::Required));
     }
@@ -223,8 +230,11 @@ pub fn record_identity(
         if taken {
             return Err(Error::Refused(Rule::IdentityTaken));
         }
+        // Recording one of the two keeps the other as it was.
         tx.execute(
-            "INSERT OR REPLACE INTO signer_identities (user_id, snils, cert_sha256, recorded_at) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO signer_identities (user_id, snils, cert_sha256, recorded_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (user_id) DO UPDATE SET snils = coalesce(excluded.snils, snils),
+                 cert_sha256 = coalesce(excluded.cert_sha256, cert_sha256), recorded_at = excluded.recorded_at",
             params![user, snils, sha256, tx.now_text()],
         )?;
         audit::record(tx, actor, "signing.identity", "user", &user.to_string(), &(&snils, &sha256))
@@ -236,7 +246,10 @@ pub fn import_root(db: &mut Db, actor: &Actor, cert: &[u8]) -> Result<ca::CertIn
     actor.require(Operation::TrustedRootImport)?;
     let cert_der = certificate_bytes("certificate", cert)?;
     let info = ca::info(&cert_der)?;
-    if !ca::is_self_issued(&cert_der)? {
+    // A root: a CA certificate that names and signs itself (its own signature checked, GOST through OpenSSL).
+    let self_signed = ca::verify_issued(&cert_der, &cert_der)?
+        || openssl(db.conn())?.certificate_trusted(&cert_der, std::slice::from_ref(&cert_der), Utc::now())?;
+    if !ca::is_self_issued(&cert_der)? || !ca::is_ca(&cert_der)? || !self_signed {
         return Err(Error::Refused(Rule::NotARoot));
     }
     db.tx(|tx| {
@@ -250,6 +263,49 @@ pub fn import_root(db: &mut Db, actor: &Actor, cert: &[u8]) -> Result<ca::CertIn
     Ok(info)
 }
 
+/// An admin revokes an outside certificate by its SHA-256 (a lost token, a certificate its CA withdrew): it
+/// no longer signs, and signatures made with it show as revoked.
+pub fn revoke_outside(db: &mut Db, actor: &Actor, cert_sha256: &str) -> Result<()> {
+    actor.require(Operation::CertificateRevoke)?;
+    let sha256 = fingerprint("cert_sha256", cert_sha256)?;
+    db.tx(|tx| {
+        tx.execute(
+            "INSERT OR IGNORE INTO outside_revocations (cert_sha256, revoked_by, revoked_at) VALUES (?1, ?2, ?3)",
+            params![sha256, actor.id(), tx.now_text()],
+        )?;
+        audit::record(tx, actor, "signing.revoke", "certificate", &sha256, &())
+    })
+}
+
+/// SHA-256 of every outside certificate the clinic revoked.
+pub fn revoked_outside(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT cert_sha256 FROM outside_revocations ORDER BY cert_sha256")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// An admin stops trusting an imported root (by its SHA-256): signatures chaining only to it show as not
+/// trusted from then on, and its certificates no longer sign.
+pub fn untrust_root(db: &mut Db, actor: &Actor, root_sha256: &str) -> Result<()> {
+    actor.require(Operation::TrustedRootImport)?;
+    let sha256 = fingerprint("root_sha256", root_sha256)?;
+    db.tx(|tx| {
+        if tx.execute("DELETE FROM trusted_roots WHERE sha256 = ?1", [&sha256])? == 0 {
+            return Err(Error::NotFound { entity: "certificate", id: sha256.clone() });
+        }
+        audit::record(tx, actor, "signing.root_remove", "certificate", &sha256, &())
+    })
+}
+
+/// A SHA-256 fingerprint as 64 lowercase hex digits (colons and spaces allowed in the input).
+fn fingerprint(field: &'static str, text: &str) -> Result<String> {
+    let hex: String = text.chars().filter(|c| !c.is_whitespace() && *c != ':').collect::<String>().to_lowercase();
+    if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(Error::invalid(field, Check::OneOf { allowed: "64 hex digits".into() }));
+    }
+    Ok(hex)
+}
+
 /// The roots an admin imported, oldest first (DER).
 pub fn imported_roots(conn: &Connection) -> Result<Vec<Vec<u8>>> {
     let mut stmt = conn.prepare("SELECT cert_der FROM trusted_roots ORDER BY imported_at, sha256")?;
@@ -257,7 +313,9 @@ pub fn imported_roots(conn: &Connection) -> Result<Vec<Vec<u8>>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// An admin sets the path of the tokens' PKCS#11 module (e.g. `/usr/lib/librtpkcs11ecp.so` for Rutoken).
+/// An admin sets the path of the tokens' PKCS#11 module (e.g. `/usr/lib/librtpkcs11ecp.so` for Rutoken). The
+/// module is loaded into the program, so only the command-line tool on the machine that holds the database
+/// sets it, never a workstation over the clinic server (which would run code on the server).
 pub fn set_pkcs11_module(db: &mut Db, actor: &Actor, path: &str) -> Result<()> {
     actor.require(Operation::SettingsUpdate)?;
     let path = path.trim();
@@ -270,7 +328,8 @@ pub fn set_pkcs11_module(db: &mut Db, actor: &Actor, path: &str) -> Result<()> {
     })
 }
 
-/// An admin sets the external signing command (see `signing::external` for its placeholders).
+/// An admin sets the external signing command (see `signing::external` for its placeholders). It is run on
+/// the machine that holds the database, so, like the module, only the command-line tool there sets it.
 pub fn set_external_command(db: &mut Db, actor: &Actor, command_line: &str) -> Result<()> {
     actor.require(Operation::SettingsUpdate)?;
     if external::parse_command(command_line).is_err() {
@@ -288,17 +347,18 @@ pub struct TrustStore {
     clinic_root: Vec<u8>,
     imported: Vec<Vec<u8>>,
     revoked: Vec<String>,
+    revoked_outside: Vec<String>,
     gost: OpensslGost,
 }
 
 impl TrustStore {
     pub fn read(conn: &Connection) -> Result<TrustStore> {
-        let program = settings::text(conn, OPENSSL_KEY)?.unwrap_or_else(|| "openssl".into());
         Ok(TrustStore {
             clinic_root: super::root_cert(conn)?,
             imported: imported_roots(conn)?,
             revoked: super::revoked_serials(conn)?,
-            gost: OpensslGost { program: PathBuf::from(program) },
+            revoked_outside: revoked_outside(conn)?,
+            gost: openssl(conn)?,
         })
     }
 
@@ -307,6 +367,7 @@ impl TrustStore {
             clinic_root: &self.clinic_root,
             imported_roots: &self.imported,
             revoked: &self.revoked,
+            revoked_sha256: &self.revoked_outside,
             gost: Some(&self.gost),
         }
     }
@@ -343,10 +404,17 @@ impl Unlocked {
 
 /// What a member gives to sign: their account password always, and their token's PIN when they sign with a
 /// token. Neither is stored.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Secret<'a> {
     pub password: &'a str,
     pub pin: Option<&'a str>,
+}
+
+/// Never the secrets themselves, in a log or a panic message.
+impl std::fmt::Debug for Secret<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Secret").field("pin", &self.pin.map(|_| "…")).finish_non_exhaustive()
+    }
 }
 
 impl<'a> Secret<'a> {
@@ -377,14 +445,16 @@ pub(crate) fn unlock(conn: &Connection, user: Uuid, secret: Secret, now: DateTim
             let pin = secret.pin.filter(|p| !p.is_empty()).ok_or(Error::invalid("pin", Check::Required))?;
             crate::people::verify_password(conn, user, secret.password)?;
             require_own(conn, user, &cert_der, now)?;
+            require_trusted(conn, &cert_der, now)?;
             let key = TokenKey::open(&module(conn)?, &token_serial, &key_id, &cert_der, pin)?;
             Ok(Unlocked::Token { key, serial: ca::info(&cert_der)?.serial_hex })
         }
         Method::External { cert_der } => {
             crate::people::verify_password(conn, user, secret.password)?;
             require_own(conn, user, &cert_der, now)?;
+            require_trusted(conn, &cert_der, now)?;
             let command = settings::text(conn, COMMAND_KEY)?.ok_or(Error::Refused(Rule::ExternalSignerNotSet))?;
-            let signer = CommandSigner::new(&command, &cert_der)?;
+            let signer = CommandSigner::new(&command, &cert_der, openssl(conn)?)?;
             Ok(Unlocked::External { signer, serial: ca::info(&cert_der)?.serial_hex })
         }
     }
@@ -406,10 +476,31 @@ fn require_own(conn: &Connection, user: Uuid, cert_der: &[u8], now: DateTime<Utc
     if !own {
         return Err(Error::Refused(Rule::CertificateNotOwn));
     }
+    if revoked_outside(conn)?.contains(&info.sha256) {
+        return Err(Error::Refused(Rule::NoValidCertificate));
+    }
     if now < info.not_before || now > info.not_after {
         return Err(Error::Refused(Rule::CertificateNotInForce));
     }
     Ok(())
+}
+
+/// Refuses a certificate that chains to neither the clinic root nor an imported root at `now`, or whose key
+/// usage does not allow signing documents: such a signature would only ever show as not trusted.
+fn require_trusted(conn: &Connection, cert_der: &[u8], now: DateTime<Utc>) -> Result<()> {
+    let mut roots = vec![super::root_cert(conn)?];
+    roots.extend(imported_roots(conn)?);
+    let by_ecdsa = roots.iter().any(|root| ca::verify_issued(cert_der, root).unwrap_or(false));
+    let trusted = by_ecdsa || openssl(conn)?.certificate_trusted(cert_der, &roots, now)?;
+    if !trusted || !ca::allows_signing(cert_der)? {
+        return Err(Error::Refused(Rule::CertificateUntrusted));
+    }
+    Ok(())
+}
+
+fn openssl(conn: &Connection) -> Result<OpensslGost> {
+    let program = settings::text(conn, OPENSSL_KEY)?.unwrap_or_else(|| "openssl".into());
+    Ok(OpensslGost { program: PathBuf::from(program) })
 }
 
 fn module(conn: &Connection) -> Result<PathBuf> {

@@ -325,7 +325,8 @@ fn title(kind: Kind, lang: Lang) -> String {
 }
 
 /// Freezes the report's data with the signer as reporter, renders it and signs it. Physicians and admins;
-/// a benefit–risk report needs its conclusion first.
+/// a benefit–risk report needs its conclusion first. The signature is made outside the write lock (a token or
+/// the external tool may take a while); the transaction stores it if the report is still a draft.
 pub fn sign<'s>(
     db: &mut Db,
     actor: &Actor,
@@ -333,37 +334,52 @@ pub fn sign<'s>(
     secret: impl Into<signatures::Secret<'s>>,
     lang: Lang,
 ) -> Result<()> {
-    let secret = secret.into();
     actor.require(Operation::ReportSign)?;
-    db.tx(|tx| {
-        let r = get(tx, id)?;
+    let conn = db.conn();
+    let draft = |conn: &rusqlite::Connection| -> Result<Report> {
+        let r = get(conn, id)?;
         if r.status != Status::Draft {
             return Err(Error::Refused(Rule::AlreadySigned));
         }
-        if r.kind == Kind::BenefitRisk && r.conclusion.as_deref().unwrap_or("").trim().is_empty() {
-            return Err(Error::invalid("conclusion", Check::Required));
-        }
-        let mut data = data::compile(tx, &r, tx.today())?;
-        let position: String = tx.query_row("SELECT position FROM users WHERE id = ?1", [actor.id()], |x| x.get(0))?;
-        data["reporter"] = serde_json::json!({ "full_name": actor.full_name, "position": position });
-        let role = if actor.has(Role::Physician) { "doc.physician" } else { "doc.responsible_person" };
-        let sheet = RecordSheet {
-            kind: "report",
-            org: org::get(tx)?,
-            title: title(r.kind, lang),
-            rows: data::rows(&data, lang),
-            signer_name: actor.full_name.clone(),
-            signer_role: tr(lang, role, &[]),
-            created: tx.now(),
-            code: format!("BTLP-REPORT;{id}"),
-        };
-        let (_, signed, serial) = signatures::sign_sheet(tx, actor, secret, &sheet, lang)?;
+        Ok(r)
+    };
+    let r = draft(conn)?;
+    if r.kind == Kind::BenefitRisk && r.conclusion.as_deref().unwrap_or("").trim().is_empty() {
+        return Err(Error::invalid("conclusion", Check::Required));
+    }
+    let now = db.clock().now();
+    let mut data = data::compile(conn, &r, now.date_naive())?;
+    let position: String = conn.query_row("SELECT position FROM users WHERE id = ?1", [actor.id()], |x| x.get(0))?;
+    data["reporter"] = serde_json::json!({ "full_name": actor.full_name, "position": position });
+    let role = if actor.has(Role::Physician) { "doc.physician" } else { "doc.responsible_person" };
+    let sheet = RecordSheet {
+        kind: "report",
+        org: org::get(conn)?,
+        title: title(r.kind, lang),
+        rows: data::rows(&data, lang),
+        signer_name: actor.full_name.clone(),
+        signer_role: tr(lang, role, &[]),
+        created: now,
+        code: format!("BTLP-REPORT;{id}"),
+    };
+    let key = crate::pki::outside::unlock(conn, actor.id(), secret.into(), now.with_timezone(&chrono::Utc))?;
+    let (_, signed) = signatures::sign_sheet(conn, actor, &key, &sheet, lang, now)?;
+    db.tx(|tx| {
+        draft(tx)?;
         tx.execute(
             "UPDATE reports SET status = 'signed', data = ?1, pdf = ?2, signed_sha256 = ?3, signer_id = ?4, serial = ?5,
                  signed_at = ?6 WHERE id = ?7",
-            params![data.to_string(), signed, crate::digest::sha256_hex(&signed), actor.id(), serial, tx.now_text(), id],
+            params![
+                data.to_string(),
+                signed,
+                crate::digest::sha256_hex(&signed),
+                actor.id(),
+                key.serial(),
+                now.to_rfc3339(),
+                id
+            ],
         )?;
-        audit::record(tx, actor, "report.sign", "report", &id.to_string(), &serial)
+        audit::record(tx, actor, "report.sign", "report", &id.to_string(), &key.serial())
     })
 }
 

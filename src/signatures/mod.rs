@@ -146,27 +146,34 @@ pub fn sign_decision<'s>(
 }
 
 /// Signs `doc` in turn. Before the write lock, so that other writers do not wait for them: the order (a signer
-/// out of turn learns it without the wait), unsealing the key (argon2id) and, for the first signature,
-/// rendering the PDF. The order is checked again inside the transaction.
+/// out of turn learns it without the wait), unsealing the key (argon2id) or logging in to the token, rendering
+/// the PDF for the first signature, and the signature itself. The order and the document are checked again
+/// inside the transaction.
 fn sign_in_turn(db: &mut Db, actor: &Actor, doc: Doc, secret: Secret, lang: Lang) -> Result<SignatureStatus> {
-    let conn = db.conn();
-    doc.require_ready(conn)?;
-    next_position(&turns::status(conn, doc)?, actor.id())?;
-    let key = pki::outside::unlock(conn, actor.id(), secret, db.clock().now().with_timezone(&Utc))?;
-    let rendered = if turns::pdf(conn, doc)?.is_some() { None } else { Some(doc.render(conn, lang)?) };
-    db.tx(|tx| turns::add(tx, actor, &key, doc, lang, rendered))
+    doc.require_ready(db.conn())?;
+    next_position(&turns::status(db.conn(), doc)?, actor.id())?;
+    let key = pki::outside::unlock(db.conn(), actor.id(), secret, db.clock().now().with_timezone(&Utc))?;
+    // Signed outside the write lock (a token, or the external tool with its own PIN prompt, may take a while),
+    // then stored if nobody signed in between; if somebody did, signed again over the new document.
+    let mut attempt = 1;
+    loop {
+        let prepared = turns::prepare(db.conn(), actor, &key, doc, lang, db.clock().now())?;
+        match db.tx(|tx| turns::commit(tx, actor, &key, doc, &prepared)) {
+            Err(Error::Refused(Rule::DocumentChanged)) if attempt < 3 => attempt += 1,
+            other => return other,
+        }
+    }
 }
 
-/// Adds the actor's signature (with their unlocked key) to the decision's PDF, in turn.
+/// Adds the actor's signature (with their unlocked key) to the decision's PDF, in turn, inside `tx`.
 pub(crate) fn add_signature(
     tx: &Tx,
     actor: &Actor,
     key: &pki::outside::Unlocked,
     decision_id: Uuid,
     lang: Lang,
-    rendered: Option<documents::Rendered>,
 ) -> Result<SignatureStatus> {
-    turns::add(tx, actor, key, Doc::Decision(decision_id), lang, rendered)
+    turns::add(tx, actor, key, Doc::Decision(decision_id), lang)
 }
 
 /// A record that the physician who made it signs: a consent or an administration.
@@ -185,7 +192,9 @@ impl RecordKind {
     }
 }
 
-/// Renders and signs a consent or administration record; only the physician who recorded it signs, once.
+/// Renders and signs a consent or administration record; only the physician who recorded it signs, once. The
+/// signature is made outside the write lock (a token or the external tool may take a while); the transaction
+/// stores it unless the record was signed meanwhile.
 pub fn sign_record<'s>(
     db: &mut Db,
     actor: &Actor,
@@ -194,28 +203,33 @@ pub fn sign_record<'s>(
     secret: impl Into<Secret<'s>>,
     lang: Lang,
 ) -> Result<()> {
-    let secret = secret.into();
-    db.tx(|tx| {
-        let (sheet, author): (documents::RecordSheet, Uuid) = match kind {
-            RecordKind::Consent => {
-                let author = crate::consent::get(tx, id)?.informing_physician;
-                (documents::consent_sheet(tx, id, lang)?, author)
-            }
-            RecordKind::Administration => {
-                let author = tx
-                    .query_row("SELECT recorded_by FROM administrations WHERE id = ?1", [id], |r| r.get(0))
-                    .optional()?
-                    .ok_or(Error::NotFound { entity: "administration", id: id.to_string() })?;
-                (documents::administration_sheet(tx, id, lang)?, author)
-            }
-        };
-        if author != actor.id() {
-            return Err(Error::Refused(Rule::NotASigner));
+    let conn = db.conn();
+    let (sheet, author): (documents::RecordSheet, Uuid) = match kind {
+        RecordKind::Consent => {
+            let author = crate::consent::get(conn, id)?.informing_physician;
+            (documents::consent_sheet(conn, id, lang)?, author)
         }
+        RecordKind::Administration => {
+            let author = conn
+                .query_row("SELECT recorded_by FROM administrations WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?
+                .ok_or(Error::NotFound { entity: "administration", id: id.to_string() })?;
+            (documents::administration_sheet(conn, id, lang)?, author)
+        }
+    };
+    if author != actor.id() {
+        return Err(Error::Refused(Rule::NotASigner));
+    }
+    if record_pdf(conn, kind, id)?.is_some() {
+        return Err(Error::Refused(Rule::AlreadySigned));
+    }
+    let now = db.clock().now();
+    let key = pki::outside::unlock(conn, actor.id(), secret.into(), now.with_timezone(&Utc))?;
+    let (rendered, signed) = sign_sheet(conn, actor, &key, &sheet, lang, now)?;
+    db.tx(|tx| {
         if record_pdf(tx, kind, id)?.is_some() {
             return Err(Error::Refused(Rule::AlreadySigned));
         }
-        let (rendered, signed, key) = sign_sheet(tx, actor, secret, &sheet, lang)?;
         tx.execute(
             "INSERT INTO record_documents (kind, subject_id, content_sha256, pdf, signed_sha256, signer_id, serial,
                  signed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -226,26 +240,26 @@ pub fn sign_record<'s>(
                 signed,
                 crate::digest::sha256_hex(&signed),
                 actor.id(),
-                key,
-                tx.now_text()
+                key.serial(),
+                now.to_rfc3339()
             ],
         )?;
-        audit::record(tx, actor, &format!("{}.sign", kind.code()), kind.code(), &id.to_string(), &key)
+        audit::record(tx, actor, &format!("{}.sign", kind.code()), kind.code(), &id.to_string(), &key.serial())
     })
 }
 
-/// One signer's document: renders `sheet` and signs it with the actor's key (unlocked by `secret`).
-/// Returns the rendering, the signed bytes and the serial of the certificate used.
+/// One signer's document: renders `sheet` and signs it with the actor's unlocked key, claiming `time`.
+/// Returns the rendering and the signed bytes.
 pub(crate) fn sign_sheet(
-    tx: &Tx,
+    conn: &Connection,
     actor: &Actor,
-    secret: Secret,
+    key: &pki::outside::Unlocked,
     sheet: &documents::RecordSheet,
     lang: Lang,
-) -> Result<(documents::Rendered, Vec<u8>, String)> {
-    let key = pki::outside::unlock(tx, actor.id(), secret, tx.now().with_timezone(&Utc))?;
+    time: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<(documents::Rendered, Vec<u8>)> {
     let rendered = documents::render_record(sheet, lang)?;
-    let root = pki::root_cert(tx)?;
+    let root = pki::root_cert(conn)?;
     let field = format!("{} 1", tr(lang, "doc.signature_field", &[]));
     let signed = key.sign(&root, |signer, chain| {
         pades::sign(
@@ -257,12 +271,12 @@ pub(crate) fn sign_sheet(
                 signer_name: &actor.full_name,
                 reason: &sheet.title,
                 location: &sheet.org.name,
-                time: tx.now(),
+                time,
                 appearance: None,
             },
         )
     })?;
-    Ok((rendered, signed, key.serial().to_string()))
+    Ok((rendered, signed))
 }
 
 /// A signed consent or administration record, if it has been signed.

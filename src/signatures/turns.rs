@@ -11,6 +11,7 @@ use crate::i18n::{tr, Lang};
 use crate::people::Actor;
 use crate::pki;
 use crate::signing::pades::{self, SignRequest};
+use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
@@ -141,71 +142,72 @@ pub(crate) fn pdf(conn: &Connection, doc: Doc) -> Result<Option<(Vec<u8>, bool)>
         .optional()?)
 }
 
-/// The stored PDF and the signature boxes; stored on first use, from `rendered` when the caller rendered it
-/// already (outside the write lock), else rendered here. An adopted decision and a closed meeting no longer
-/// change, so a rendering made a moment earlier is the same document.
-fn stored(tx: &Tx, doc: Doc, lang: Lang, rendered: Option<documents::Rendered>) -> Result<(Vec<u8>, Vec<[f32; 5]>)> {
-    let Store { table, key, entity, rendered: action, .. } = doc.store();
-    let row: Option<(Vec<u8>, String)> = tx
+/// A signature made outside the write lock over the document as it stood, waiting to be stored.
+pub(crate) struct Prepared {
+    /// The document the signature was added to: the stored PDF, or the first rendering.
+    base: Vec<u8>,
+    /// The first rendering, when nothing was stored yet (it is stored with the first signature).
+    rendered: Option<documents::Rendered>,
+    signed: Vec<u8>,
+    seq: usize,
+    others_pending: bool,
+    time: DateTime<FixedOffset>,
+}
+
+/// A signature box as stored: page, x1, y1, x2, y2.
+type SignatureBox = [f32; 5];
+
+/// The stored PDF and its signature boxes, if the document has been stored.
+fn stored(conn: &Connection, doc: Doc) -> Result<Option<(Vec<u8>, Vec<SignatureBox>)>> {
+    let Store { table, key, .. } = doc.store();
+    let row: Option<(Vec<u8>, String)> = conn
         .query_row(&format!("SELECT pdf, signature_boxes FROM {table} WHERE {key} = ?1"), [doc.id()], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?;
-    if let Some((pdf, boxes)) = row {
-        return Ok((pdf, serde_json::from_str(&boxes).unwrap_or_default()));
-    }
-    let rendered = match rendered {
-        Some(r) => r,
-        None => doc.render(tx, lang)?,
-    };
-    let boxes: Vec<[f32; 5]> =
-        rendered.signature_boxes.iter().map(|b| [b.page as f32, b.x, b.y, b.x + b.w, b.y + b.h]).collect();
-    tx.execute(
-        &format!(
-            "INSERT INTO {table} ({key}, content_sha256, pdf, signature_boxes, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
-        ),
-        params![
-            doc.id(),
-            rendered.content_sha256,
-            rendered.pdf,
-            serde_json::to_string(&boxes).unwrap_or_default(),
-            tx.now_text()
-        ],
-    )?;
-    audit::append(tx, "system", action, entity, &doc.id().to_string(), &rendered.content_sha256)?;
-    Ok((rendered.pdf, boxes))
+    Ok(row.map(|(pdf, boxes)| (pdf, serde_json::from_str(&boxes).unwrap_or_default())))
 }
 
-/// Adds the actor's signature (with their unlocked key) to the document, in turn.
-pub(crate) fn add(
-    tx: &Tx,
+fn boxes_of(rendered: &documents::Rendered) -> Vec<[f32; 5]> {
+    rendered.signature_boxes.iter().map(|b| [b.page as f32, b.x, b.y, b.x + b.w, b.y + b.h]).collect()
+}
+
+/// Makes the actor's signature over the document as it stands (rendering it if this is the first signature),
+/// claiming `time`. Reads only: a token or the external tool may take long, and no write lock is held.
+pub(crate) fn prepare(
+    conn: &Connection,
     actor: &Actor,
     key: &pki::outside::Unlocked,
     doc: Doc,
     lang: Lang,
-    rendered: Option<documents::Rendered>,
-) -> Result<SignatureStatus> {
-    doc.require_ready(tx)?;
-    let Store { table, signatures, key: id_column, entity, signed: action, .. } = doc.store();
-    let before = status(tx, doc)?;
+    time: DateTime<FixedOffset>,
+) -> Result<Prepared> {
+    doc.require_ready(conn)?;
+    let before = status(conn, doc)?;
     let position = next_position(&before, actor.id())?;
     let others_pending = before.signers.iter().enumerate().any(|(i, (_, at))| i != position && at.is_none());
-    let (pdf, boxes) = stored(tx, doc, lang, rendered)?;
+    let (base, boxes, rendered) = match stored(conn, doc)? {
+        Some((pdf, boxes)) => (pdf, boxes, None),
+        None => {
+            let rendered = doc.render(conn, lang)?;
+            (rendered.pdf.clone(), boxes_of(&rendered), Some(rendered))
+        }
+    };
     let seat = &before.signers[position].0;
     let seq = before.signers.iter().filter(|(_, at)| at.is_some()).count() + 1;
-    let root = pki::root_cert(tx)?;
+    let root = pki::root_cert(conn)?;
     let field = format!("{} {seq}", tr(lang, "doc.signature_field", &[]));
-    let reason = doc.reason(tx, lang, seat)?;
-    let location = crate::org::get(tx)?.name;
+    let reason = doc.reason(conn, lang, seat)?;
+    let location = crate::org::get(conn)?.name;
     let stamp = [
         crate::names::short(&seat.full_name),
-        tx.now().format("%d.%m.%Y %H:%M:%S %:z").to_string(),
+        time.format("%d.%m.%Y %H:%M:%S %:z").to_string(),
         tr(lang, "doc.stamp_certificate", &[("serial", key.serial().to_string())]),
     ];
     let appearance = appearance(&boxes, position, &stamp)?;
     let signed = key.sign(&root, |signer, chain| {
         pades::sign(
-            &pdf,
+            &base,
             &SignRequest {
                 signer,
                 chain,
@@ -213,23 +215,75 @@ pub(crate) fn add(
                 signer_name: &seat.full_name,
                 reason: &reason,
                 location: &location,
-                time: tx.now(),
+                time,
                 appearance,
             },
         )
     })?;
+    Ok(Prepared { base, rendered, signed, seq, others_pending, time })
+}
+
+/// Stores a prepared signature, if the document is still as it was signed: anyone else's signature in
+/// between refuses it with [`Rule::DocumentChanged`] (the caller signs again over the new document).
+pub(crate) fn commit(
+    tx: &Tx,
+    actor: &Actor,
+    key: &pki::outside::Unlocked,
+    doc: Doc,
+    p: &Prepared,
+) -> Result<SignatureStatus> {
+    doc.require_ready(tx)?;
+    let Store { table, signatures, key: id_column, entity, rendered: rendered_action, signed: action } = doc.store();
+    let before = status(tx, doc)?;
+    next_position(&before, actor.id())?;
+    let seq = before.signers.iter().filter(|(_, at)| at.is_some()).count() + 1;
     let id = doc.id();
-    tx.execute(&format!("UPDATE {table} SET pdf = ?1 WHERE {id_column} = ?2"), params![signed, id])?;
+    match (stored(tx, doc)?, &p.rendered) {
+        (Some((pdf, _)), _) if pdf == p.base && seq == p.seq => {}
+        (None, Some(rendered)) if seq == p.seq => {
+            let boxes = boxes_of(rendered);
+            tx.execute(
+                &format!(
+                    "INSERT INTO {table} ({id_column}, content_sha256, pdf, signature_boxes, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)"
+                ),
+                params![
+                    id,
+                    rendered.content_sha256,
+                    rendered.pdf,
+                    serde_json::to_string(&boxes).unwrap_or_default(),
+                    tx.now_text()
+                ],
+            )?;
+            audit::append(tx, "system", rendered_action, entity, &id.to_string(), &rendered.content_sha256)?;
+        }
+        _ => return Err(Error::Refused(Rule::DocumentChanged)),
+    }
+    let signed_at = p.time.to_rfc3339();
+    tx.execute(&format!("UPDATE {table} SET pdf = ?1 WHERE {id_column} = ?2"), params![p.signed, id])?;
     tx.execute(
         &format!("INSERT INTO {signatures} ({id_column}, user_id, serial, seq, signed_at) VALUES (?1, ?2, ?3, ?4, ?5)"),
-        params![id, actor.id(), key.serial(), seq as i64, tx.now_text()],
+        params![id, actor.id(), key.serial(), seq as i64, signed_at],
     )?;
-    if !others_pending {
+    if !p.others_pending {
         tx.execute(
             &format!("UPDATE {table} SET signed_sha256 = ?1, signed_at = ?2 WHERE {id_column} = ?3"),
-            params![crate::digest::sha256_hex(&signed), tx.now_text(), id],
+            params![crate::digest::sha256_hex(&p.signed), signed_at, id],
         )?;
     }
     audit::record(tx, actor, action, entity, &id.to_string(), &(key.serial(), seq))?;
     status(tx, doc)
+}
+
+/// Signs and stores in one go, inside the caller's transaction (the benchmark clinic's seeding, whose keys are
+/// in memory already).
+pub(crate) fn add(
+    tx: &Tx,
+    actor: &Actor,
+    key: &pki::outside::Unlocked,
+    doc: Doc,
+    lang: Lang,
+) -> Result<SignatureStatus> {
+    let prepared = prepare(tx, actor, key, doc, lang, tx.now())?;
+    commit(tx, actor, key, doc, &prepared)
 }

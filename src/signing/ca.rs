@@ -35,6 +35,7 @@ const OID_SNILS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.643.100.3"
 const OID_INN: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.643.3.131.1.1");
 pub(crate) const OID_ECDSA_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
 const OID_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
+const OID_BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
 const OID_SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
 const OID_EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
 const OID_KP_SERVER_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.1");
@@ -275,6 +276,21 @@ pub fn verify_issued(cert_der: &[u8], issuer_der: &[u8]) -> Result<bool> {
         return Ok(false);
     };
     Ok(key.verify(tbs_bytes(cert_der)?, &signature).is_ok())
+}
+
+/// Whether the certificate's keyUsage, when present, allows signing documents (any key algorithm).
+pub fn allows_signing(cert_der: &[u8]) -> Result<bool> {
+    Ok(allows_document_signing(&parse(cert_der)?))
+}
+
+/// Whether the certificate is a CA's: basicConstraints with CA:TRUE.
+pub fn is_ca(cert_der: &[u8]) -> Result<bool> {
+    let cert = parse(cert_der)?;
+    let extensions = cert.tbs_certificate.extensions.as_deref().unwrap_or_default();
+    Ok(extensions.iter().any(|ext| {
+        ext.extn_id == OID_BASIC_CONSTRAINTS
+            && x509_cert::ext::pkix::BasicConstraints::from_der(ext.extn_value.as_bytes()).is_ok_and(|bc| bc.ca)
+    }))
 }
 
 /// Whether the certificate names itself as its issuer (a root), whatever its key's algorithm.

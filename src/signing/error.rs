@@ -31,6 +31,10 @@ pub enum SigningError {
     /// A cryptographic primitive failed (key derivation, encryption, signing).
     #[error("cryptography: {0}")]
     Crypto(String),
+    /// The key signed, but not as the certificate's public key verifies (a token's key that is not the one
+    /// its certificate certifies).
+    #[error("the signing key does not match the signer's certificate")]
+    KeyMismatch,
     /// The external signer signed with a certificate other than the one chosen for it.
     #[error("the signature was made with another certificate")]
     WrongCertificate,

@@ -28,19 +28,22 @@ use super::{ca, Result, SigningError};
 /// How long a tool may run: long enough for a person to type a PIN into CryptoPro's own prompt.
 pub const TIMEOUT: Duration = Duration::from_secs(120);
 
-/// The clinic's signing command, run for one member's certificate.
+/// The clinic's signing command, run for one member's certificate. What it returns is verified (the
+/// signature value over the bytes, with exactly this certificate) before it is embedded, so a tool that signed
+/// with another key, or other bytes, leaves nothing behind.
 pub struct CommandSigner {
     argv: Vec<String>,
     cert_der: Vec<u8>,
+    verifier: OpensslGost,
 }
 
 impl CommandSigner {
     /// `command_line` is split like a shell would (quotes and backslashes) but never run through a shell; it
     /// must name `{in}` and `{out}`.
-    pub fn new(command_line: &str, cert_der: &[u8]) -> Result<CommandSigner> {
+    pub fn new(command_line: &str, cert_der: &[u8], verifier: OpensslGost) -> Result<CommandSigner> {
         let argv = parse_command(command_line)?;
         ca::parse(cert_der)?;
-        Ok(CommandSigner { argv, cert_der: cert_der.to_vec() })
+        Ok(CommandSigner { argv, cert_der: cert_der.to_vec(), verifier })
     }
 }
 
@@ -86,6 +89,14 @@ impl CmsSigner for CommandSigner {
             .map_err(|_| SigningError::External("the signing command wrote no signature".into()))?;
         Ok(pem_or_der(written))
     }
+
+    fn verify(&self, cms: &[u8], content: &[u8]) -> Result<()> {
+        let check = self.verifier.verify(cms, content, &self.cert_der, &[], chrono::Utc::now())?;
+        if !check.intact {
+            return Err(SigningError::External("the signature the command wrote does not verify".into()));
+        }
+        Ok(())
+    }
 }
 
 /// A CMS file as DER, whether the tool wrote DER or PEM (`-----BEGIN CMS-----`, `PKCS7`, `SIGNED MESSAGE`).
@@ -118,6 +129,19 @@ impl OpensslGost {
         command
     }
 
+    /// Whether `cert` chains to one of `roots` (DER) at `at`, through the certificates given: any algorithm
+    /// OpenSSL knows, GOST with the engine.
+    pub fn certificate_trusted(&self, cert: &[u8], roots: &[Vec<u8>], at: DateTime<Utc>) -> Result<bool> {
+        let dir = WorkDir::new()?;
+        let cert = dir.write("certificate.pem", ca::to_pem(cert).as_bytes())?;
+        let pem: String = roots.iter().map(|der| ca::to_pem(der)).collect();
+        let roots = dir.write("roots.pem", pem.as_bytes())?;
+        let mut command = self.command();
+        command.args(["verify", "-engine", "gost", "-no-CApath", "-no-CAstore", "-purpose", "any", "-CAfile"]);
+        command.arg(&roots).arg("-attime").arg(at.timestamp().to_string()).arg(&cert);
+        Ok(run(command)?.0)
+    }
+
     /// Whether the program runs and has the gost engine.
     pub fn available(&self) -> bool {
         let mut command = self.command();
@@ -127,18 +151,29 @@ impl OpensslGost {
 }
 
 impl ExternalVerifier for OpensslGost {
-    fn verify(&self, cms: &[u8], content: &[u8], roots: &[Vec<u8>], at: DateTime<Utc>) -> Result<ExternalCheck> {
+    fn verify(
+        &self,
+        cms: &[u8],
+        content: &[u8],
+        signer: &[u8],
+        roots: &[Vec<u8>],
+        at: DateTime<Utc>,
+    ) -> Result<ExternalCheck> {
         let dir = WorkDir::new()?;
         let signature = dir.write("signature.der", cms)?;
         let content = dir.write("content.bin", content)?;
+        let signer = dir.write("signer.pem", ca::to_pem(signer).as_bytes())?;
         let pem: String = roots.iter().map(|der| ca::to_pem(der)).collect();
         let roots = dir.write("roots.pem", pem.as_bytes())?;
         let verify = |chain: bool| -> Result<bool> {
             let mut command = self.command();
             command.args(["cms", "-verify", "-engine", "gost", "-binary", "-inform", "DER", "-in"]);
             command.arg(&signature).arg("-content").arg(&content).args(["-out", "/dev/null"]);
+            // The signer is the certificate we show, never one OpenSSL picks from the message itself.
+            command.arg("-certfile").arg(&signer).arg("-nointern");
             if chain {
-                command.arg("-CAfile").arg(&roots).args(["-purpose", "any", "-attime"]);
+                // Only our roots: neither the system's CA folder nor its store.
+                command.arg("-CAfile").arg(&roots).args(["-no-CApath", "-no-CAstore", "-purpose", "any", "-attime"]);
                 command.arg(at.timestamp().to_string());
             } else {
                 command.arg("-noverify");

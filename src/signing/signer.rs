@@ -44,6 +44,9 @@ pub trait CmsSigner {
     /// The certificate the tool signs with (DER): the CMS it returns must name exactly this one.
     fn certificate(&self) -> &[u8];
     fn sign_detached(&self, content: &[u8]) -> Result<Vec<u8>>;
+    /// Checks the signature value of a CMS this tool returned, over `content`, with its certificate (after the
+    /// PAdES code has checked its structure, certificate and digest).
+    fn verify(&self, cms: &[u8], content: &[u8]) -> Result<()>;
 }
 
 /// A private key held in memory (the clinic key, unsealed with the member's password) with its certificate.

@@ -89,6 +89,7 @@ fn meetings_from_before_numbered_protocols_get_numbers_sealed_as_the_programs_ow
         "signing_methods",
         "signer_identities",
         "trusted_roots",
+        "outside_revocations",
     ];
     for table in later {
         c.db.conn().execute("DELETE FROM row_seals WHERE tbl = ?1", [table]).unwrap();
@@ -210,7 +211,8 @@ fn a_slow_first_open_tells_what_it_is_doing() {
     c.db.conn()
         .execute_batch(
             "DELETE FROM row_seals; DELETE FROM seal_state;
-             DROP TABLE signing_methods; DROP TABLE signer_identities; DROP TABLE trusted_roots;",
+             DROP TABLE signing_methods; DROP TABLE signer_identities; DROP TABLE trusted_roots;
+             DROP TABLE outside_revocations;",
         )
         .unwrap();
     let version: i64 = c.db.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();

@@ -28,15 +28,24 @@ fn sign(c: &mut Clinic, d: Uuid, login: &str, pin: Option<&str>) -> btlp_commiss
     signatures::sign_decision(&mut c.db, &who, d, secret, Lang::Ru).map(drop)
 }
 
-/// The CMS and the signed bytes of the last signature in `pdf`, read from its /ByteRange.
-fn last_signature(pdf: &[u8]) -> (Vec<u8>, Vec<u8>) {
+/// The last signature in `pdf`: its /ByteRange, its CMS (without the zero padding after it) and the signed
+/// bytes.
+fn last_signature(pdf: &[u8]) -> ([usize; 4], Vec<u8>, Vec<u8>) {
     let at = memchr::memmem::rfind(pdf, b"/ByteRange").expect("a signature");
     let text = String::from_utf8_lossy(&pdf[at..at + 80]);
     let inner = &text[text.find('[').unwrap() + 1..text.find(']').unwrap()];
     let r: Vec<usize> = inner.split_whitespace().map(|n| n.parse().unwrap()).collect();
-    let cms = hex::decode(&pdf[r[1] + 1..r[2] - 1]).unwrap();
+    let padded = hex::decode(&pdf[r[1] + 1..r[2] - 1]).unwrap();
+    // The DER length of the outer SEQUENCE: short form, or 0x8N and N length bytes.
+    let (header, body) = match padded[1] {
+        n if n < 0x80 => (2, n as usize),
+        n => {
+            let k = (n & 0x7f) as usize;
+            (2 + k, padded[2..2 + k].iter().fold(0usize, |acc, b| acc << 8 | *b as usize))
+        }
+    };
     let content = [&pdf[r[0]..r[0] + r[1]], &pdf[r[2]..r[2] + r[3]]].concat();
-    (cms, content)
+    ([r[0], r[1], r[2], r[3]], padded[..header + body].to_vec(), content)
 }
 
 #[test]
@@ -54,7 +63,7 @@ fn a_decision_signed_with_the_clinic_key_a_token_and_gost_verifies_in_every_tool
     pki::outside::import_root(&mut c.db, &admin, &accredited.0).unwrap();
     let m1_sha256 = ca::info(&m1_cert).unwrap().sha256;
     pki::outside::record_identity(&mut c.db, &admin, "m1", None, Some(&m1_sha256)).unwrap();
-    let listed = pki::outside::token_certificates(c.db.conn()).unwrap();
+    let listed = pki::outside::token_certificates(c.db.conn(), &c.as_("m1")).unwrap();
     let on_token = listed.into_iter().find(|t| t.cert_der == m1_cert).expect("the token's certificate is listed");
     let m1 = c.as_("m1");
     pki::outside::choose_token(&mut c.db, &m1, &on_token).unwrap();
@@ -104,7 +113,7 @@ fn a_decision_signed_with_the_clinic_key_a_token_and_gost_verifies_in_every_tool
     }
 
     // OpenSSL with the gost engine accepts the chair's CMS over its byte range.
-    let (cms, content) = last_signature(&pdf);
+    let (range, cms, content) = last_signature(&pdf);
     assert!(gost.openssl_verifies(&cms, &content), "OpenSSL must verify the GOST signature over its byte range");
     let mut other = content.clone();
     other[10] ^= 1;
@@ -120,12 +129,40 @@ fn a_decision_signed_with_the_clinic_key_a_token_and_gost_verifies_in_every_tool
     // Without the imported roots, the outside signatures are right but not trusted, never valid.
     let clinic_root = pki::root_cert(c.db.conn()).unwrap();
     let openssl = OpensslGost::default();
-    let trust = Trust { clinic_root: &clinic_root, imported_roots: &[], revoked: &[], gost: Some(&openssl) };
+    let trust = Trust {
+        clinic_root: &clinic_root,
+        imported_roots: &[],
+        revoked: &[],
+        revoked_sha256: &[],
+        gost: Some(&openssl),
+    };
     let checks = pades::verify_trusting(&pdf, &trust).unwrap();
     for i in [2, 5] {
         assert!(checks[i].untrusted() && !checks[i].valid(), "signature {} must be right but untrusted", i + 1);
     }
-    assert!(checks[0].valid(), "the clinic's own signatures stay valid");
+    assert!(checks[0].valid() && checks[0].by_clinic, "the clinic's own signatures stay valid");
+    assert!(!checks[2].by_clinic && !checks[5].by_clinic, "outside certificates are not the clinic's");
+
+    // OpenSSL itself must refuse a GOST signature value that was changed: one byte of the chair's CMS near its
+    // end (inside the signature value), in place, so the PDF's structure and our digest check still pass.
+    let value_end = range[1] + 1 + 2 * cms.len(); // the hex digits of the CMS end here, then its padding
+    let mut forged = pdf.clone();
+    let digit = value_end - 6;
+    forged[digit] = if forged[digit] == b'0' { b'1' } else { b'0' };
+    let checks = signatures::verify_with_db(c.db.conn(), &forged).unwrap();
+    assert!(!checks[5].intact && !checks[5].valid(), "a changed GOST signature value must not verify: {:?}", checks[5]);
+    assert!(!checks[5].unverifiable, "it was checked, and refused, by OpenSSL");
+    assert!(checks[..5].iter().all(|k| k.valid()), "the five signatures before it are untouched");
+
+    // A revoked outside certificate: its signature shows as revoked, and it signs no more.
+    pki::outside::revoke_outside(&mut c.db, &admin, &m1_sha256).unwrap();
+    let checks = signatures::verify_with_db(c.db.conn(), &pdf).unwrap();
+    assert!(checks[2].revoked && !checks[2].valid(), "m1's revoked token certificate is shown as revoked");
+    // An imported root no longer trusted: the chair's GOST signature is right but not trusted.
+    let gost_sha256 = ca::info(&gost.root_der).unwrap().sha256;
+    pki::outside::untrust_root(&mut c.db, &admin, &gost_sha256).unwrap();
+    let checks = signatures::verify_with_db(c.db.conn(), &pdf).unwrap();
+    assert!(checks[5].untrusted() && !checks[5].valid(), "without its root the GOST signature is not trusted");
 }
 
 #[test]
@@ -141,18 +178,38 @@ fn a_wrong_pin_a_removed_token_and_another_s_certificate_are_refused_and_change_
     pki::outside::import_root(&mut c.db, &admin, &accredited.0).unwrap();
     let sha256 = ca::info(&m2_cert).unwrap().sha256;
     pki::outside::record_identity(&mut c.db, &admin, "m2", None, Some(&sha256)).unwrap();
-    let on_token = pki::outside::token_certificates(c.db.conn())
+    let on_token = pki::outside::token_certificates(c.db.conn(), &c.as_("m2"))
         .unwrap()
         .into_iter()
         .find(|t| t.cert_der == m2_cert)
         .expect("listed");
 
-    // m3 cannot take m2's certificate: it is recorded for m2.
+    // m3, with a СНИЛС of his own recorded, cannot take m2's certificate, nor have its fingerprint recorded.
+    pki::outside::record_identity(&mut c.db, &admin, "m3", Some("08765430300"), None).unwrap();
     let m3 = c.as_("m3");
     let r = pki::outside::choose_token(&mut c.db, &m3, &on_token);
     assert!(matches!(r, Err(Error::Refused(Rule::CertificateNotOwn))), "another's certificate is refused: {r:?}");
     assert_eq!(c.count("signing_methods"), 0, "a refused choice stores nothing");
     assert!(Error::Refused(Rule::CertificateNotOwn).message(Lang::Ru).contains("СНИЛС"), "the message says why");
+    let r = pki::outside::record_identity(&mut c.db, &admin, "m3", None, Some(&sha256));
+    assert!(matches!(r, Err(Error::Refused(Rule::IdentityTaken))), "a fingerprint recorded for m2 is m2's: {r:?}");
+    let snils: Option<String> =
+        c.db.conn()
+            .query_row("SELECT snils FROM signer_identities WHERE cert_sha256 IS NULL AND snils IS NOT NULL", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+    assert_eq!(snils.as_deref(), Some("08765430300"), "m3's СНИЛС stays as recorded");
+
+    // A certificate from a CA the clinic does not trust cannot be chosen.
+    let stranger_ca = kit::accredited_ca("Неизвестный УЦ");
+    let untrusted = kit::issue(&stranger_ca, "Второй Участник Комиссии", &public, 7003);
+    let untrusted_sha256 = ca::info(&untrusted).unwrap().sha256;
+    pki::outside::record_identity(&mut c.db, &admin, "deputy", None, Some(&untrusted_sha256)).unwrap();
+    let deputy = c.as_("deputy");
+    let r = pki::outside::choose_external(&mut c.db, &deputy, &untrusted);
+    assert!(matches!(r, Err(Error::Refused(Rule::CertificateUntrusted))), "an untrusted CA's certificate: {r:?}");
+    assert_eq!(c.count("signing_methods"), 0, "nothing stored");
 
     let m2 = c.as_("m2");
     pki::outside::choose_token(&mut c.db, &m2, &on_token).unwrap();
@@ -161,6 +218,11 @@ fn a_wrong_pin_a_removed_token_and_another_s_certificate_are_refused_and_change_
     assert_eq!(c.count("document_signatures"), 0, "a wrong PIN signs nothing");
     assert_eq!(c.count("decision_documents"), 0, "and stores no document");
     assert!(Error::Refused(Rule::TokenPinIncorrect).message(Lang::Ru).contains("PIN"), "the message names the PIN");
+
+    let r = signatures::sign_decision(&mut c.db, &m2, d, Secret::with_pin("not-the-password", "2468"), Lang::Ru);
+    assert!(matches!(r, Err(Error::Auth(_))), "the right PIN does not stand in for the member's password: {r:?}");
+    let r = pki::outside::import_root(&mut c.db, &admin, &m2_cert);
+    assert!(matches!(r, Err(Error::Refused(Rule::NotARoot))), "a member's certificate is no root: {r:?}");
 
     kit::remove_token("m2-token");
     let r = sign(&mut c, d, "m2", Some("2468"));
@@ -173,6 +235,7 @@ fn a_wrong_pin_a_removed_token_and_another_s_certificate_are_refused_and_change_
     let stranger = gost.person("Посторонний", "Иван Иванович", "08765430300");
     let wrong_command = gost.command_as(&stranger);
     pki::outside::set_external_command(&mut c.db, &admin, &wrong_command).unwrap();
+    pki::outside::import_root(&mut c.db, &admin, &gost.root_der).unwrap();
     pki::outside::record_identity(&mut c.db, &admin, "chair", Some("11223344595"), None).unwrap();
     let chair = c.as_("chair");
     let r = pki::outside::choose_external(&mut c.db, &chair, &stranger);
@@ -184,7 +247,10 @@ fn a_wrong_pin_a_removed_token_and_another_s_certificate_are_refused_and_change_
     }
     let before = c.count("document_signatures");
     let r = sign(&mut c, d, "chair", None);
-    assert!(matches!(r, Err(Error::Refused(Rule::CertificateNotOwn))), "the tool signed as someone else: {r:?}");
+    assert!(
+        matches!(r, Err(Error::Refused(Rule::ExternalSignerWrongCertificate))),
+        "the tool signed as someone else: {r:?}"
+    );
     assert_eq!(c.count("document_signatures"), before, "a signature by the wrong certificate is not stored");
     let chair = c.as_("chair");
     let r = signatures::sign_decision(&mut c.db, &chair, d, "not-the-password", Lang::Ru);

@@ -12,11 +12,12 @@
 // new consent, then signing the notice of use from the deadline board and recording it
 // as sent; the admin exporting the decision archive, the commission's journal and the QC journal, opening an
 // application to the Ministry with its 3-working-day deadline, checking the database's integrity and making a
-// backup; a database left readable by other users is warned of.
+// backup; a database left readable by other users is warned of. One member signs with a key on a SoftHSM2
+// token and the chair with a GOST certificate through the external tool; the archive verifies with its roots.
 // Screenshots of the main screens go to docs/screenshots/. Started by scripts/e2e.sh, which provides the
 // display, the driver and the app.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Driver, sleep } from './webdriver.mjs';
@@ -26,6 +27,15 @@ const app = process.env.BTLP_APP;
 const shots = process.env.BTLP_SCREENSHOTS;
 const exportDir = process.env.BTLP_EXPORT_DIR;
 if (!app || !exportDir) throw new Error('BTLP_APP and BTLP_EXPORT_DIR must be set (scripts/e2e.sh sets them)');
+// The outside keys (tests/e2e/outside-keys.sh) and the CLI the admin sets them up with, on the app's database.
+const outside = JSON.parse(readFileSync(process.env.BTLP_OUTSIDE ?? '', 'utf8'));
+const cli = process.env.BTLP_CLI;
+if (!cli || !process.env.BTLP_DB) throw new Error('BTLP_CLI and BTLP_DB must be set (scripts/e2e.sh sets them)');
+/** Runs `btlp … --db <the app's database>` as `login`. */
+const btlp = (login, password, ...args) =>
+  execFileSync(cli, [...args, '--db', process.env.BTLP_DB], {
+    env: { ...process.env, BTLP_USER: login, BTLP_PASSWORD: password, BTLP_LANG: 'en' },
+  }).toString();
 
 const pad = (n) => String(n).padStart(2, '0');
 const fmt = (d) => `${pad(d.getDate())}.${pad(d.getMonth() + 1)}.${d.getFullYear()}`;
@@ -323,8 +333,34 @@ try {
   await d.click('#confirm-ok');
   await d.waitText('h1', 'Решение №');
 
+  // 4b. Signing with the keys clinicians carry (issue 19). The admin, with the CLI on this database, sets the
+  // tokens' PKCS#11 module (SoftHSM2) and the external GOST command (OpenSSL's gost engine), trusts the test
+  // accredited CA and the GOST CA, and records member1's certificate by its SHA-256 and the chair's СНИЛС; the
+  // chair chooses the external tool with his certificate file; member1, signed in, finds his certificate on the
+  // token in «Способ подписи» and chooses it.
+  log('member1 chooses his token certificate, the chair the GOST tool');
+  btlp('admin', 'admin-pass-1', 'signing', 'module', outside.module);
+  btlp('admin', 'admin-pass-1', 'signing', 'command', outside.command);
+  btlp('admin', 'admin-pass-1', 'signing', 'trust', outside.accredited_root);
+  btlp('admin', 'admin-pass-1', 'signing', 'trust', outside.gost_root);
+  btlp('admin', 'admin-pass-1', 'signing', 'identity', 'member1', '--cert-sha256', outside.member_sha256);
+  btlp('admin', 'admin-pass-1', 'signing', 'identity', 'chair', '--snils', outside.chair_snils);
+  btlp('chair', pw.chair, 'signing', 'use-external', outside.chair_cert);
+  await signOut(d);
+  await signIn(d, 'member1', pw.member1);
+  await nav(d, 'signing');
+  await d.waitText('#signing-current', 'Ключом клиники');
+  await d.click('#signing-find-tokens');
+  await d.waitText('#signing-tokens', 'Аккредитованный УЦ (тест)');
+  await d.click('#signing-tokens button.use-token');
+  await d.waitText('#signing-current', 'Ключом на токене');
+  await shot(d, '11c-signing-token');
+  await signOut(d);
+  await signIn(d, 'secretary', pw.secretary);
+
   // 5. Every signer signs in order: the secretary in a batch from the decision list, then the members who
-  // voted and the chair last, each on the decision page.
+  // voted and the chair last, each on the decision page (member1 with his token's PIN as well, the chair
+  // through the GOST tool).
   log('every signer signs the decision');
   // The home worklist shows the secretary the decision waiting for her signature, as a link to it.
   await nav(d, 'home');
@@ -366,12 +402,16 @@ try {
       }
     }
     await d.fill('sign-password', pw[login]);
+    if (login === 'member1') await d.fill('sign-pin', outside.pin);
     await d.click('#sign-submit');
     await d.find(`tr.signer[data-login="${login}"] .verify.ok`, 30000);
   }
   await d.waitText('#signed-badge', 'подписано');
   const badges = await d.findAll('.verify.ok');
   assert(badges.length === 4, `each of the 4 signatures must verify, saw ${badges.length}`);
+  await d.waitText('tr.signer[data-login="member1"] .cert-line', 'выдан: Аккредитованный УЦ (тест)');
+  await d.waitText('tr.signer[data-login="chair"] .cert-line', 'ГОСТ Р 34.10-2012');
+  await d.waitText('tr.signer[data-login="chair"] .cert-line', 'СНИЛС 112-233-445 95');
   await d.find('.preview canvas', 20000);
   await shot(d, '12-decision-signed');
   // The preview pages through the document and zooms it.
@@ -595,6 +635,27 @@ try {
   assert(archives.length === 1, `one archive must be written, found ${archives.join(', ')}`);
   const listing = execFileSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', join(exportDir, archives[0])]).toString();
   assert(listing.includes('decisions/1-') && listing.includes('manifest.csv') && listing.includes('root.pem'), `archive lists: ${listing}`);
+  // An outside verifier with the archive alone: `btlp verify` with its root.pem and trusted-roots.pem accepts
+  // the clinic key's, the token's and the GOST signature (through OpenSSL's gost engine).
+  const unpacked = join(tmpdir(), `btlp-archive-${process.pid}`);
+  execFileSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', join(exportDir, archives[0]), unpacked]);
+  const extract = readdirSync(join(unpacked, 'decisions')).find((f) => f.startsWith('1-'));
+  const verified = execFileSync(cli, ['verify', join(unpacked, 'decisions', extract), '--root', join(unpacked, 'root.pem'), '--root', join(unpacked, 'trusted-roots.pem')], { env: { ...process.env, BTLP_LANG: 'ru' } }).toString();
+  assert(verified.includes('Все подписи действительны (4)'), `btlp verify on the archive:\n${verified}`);
+  assert(verified.includes('ГОСТ Р 34.10-2012'), `the chair's signature is shown as GOST:\n${verified}`);
+  console.log(verified.trim().split('\n').map((l) => `e2e     ${l}`).join('\n'));
+  // One byte changed in the extract: `btlp verify` refuses every signature (and exits with 2).
+  const changed = join(unpacked, 'changed.pdf');
+  const bytes = readFileSync(join(unpacked, 'decisions', extract));
+  bytes[200] ^= 1;
+  writeFileSync(changed, bytes);
+  let refused = '';
+  try {
+    execFileSync(cli, ['verify', changed, '--root', join(unpacked, 'root.pem'), '--root', join(unpacked, 'trusted-roots.pem')], { env: { ...process.env, BTLP_LANG: 'ru' } });
+  } catch (e) {
+    refused = `${e.stdout ?? ''}`;
+  }
+  assert((refused.match(/НЕДЕЙСТВИТЕЛЬНА/g) ?? []).length === 4, `a one-byte change must break all four signatures:\n${refused}`);
   assert(!readdirSync(exportDir).some((f) => f.endsWith('.part')), 'no partial file may be left behind');
   // The archive of one patient: found by name and picked from the list.
   await d.fill('export-patient', lastName);

@@ -112,12 +112,13 @@ enum Command {
     /// Check every signature of a PDF: the clinic key's, tokens' and GOST ones (through OpenSSL's gost engine).
     Verify {
         file: PathBuf,
-        /// The clinic database (its roots, imported roots and revocation list); needs a sign-in.
-        #[arg(long, env = "BTLP_DB", conflicts_with = "root")]
+        /// The clinic database (its roots, imported roots and revocation list); needs a sign-in. Not read when
+        /// --root is given.
+        #[arg(long, env = "BTLP_DB")]
         db: Option<PathBuf>,
-        /// Trusted root certificates (PEM files, one or more certificates each): the clinic's, as written by
-        /// export-root, first, then any other (an archive's trusted-roots.pem).
-        #[arg(long, num_args = 1..)]
+        /// A trusted root certificate file (PEM, one or more certificates), repeated for each: the clinic's, as
+        /// written by export-root, first, then any other (an archive's trusted-roots.pem).
+        #[arg(long)]
         root: Vec<PathBuf>,
     },
     /// Write the clinic's root certificate (PEM) for outside verifiers.
@@ -964,6 +965,7 @@ fn verify(lang: Lang, file: &Path, db: Option<&Path>, roots: &[PathBuf]) -> Resu
                 clinic_root,
                 imported_roots: imported,
                 revoked: &[],
+                revoked_sha256: &[],
                 gost: Some(&openssl),
             };
             btlp_commission::signing::pades::verify_trusting(&pdf, &trust)?

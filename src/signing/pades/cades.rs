@@ -125,7 +125,7 @@ pub(super) fn sign(digest: &[u8; 32], signer: &dyn KeySigner, chain: &[Vec<u8>])
     let checks = Signature::from_der(&signature)
         .is_ok_and(|sig| ca::verifying_key(&cert).is_ok_and(|key| key.verify(&message, &sig).is_ok()));
     if !checks {
-        return Err(SigningError::Certificate("the signing key does not match the signer's certificate".into()));
+        return Err(SigningError::KeyMismatch);
     }
 
     let sha256 = AlgorithmIdentifierOwned { oid: OID_SHA256, parameters: None };
@@ -162,7 +162,7 @@ pub(super) fn sign(digest: &[u8; 32], signer: &dyn KeySigner, chain: &[Vec<u8>])
 /// and message-digest attributes over exactly these bytes. The signature value itself is the tool's; the
 /// verifier checks it afterwards like any other.
 pub(super) fn check_external(cms_der: &[u8], parts: &[&[u8]], expected_cert: &[u8]) -> Result<()> {
-    let refuse = |why: &str| Err(SigningError::Malformed(format!("the external signer's CMS: {why}")));
+    let refuse = |why: &str| Err(SigningError::External(format!("its CMS: {why}")));
     let Some((signed_data, signer_info)) = parse(cms_der) else {
         return refuse("not one detached SignedData with one signer");
     };
@@ -258,18 +258,22 @@ fn parse(cms_der: &[u8]) -> Option<(SignedData, SignerInfo)> {
     Some((signed_data, signer_info))
 }
 
+/// The one embedded certificate the SignerInfo names. Two that match (the same issuer and serial) make the
+/// signer ambiguous — a verifier that picks the other one would check the signature with a certificate we do
+/// not show — so that is no signer at all.
 fn find_signer(signed_data: &SignedData, signer_info: &SignerInfo) -> Option<Certificate> {
     let SignerIdentifier::IssuerAndSerialNumber(id) = &signer_info.sid else {
         return None;
     };
-    signed_data.certificates.as_ref()?.0.iter().find_map(|choice| match choice {
-        CertificateChoices::Certificate(cert)
-            if cert.tbs_certificate.issuer == id.issuer && cert.tbs_certificate.serial_number == id.serial_number =>
-        {
-            Some(cert.clone())
-        }
+    let mut matching = signed_data.certificates.as_ref()?.0.iter().filter_map(|choice| match choice {
+        CertificateChoices::Certificate(cert) if cert.tbs_certificate.serial_number == id.serial_number => Some(cert),
         _ => None,
-    })
+    });
+    let first = matching.next()?.clone();
+    if matching.next().is_some() || first.tbs_certificate.issuer != id.issuer {
+        return None;
+    }
+    Some(first)
 }
 
 fn check(signed_data: &SignedData, signer_info: &SignerInfo, cert: &Certificate, digest: &[u8]) -> bool {

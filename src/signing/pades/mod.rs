@@ -99,14 +99,24 @@ pub struct Trust<'a> {
     pub imported_roots: &'a [Vec<u8>],
     /// Serials revoked by the clinic; they apply to certificates the clinic root issued.
     pub revoked: &'a [String],
+    /// SHA-256 (hex) of outside certificates the clinic revoked.
+    pub revoked_sha256: &'a [String],
     pub gost: Option<&'a dyn ExternalVerifier>,
 }
 
 /// Checks a CMS signature whose value this program cannot check itself (GOST R 34.10-2012).
 pub trait ExternalVerifier {
-    /// Whether `cms` verifies over `content` (the signed byte ranges), and whether its signer's certificate
-    /// then chains to one of `roots` (DER), valid at `at`. An error means the tool could not be run.
-    fn verify(&self, cms: &[u8], content: &[u8], roots: &[Vec<u8>], at: DateTime<Utc>) -> Result<ExternalCheck>;
+    /// Whether `cms` verifies over `content` (the signed byte ranges) with exactly the certificate `signer`
+    /// (DER, the one shown to the user), and whether that certificate then chains to one of `roots` (DER),
+    /// valid at `at`. An error means the tool could not be run.
+    fn verify(
+        &self,
+        cms: &[u8],
+        content: &[u8],
+        signer: &[u8],
+        roots: &[Vec<u8>],
+        at: DateTime<Utc>,
+    ) -> Result<ExternalCheck>;
 }
 
 /// What an external verifier found.
@@ -133,7 +143,10 @@ pub struct SignatureCheck {
     pub intact: bool,
     /// The signer certificate was issued by the clinic root or an imported root, both valid at the signing time.
     pub chain_ok: bool,
-    /// The signer's serial is in the revoked list given.
+    /// The signer certificate was issued by the clinic's own root (not an outside CA).
+    pub by_clinic: bool,
+    /// The signer's certificate is revoked: its serial is in the clinic's list (a clinic certificate), or its
+    /// SHA-256 in the list of revoked outside certificates.
     pub revoked: bool,
     /// /ByteRange covers the file from its start to the end of this signature's revision.
     pub covers_revision: bool,
@@ -163,7 +176,13 @@ pub fn sign(pdf: &[u8], req: &SignRequest) -> Result<Vec<u8>> {
 /// Checks every signature of `pdf` against `root_cert_der`, in signing order. A file without signatures is
 /// [`SigningError::NoSignatures`]; a broken signature is reported in its check, not as an error.
 pub fn verify(pdf: &[u8], root_cert_der: &[u8], revoked_serials_hex: &[String]) -> Result<Vec<SignatureCheck>> {
-    let trust = Trust { clinic_root: root_cert_der, imported_roots: &[], revoked: revoked_serials_hex, gost: None };
+    let trust = Trust {
+        clinic_root: root_cert_der,
+        imported_roots: &[],
+        revoked: revoked_serials_hex,
+        revoked_sha256: &[],
+        gost: None,
+    };
     reader::verify(pdf, &trust)
 }
 

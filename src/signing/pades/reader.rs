@@ -55,6 +55,7 @@ fn check(pdf: &[u8], field: &Field, roots: &Roots, history: &changes::History) -
         signing_time: field.time,
         intact: false,
         chain_ok: false,
+        by_clinic: false,
         revoked: false,
         covers_revision: false,
         later_changes_only_signatures: false,
@@ -80,22 +81,26 @@ fn check(pdf: &[u8], field: &Field, roots: &Roots, history: &changes::History) -
     result.signer_serial_hex = ca::serial_hex(&signer.tbs_certificate.serial_number);
     result.certificate = der::Encode::to_der(&signer).ok().and_then(|der| ca::info(&der).ok());
     let clinic_issued = signer.tbs_certificate.issuer == roots.clinic.tbs_certificate.subject;
-    result.revoked = clinic_issued && roots.revoked.contains(&result.signer_serial_hex);
+    let outside_revoked = result.certificate.as_ref().is_some_and(|c| roots.trust.revoked_sha256.contains(&c.sha256));
+    result.revoked = (clinic_issued && roots.revoked.contains(&result.signer_serial_hex)) || outside_revoked;
     let at = field.time.map_or_else(Utc::now, |t| t.with_timezone(&Utc));
     if cms_check.algorithm.is_gost() {
-        let external = match (roots.trust.gost, cades::trimmed(&cms)) {
-            (Some(gost), Some(cms)) if result.intact => {
+        let signer_der = der::Encode::to_der(&signer).ok();
+        let external = match (roots.trust.gost, cades::trimmed(&cms), signer_der) {
+            (Some(gost), Some(cms), Some(signer_der)) if result.intact => {
                 let mut all = vec![roots.trust.clinic_root.to_vec()];
                 all.extend(roots.trust.imported_roots.iter().cloned());
-                gost.verify(cms, &parts.concat(), &all, at).ok()
+                gost.verify(cms, &parts.concat(), &signer_der, &all, at).ok()
             }
             _ => None,
         };
         result.unverifiable = result.intact && external.is_none();
         result.intact = external.is_some_and(|c| c.intact);
-        result.chain_ok = external.is_some_and(|c| c.intact && c.chain_ok);
+        // OpenSSL is told any purpose; the key usage is checked here, as for the clinic's own certificates.
+        result.chain_ok = external.is_some_and(|c| c.intact && c.chain_ok) && ca::allows_document_signing(&signer);
     } else {
         result.chain_ok = std::iter::once(roots.clinic).chain(roots.imported).any(|root| chain_ok(&signer, root, at));
+        result.by_clinic = clinic_issued && chain_ok(&signer, roots.clinic, at);
     }
     result
 }

@@ -290,7 +290,7 @@ fn refusals() {
     let wrong_key =
         SignRequest { signer: Signer::Key(&mismatched), field_name: "Подпись 2", appearance: None, ..req };
     assert!(
-        matches!(sign(&pdf, &wrong_key), Err(SigningError::Certificate(_))),
+        matches!(sign(&pdf, &wrong_key), Err(SigningError::KeyMismatch)),
         "a key that does not match the certificate must not sign"
     );
 }

@@ -317,8 +317,10 @@ fn fill_in(out: &mut [u8], prev_len: usize, req: &SignRequest) -> Result<()> {
             cades::sign(&hasher.finalize().into(), key, req.chain)?
         }
         Signer::Cms(tool) => {
-            let cms = tool.sign_detached(&parts.concat())?;
+            let content = parts.concat();
+            let cms = tool.sign_detached(&content)?;
             cades::check_external(&cms, &parts, tool.certificate())?;
+            tool.verify(&cms, &content)?;
             cms
         }
     };

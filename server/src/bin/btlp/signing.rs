@@ -57,6 +57,19 @@ pub enum SigningCommand {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Admin: stop trusting an imported root (by its SHA-256, as `trust` printed it).
+    Untrust {
+        sha256: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Admin: revoke an outside certificate by its SHA-256 (a lost token): it signs no more, and its
+    /// signatures show as revoked.
+    Revoke {
+        sha256: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Admin: record whose outside certificates are: a member's СНИЛС and/or a certificate's SHA-256.
     Identity {
         login: String,
@@ -87,7 +100,7 @@ pub fn run(command: SigningCommand, lang: Lang) -> Result<()> {
         }
         SigningCommand::Tokens { db } => {
             let s = sign_in(&db.db, lang)?;
-            let found = outside::token_certificates(s.db.conn())?;
+            let found = outside::token_certificates(s.db.conn(), &s.actor)?;
             if found.is_empty() {
                 println!("{}", tr(lang, "cli.signing_no_tokens", &[]));
             }
@@ -98,7 +111,7 @@ pub fn run(command: SigningCommand, lang: Lang) -> Result<()> {
         }
         SigningCommand::UseToken { number, db } => {
             let mut s = sign_in(&db.db, lang)?;
-            let found = outside::token_certificates(s.db.conn())?;
+            let found = outside::token_certificates(s.db.conn(), &s.actor)?;
             let allowed = format!("1–{}", found.len());
             let chosen = number
                 .checked_sub(1)
@@ -147,6 +160,20 @@ pub fn run(command: SigningCommand, lang: Lang) -> Result<()> {
             let actor = s.actor.clone();
             let info = outside::import_root(&mut s.db, &actor, &bytes)?;
             println!("{}", tr(lang, "cli.signing_trusted", &[("name", info.subject_cn), ("sha256", info.sha256)]));
+            Ok(())
+        }
+        SigningCommand::Untrust { sha256, db } => {
+            let mut s = sign_in(&db.db, lang)?;
+            let actor = s.actor.clone();
+            outside::untrust_root(&mut s.db, &actor, &sha256)?;
+            println!("{}", tr(lang, "cli.saved", &[]));
+            Ok(())
+        }
+        SigningCommand::Revoke { sha256, db } => {
+            let mut s = sign_in(&db.db, lang)?;
+            let actor = s.actor.clone();
+            outside::revoke_outside(&mut s.db, &actor, &sha256)?;
+            println!("{}", tr(lang, "cli.saved", &[]));
             Ok(())
         }
         SigningCommand::Identity { login, snils, cert_sha256, db } => {

@@ -58,8 +58,6 @@ export const commands = {
 	signingUseExternal: (path: string) => __TAURI_INVOKE<null>("signing_use_external", { path }),
 	signingUseClinic: () => __TAURI_INVOKE<null>("signing_use_clinic"),
 	signingSettings: () => __TAURI_INVOKE<SigningSettingsView>("signing_settings"),
-	signingSetModule: (path: string) => __TAURI_INVOKE<null>("signing_set_module", { path }),
-	signingSetCommand: (line: string) => __TAURI_INVOKE<null>("signing_set_command", { line }),
 	/**  Trusts the root certificate file at `path` for outside certificates; admins. */
 	signingTrustRoot: (path: string) => __TAURI_INVOKE<null>("signing_trust_root", { path }),
 	signingRecordIdentity: (login: string, snils: string, certSha256: string) => __TAURI_INVOKE<null>("signing_record_identity", { login, snils, certSha256 }),
@@ -368,6 +366,8 @@ export type CheckRow = {
 	valid: boolean,
 	/**  «Подпись математически верна, сертификат не доверенный». */
 	untrusted: boolean,
+	/**  Made with a certificate of the clinic's own CA (not a token's or a qualified one from outside). */
+	by_clinic: boolean,
 	/**  A GOST signature that could not be checked on this machine (no OpenSSL gost engine). */
 	unverifiable: boolean,
 	algorithm: SignatureAlgorithmView,
@@ -906,7 +906,10 @@ export type SignerRow = {
 
 export type SigningMethodView = "clinic" | "token" | "external";
 
-/**  The clinic's signing settings, the roots it trusts besides its own, and whose outside certificates are whose. */
+/**
+ *  The clinic's signing settings (set with the command-line tool on the machine that holds the database), the
+ *  roots it trusts besides its own, and whose outside certificates are whose; for the administrator.
+ */
 export type SigningSettingsView = {
 	module: string,
 	command: string,
