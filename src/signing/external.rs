@@ -25,7 +25,8 @@ use super::pades::{ExternalCheck, ExternalVerifier};
 use super::signer::CmsSigner;
 use super::{ca, Result, SigningError};
 
-/// How long a tool may run: long enough for a person to type a PIN into CryptoPro's own prompt.
+/// How long a tool may run: long enough for a person to type a PIN into CryptoPro's own window (the tool gets
+/// no standard input, so a prompt in the terminal cannot be answered).
 pub const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The clinic's signing command, run for one member's certificate. What it returns is verified (the
@@ -218,8 +219,11 @@ impl Drop for WorkDir {
     }
 }
 
-/// Runs `command` with no input, up to [`TIMEOUT`]; whether it succeeded and the last line of its errors.
+/// Runs `command` with no input, up to [`TIMEOUT`]; whether it succeeded and the last line of its errors. It
+/// leads a process group of its own, so that a timeout stops whatever it started too.
 fn run(mut command: Command) -> Result<(bool, String)> {
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -229,11 +233,13 @@ fn run(mut command: Command) -> Result<(bool, String)> {
     // Read the errors beside the wait, so that a tool writing more than a pipe holds cannot stall.
     let mut pipe = child.stderr.take();
     let reader = std::thread::spawn(move || {
-        let mut stderr = String::new();
+        // At most 64 KiB of it is kept; the rest is read and dropped, so the tool never blocks on a full pipe.
+        let mut kept = Vec::new();
         if let Some(pipe) = pipe.as_mut() {
-            let _ = pipe.read_to_string(&mut stderr);
+            let _ = (&mut *pipe).take(64 * 1024).read_to_end(&mut kept);
+            let _ = std::io::copy(pipe, &mut std::io::sink());
         }
-        stderr
+        String::from_utf8_lossy(&kept).into_owned()
     });
     let started = Instant::now();
     let status = loop {
@@ -241,6 +247,12 @@ fn run(mut command: Command) -> Result<(bool, String)> {
             break status;
         }
         if started.elapsed() > TIMEOUT {
+            #[cfg(unix)]
+            if let Ok(group) = i32::try_from(child.id()) {
+                // SAFETY: kill(2) with a negative pid signals the process group the child leads; no memory is
+                // touched.
+                unsafe { libc::kill(-group, libc::SIGKILL) };
+            }
             let _ = child.kill();
             let _ = child.wait();
             return Err(SigningError::External(format!("{} did not finish in time", program_name(&command))));

@@ -412,6 +412,7 @@ try {
   await d.waitText('tr.signer[data-login="member1"] .cert-line', 'выдан: Аккредитованный УЦ (тест)');
   await d.waitText('tr.signer[data-login="chair"] .cert-line', 'ГОСТ Р 34.10-2012');
   await d.waitText('tr.signer[data-login="chair"] .cert-line', 'СНИЛС 112-233-445 95');
+  await shot(d, '12h-decision-signatures', 'tr.signer[data-login="member1"]');
   await d.find('.preview canvas', 20000);
   await shot(d, '12-decision-signed');
   // The preview pages through the document and zooms it.
@@ -711,6 +712,15 @@ try {
 
   // 8c. Integrity and backups: nothing was changed behind the program's back, and a backup made now is a folder
   // holding the database, its key file and a manifest of their SHA-256 digests.
+  // The certificates screen shows the outside signing set up with the CLI: the module, the command (set only
+  // there), the two trusted roots and whose certificates are whose.
+  await nav(d, 'certificates');
+  await d.waitText('#outside-module', 'libsofthsm2.so');
+  await d.waitText('#outside-command', 'md_gost12_256');
+  await d.waitText('.roots', 'Тестовый УЦ ГОСТ');
+  await d.waitText('.panel', '112-233-445 95');
+  await shot(d, '14i-outside-signing', '#outside-command');
+
   log("admin checks the database's integrity");
   await nav(d, 'integrity');
   await d.click('#integrity-run');
