@@ -13,10 +13,11 @@ use btlp_commission::{pki, signatures, Error, Lang};
 use chrono::Utc;
 use uuid::Uuid;
 
-/// An approved decision, with the clinic's clock moved to today: the outside certificates are made today.
+/// An approved decision, with the clinic's clock moved to today: the outside certificates are made today
+/// (OpenSSL's from the second it makes them on, so the clock is set a few minutes ahead of that).
 fn approved_today(c: &mut Clinic) -> Uuid {
     let (_, d) = c.approved();
-    c.at(&Utc::now().fixed_offset().to_rfc3339());
+    c.at(&(Utc::now() + chrono::Duration::minutes(10)).fixed_offset().to_rfc3339());
     d
 }
 
@@ -86,6 +87,10 @@ fn a_decision_signed_with_the_clinic_key_a_token_and_gost_verifies_in_every_tool
     }
     let (pdf, complete) = signatures::decision_pdf(c.db.conn(), d).unwrap().unwrap();
     assert!(complete, "the chair's GOST signature completes the decision like any other");
+    // To look at the signed decision (its stamps) by hand: BTLP_OUTSIDE_PDF=/path/decision.pdf.
+    if let Ok(path) = std::env::var("BTLP_OUTSIDE_PDF") {
+        std::fs::write(path, &pdf).unwrap();
+    }
 
     let checks = signatures::verify_with_db(c.db.conn(), &pdf).unwrap();
     assert_eq!(checks.len(), 6, "secretary, deputy, m1, m2, m3 and the chair");
