@@ -229,7 +229,7 @@ pub enum Rule {
     DocumentChanged,
     /// That СНИЛС or fingerprint is recorded for another user already.
     IdentityTaken,
-    /// A trusted root must be a self-issued CA certificate.
+    /// A trusted certificate must be a CA's, and a self-issued one must carry its own valid signature.
     NotARoot,
     /// The user cancelled a long operation (an export); nothing was kept.
     Cancelled,

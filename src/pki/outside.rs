@@ -241,15 +241,19 @@ pub fn record_identity(
     })
 }
 
-/// An admin imports a root the clinic trusts (DER or PEM): a self-issued CA certificate.
+/// An admin imports a CA certificate the clinic trusts (DER or PEM): a root whose own signature verifies, or an
+/// accredited CA's certificate (issued by the head CA), trusted as it is.
 pub fn import_root(db: &mut Db, actor: &Actor, cert: &[u8]) -> Result<ca::CertInfo> {
     actor.require(Operation::TrustedRootImport)?;
     let cert_der = certificate_bytes("certificate", cert)?;
     let info = ca::info(&cert_der)?;
-    // A root: a CA certificate that names and signs itself (its own signature checked, GOST through OpenSSL).
-    let self_signed = ca::verify_issued(&cert_der, &cert_der)?
-        || openssl(db.conn())?.certificate_trusted(&cert_der, std::slice::from_ref(&cert_der), Utc::now())?;
-    if !ca::is_self_issued(&cert_der)? || !ca::is_ca(&cert_der)? || !self_signed {
+    // A CA certificate; if it names itself as its issuer, its own signature must verify (GOST through OpenSSL).
+    let now = db.clock().now().with_timezone(&Utc);
+    let self_signed_ok = || -> Result<bool> {
+        Ok(ca::verify_issued(&cert_der, &cert_der)?
+            || openssl(db.conn())?.certificate_trusted(&cert_der, std::slice::from_ref(&cert_der), now)?)
+    };
+    if !ca::is_ca(&cert_der)? || (ca::is_self_issued(&cert_der)? && !self_signed_ok()?) {
         return Err(Error::Refused(Rule::NotARoot));
     }
     db.tx(|tx| {

@@ -336,21 +336,24 @@ pub fn sign<'s>(
 ) -> Result<()> {
     actor.require(Operation::ReportSign)?;
     let conn = db.conn();
-    let draft = |conn: &rusqlite::Connection| -> Result<Report> {
+    let now = db.clock().now();
+    // The draft and its data as of now; compiled again inside the transaction, where a difference (a conclusion
+    // edited, an event recorded while the signature was being made) refuses the signature.
+    let compile = |conn: &rusqlite::Connection| -> Result<(Report, serde_json::Value)> {
         let r = get(conn, id)?;
         if r.status != Status::Draft {
             return Err(Error::Refused(Rule::AlreadySigned));
         }
-        Ok(r)
+        let mut data = data::compile(conn, &r, now.date_naive())?;
+        let position: String =
+            conn.query_row("SELECT position FROM users WHERE id = ?1", [actor.id()], |x| x.get(0))?;
+        data["reporter"] = serde_json::json!({ "full_name": actor.full_name, "position": position });
+        Ok((r, data))
     };
-    let r = draft(conn)?;
+    let (r, data) = compile(conn)?;
     if r.kind == Kind::BenefitRisk && r.conclusion.as_deref().unwrap_or("").trim().is_empty() {
         return Err(Error::invalid("conclusion", Check::Required));
     }
-    let now = db.clock().now();
-    let mut data = data::compile(conn, &r, now.date_naive())?;
-    let position: String = conn.query_row("SELECT position FROM users WHERE id = ?1", [actor.id()], |x| x.get(0))?;
-    data["reporter"] = serde_json::json!({ "full_name": actor.full_name, "position": position });
     let role = if actor.has(Role::Physician) { "doc.physician" } else { "doc.responsible_person" };
     let sheet = RecordSheet {
         kind: "report",
@@ -365,7 +368,9 @@ pub fn sign<'s>(
     let key = crate::pki::outside::unlock(conn, actor.id(), secret.into(), now.with_timezone(&chrono::Utc))?;
     let (_, signed) = signatures::sign_sheet(conn, actor, &key, &sheet, lang, now)?;
     db.tx(|tx| {
-        draft(tx)?;
+        if compile(tx)?.1 != data {
+            return Err(Error::Refused(Rule::DocumentChanged));
+        }
         tx.execute(
             "UPDATE reports SET status = 'signed', data = ?1, pdf = ?2, signed_sha256 = ?3, signer_id = ?4, serial = ?5,
                  signed_at = ?6 WHERE id = ?7",

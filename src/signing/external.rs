@@ -130,15 +130,17 @@ impl OpensslGost {
         command
     }
 
-    /// Whether `cert` chains to one of `roots` (DER) at `at`, through the certificates given: any algorithm
-    /// OpenSSL knows, GOST with the engine.
+    /// Whether `cert` chains to one of `roots` (DER, trusted as anchors whether self-signed or not) at `at`:
+    /// any algorithm OpenSSL knows, GOST with the engine.
     pub fn certificate_trusted(&self, cert: &[u8], roots: &[Vec<u8>], at: DateTime<Utc>) -> Result<bool> {
         let dir = WorkDir::new()?;
         let cert = dir.write("certificate.pem", ca::to_pem(cert).as_bytes())?;
         let pem: String = roots.iter().map(|der| ca::to_pem(der)).collect();
         let roots = dir.write("roots.pem", pem.as_bytes())?;
         let mut command = self.command();
-        command.args(["verify", "-engine", "gost", "-no-CApath", "-no-CAstore", "-purpose", "any", "-CAfile"]);
+        // -check_ss_sig: a self-signed anchor's own signature is checked too (OpenSSL skips it otherwise).
+        command.args(["verify", "-engine", "gost", "-partial_chain", "-check_ss_sig", "-no-CApath", "-no-CAstore"]);
+        command.args(["-purpose", "any", "-CAfile"]);
         command.arg(&roots).arg("-attime").arg(at.timestamp().to_string()).arg(&cert);
         Ok(run(command)?.0)
     }
@@ -164,6 +166,7 @@ impl ExternalVerifier for OpensslGost {
         let signature = dir.write("signature.der", cms)?;
         let content = dir.write("content.bin", content)?;
         let signer = dir.write("signer.pem", ca::to_pem(signer).as_bytes())?;
+        let no_roots = roots.is_empty();
         let pem: String = roots.iter().map(|der| ca::to_pem(der)).collect();
         let roots = dir.write("roots.pem", pem.as_bytes())?;
         let verify = |chain: bool| -> Result<bool> {
@@ -173,8 +176,10 @@ impl ExternalVerifier for OpensslGost {
             // The signer is the certificate we show, never one OpenSSL picks from the message itself.
             command.arg("-certfile").arg(&signer).arg("-nointern");
             if chain {
-                // Only our roots: neither the system's CA folder nor its store.
-                command.arg("-CAfile").arg(&roots).args(["-no-CApath", "-no-CAstore", "-purpose", "any", "-attime"]);
+                // Only the certificates the clinic trusts, as anchors even when not self-signed (an accredited CA's
+                // own certificate): neither the system's CA folder nor its store.
+                command.arg("-CAfile").arg(&roots).args(["-partial_chain", "-no-CApath", "-no-CAstore"]);
+                command.args(["-purpose", "any", "-attime"]);
                 command.arg(at.timestamp().to_string());
             } else {
                 command.arg("-noverify");
@@ -182,6 +187,10 @@ impl ExternalVerifier for OpensslGost {
             Ok(run(command)?.0)
         };
         let intact = verify(false)?;
+        if no_roots {
+            // Only the signature value was asked about (a tool's output before it is embedded).
+            return Ok(ExternalCheck { intact, chain_ok: false });
+        }
         if !intact && !self.available() {
             return Err(SigningError::External("openssl with the gost engine is not available".into()));
         }
@@ -220,10 +229,9 @@ impl Drop for WorkDir {
 }
 
 /// Runs `command` with no input, up to [`TIMEOUT`]; whether it succeeded and the last line of its errors. It
-/// leads a process group of its own, so that a timeout stops whatever it started too.
+/// stays in the program's process group, so that a tool asking for its PIN on the terminal (`cryptcp` run from
+/// the CLI) can read it; a timeout stops the tool itself.
 fn run(mut command: Command) -> Result<(bool, String)> {
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -247,12 +255,6 @@ fn run(mut command: Command) -> Result<(bool, String)> {
             break status;
         }
         if started.elapsed() > TIMEOUT {
-            #[cfg(unix)]
-            if let Ok(group) = i32::try_from(child.id()) {
-                // SAFETY: kill(2) with a negative pid signals the process group the child leads; no memory is
-                // touched.
-                unsafe { libc::kill(-group, libc::SIGKILL) };
-            }
             let _ = child.kill();
             let _ = child.wait();
             return Err(SigningError::External(format!("{} did not finish in time", program_name(&command))));

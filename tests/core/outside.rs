@@ -228,6 +228,11 @@ fn a_wrong_pin_a_removed_token_and_another_s_certificate_are_refused_and_change_
     assert!(matches!(r, Err(Error::Auth(_))), "the right PIN does not stand in for the member's password: {r:?}");
     let r = pki::outside::import_root(&mut c.db, &admin, &m2_cert);
     assert!(matches!(r, Err(Error::Refused(Rule::NotARoot))), "a member's certificate is no root: {r:?}");
+    let mut forged_root = kit::accredited_ca("Поддельный УЦ").0;
+    let last = forged_root.len() - 1;
+    forged_root[last] ^= 1; // inside its self-signature
+    let r = pki::outside::import_root(&mut c.db, &admin, &forged_root);
+    assert!(matches!(r, Err(Error::Refused(Rule::NotARoot))), "a root whose own signature is broken: {r:?}");
 
     kit::remove_token("m2-token");
     let r = sign(&mut c, d, "m2", Some("2468"));
