@@ -5,10 +5,12 @@
 //! - An outside certificate must be the member's own: it carries the СНИЛС an admin recorded for them, or its
 //!   SHA-256 is the one the admin recorded ([`record_identity`]). This is checked when it is chosen and again
 //!   at every signature, so nobody signs as someone else.
-//! - An admin imports the roots the clinic trusts besides its own ([`import_root`]); a signature chaining to
-//!   none of them is shown as mathematically right but not trusted, never as valid.
+//! - An admin imports the CA certificates the clinic trusts besides its own root ([`import_root`]), stops
+//!   trusting one ([`untrust_root`]) and revokes outside certificates ([`revoke_outside`]); a signature chaining
+//!   to none of them is shown as mathematically right but not trusted, never as valid, and a certificate that
+//!   chains to none of them cannot be chosen or sign.
 //! - The token's PIN is given for each signature and never stored; the module path and the command are
-//!   clinic settings an admin sets.
+//!   clinic settings an admin sets with the command-line tool where the database is.
 use super::SigningKey;
 use crate::audit;
 use crate::db::Db;
@@ -155,7 +157,7 @@ pub fn token_certificates(conn: &Connection, actor: &Actor) -> Result<Vec<TokenC
 }
 
 /// The member will sign with this certificate's key on its token: it must be on a token the module sees now,
-/// be the member's own, and be valid today.
+/// be the member's own, be valid today and chain to a CA the clinic trusts.
 pub fn choose_token(db: &mut Db, actor: &Actor, chosen: &TokenCertificate) -> Result<()> {
     actor.require(Operation::SigningMethodChoose)?;
     let on_token = token_certificates(db.conn(), actor)?.contains(chosen);
@@ -183,7 +185,7 @@ pub fn choose_token(db: &mut Db, actor: &Actor, chosen: &TokenCertificate) -> Re
 }
 
 /// The member will sign through the clinic's external command with this certificate (DER or PEM), which must
-/// be their own and valid today.
+/// be their own, be valid today and chain to a CA the clinic trusts.
 pub fn choose_external(db: &mut Db, actor: &Actor, cert: &[u8]) -> Result<()> {
     actor.require(Operation::SigningMethodChoose)?;
     let cert_der = certificate_bytes("certificate", cert)?;
