@@ -159,8 +159,8 @@ pub(super) fn sign(digest: &[u8; 32], signer: &dyn KeySigner, chain: &[Vec<u8>])
 
 /// Checks a CMS an external tool returned for `parts` before it is embedded: one signer, detached, with
 /// `expected_cert` embedded as the signer's certificate, a digest algorithm we can compute, and content-type
-/// and message-digest attributes over exactly these bytes. The signature value itself is the tool's; the
-/// verifier checks it afterwards like any other.
+/// and message-digest attributes over exactly these bytes. The signature value is checked next, by the tool's
+/// own verifier (`CmsSigner::verify`), and again, like any other, whenever the document is verified.
 pub(super) fn check_external(cms_der: &[u8], parts: &[&[u8]], expected_cert: &[u8]) -> Result<()> {
     let refuse = |why: &str| Err(SigningError::External(format!("its CMS: {why}")));
     let Some((signed_data, signer_info)) = parse(cms_der) else {
@@ -258,7 +258,7 @@ fn parse(cms_der: &[u8]) -> Option<(SignedData, SignerInfo)> {
     Some((signed_data, signer_info))
 }
 
-/// The one embedded certificate the SignerInfo names. Two that match (the same issuer and serial) make the
+/// The one embedded certificate the SignerInfo names. Two with its serial (whatever their issuers) make the
 /// signer ambiguous — a verifier that picks the other one would check the signature with a certificate we do
 /// not show — so that is no signer at all.
 fn find_signer(signed_data: &SignedData, signer_info: &SignerInfo) -> Option<Certificate> {
