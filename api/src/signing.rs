@@ -2,7 +2,7 @@
 //! besides its own root: the views and commands the profile and the certificates screen use. Every rule is
 //! the core's (`pki::outside`); these only carry.
 use crate::files::Upload;
-use btlp_commission::error::{Check, Error};
+use btlp_commission::error::{Error, Rule};
 use btlp_commission::pki::outside::{self, Method, MethodKind};
 use btlp_commission::signing::ca;
 use btlp_commission::signing::pades::Algorithm;
@@ -133,12 +133,9 @@ pub fn signing_tokens(s: &mut Session, _: Lang) -> Result<Vec<TokenCertRow>> {
 
 /// The user signs from now on with the certificate `key_id` on token `token_serial`, as listed.
 pub fn signing_use_token(s: &mut Session, _: Lang, token_serial: String, key_id: String) -> Result<()> {
-    let listed = outside::token_certificates(s.db.conn(), &s.actor)?;
-    let chosen = listed
-        .into_iter()
-        .find(|t| t.token_serial == token_serial && hex::encode(&t.key_id) == key_id)
-        .ok_or(Error::Refused(btlp_commission::error::Rule::TokenAbsent))?;
-    outside::choose_token(&mut s.db, &s.actor, &chosen)
+    // An id that is not hex names no key on any token, as before.
+    let key_id = hex::decode(key_id.trim()).map_err(|_| Error::Refused(Rule::TokenAbsent))?;
+    outside::choose_token_by_id(&mut s.db, &s.actor, &token_serial, &key_id)
 }
 
 pub fn signing_use_external(s: &mut Session, _: Lang, file: Upload) -> Result<()> {
@@ -197,8 +194,5 @@ pub fn signing_record_identity(
     snils: String,
     cert_sha256: String,
 ) -> Result<()> {
-    if login.trim().is_empty() {
-        return Err(Error::invalid("login", Check::Required));
-    }
     outside::record_identity(&mut s.db, &s.actor, &login, Some(&snils), Some(&cert_sha256))
 }

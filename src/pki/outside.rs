@@ -184,6 +184,16 @@ pub fn choose_token(db: &mut Db, actor: &Actor, chosen: &TokenCertificate) -> Re
     })
 }
 
+/// [`choose_token`] for the certificate with CKA_ID `key_id` on the token `token_serial`, as the token lists it
+/// now (how a client that was shown the list names its choice).
+pub fn choose_token_by_id(db: &mut Db, actor: &Actor, token_serial: &str, key_id: &[u8]) -> Result<()> {
+    let chosen = token_certificates(db.conn(), actor)?
+        .into_iter()
+        .find(|t| t.token_serial == token_serial && t.key_id == key_id)
+        .ok_or(Error::Refused(Rule::TokenAbsent))?;
+    choose_token(db, actor, &chosen)
+}
+
 /// The member will sign through the clinic's external command with this certificate (DER or PEM), which must
 /// be their own, be valid today and chain to a CA the clinic trusts.
 pub fn choose_external(db: &mut Db, actor: &Actor, cert: &[u8]) -> Result<()> {
@@ -216,6 +226,9 @@ pub fn record_identity(
         snils.map(str::trim).filter(|s| !s.is_empty()).map(|s| crate::validate::snils("snils", s)).transpose()?;
     let sha256 =
         cert_sha256.map(str::trim).filter(|s| !s.is_empty()).map(|s| fingerprint("cert_sha256", s)).transpose()?;
+    if login.trim().is_empty() {
+        return Err(Error::invalid("login", Check::Required));
+    }
     if snils.is_none() && sha256.is_none() {
         return Err(Error::invalid("snils", Check::Required));
     }

@@ -233,37 +233,48 @@ pub(crate) fn commit(
     p: &Prepared,
 ) -> Result<SignatureStatus> {
     doc.require_ready(tx)?;
-    let Store { table, signatures, key: id_column, entity, rendered: rendered_action, signed: action } = doc.store();
     let before = status(tx, doc)?;
     next_position(&before, actor.id())?;
     let seq = before.signers.iter().filter(|(_, at)| at.is_some()).count() + 1;
+    // Signed over the stored PDF, which is still that one; or over the first rendering, and nothing is stored.
+    let unchanged = seq == p.seq
+        && match stored(tx, doc)? {
+            Some((pdf, _)) => p.rendered.is_none() && pdf == p.base,
+            None => p.rendered.is_some(),
+        };
+    if !unchanged {
+        return Err(Error::Refused(Rule::DocumentChanged));
+    }
+    write(tx, actor, key, doc, p)
+}
+
+/// Writes a prepared signature: the first rendering when it is the first signature, the signed PDF, the
+/// signature row, the final digest once nobody else is pending, and the audit entry.
+fn write(tx: &Tx, actor: &Actor, key: &pki::outside::Unlocked, doc: Doc, p: &Prepared) -> Result<SignatureStatus> {
+    let Store { table, signatures, key: id_column, entity, rendered: rendered_action, signed: action } = doc.store();
     let id = doc.id();
-    match (stored(tx, doc)?, &p.rendered) {
-        (Some((pdf, _)), _) if pdf == p.base && seq == p.seq => {}
-        (None, Some(rendered)) if seq == p.seq => {
-            let boxes = boxes_of(rendered);
-            tx.execute(
-                &format!(
-                    "INSERT INTO {table} ({id_column}, content_sha256, pdf, signature_boxes, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)"
-                ),
-                params![
-                    id,
-                    rendered.content_sha256,
-                    rendered.pdf,
-                    serde_json::to_string(&boxes).unwrap_or_default(),
-                    tx.now_text()
-                ],
-            )?;
-            audit::append(tx, "system", rendered_action, entity, &id.to_string(), &rendered.content_sha256)?;
-        }
-        _ => return Err(Error::Refused(Rule::DocumentChanged)),
+    if let Some(rendered) = &p.rendered {
+        let boxes = boxes_of(rendered);
+        tx.execute(
+            &format!(
+                "INSERT INTO {table} ({id_column}, content_sha256, pdf, signature_boxes, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)"
+            ),
+            params![
+                id,
+                rendered.content_sha256,
+                rendered.pdf,
+                serde_json::to_string(&boxes).unwrap_or_default(),
+                tx.now_text()
+            ],
+        )?;
+        audit::append(tx, "system", rendered_action, entity, &id.to_string(), &rendered.content_sha256)?;
     }
     let signed_at = p.time.to_rfc3339();
     tx.execute(&format!("UPDATE {table} SET pdf = ?1 WHERE {id_column} = ?2"), params![p.signed, id])?;
     tx.execute(
         &format!("INSERT INTO {signatures} ({id_column}, user_id, serial, seq, signed_at) VALUES (?1, ?2, ?3, ?4, ?5)"),
-        params![id, actor.id(), key.serial(), seq as i64, signed_at],
+        params![id, actor.id(), key.serial(), p.seq as i64, signed_at],
     )?;
     if !p.others_pending {
         tx.execute(
@@ -271,7 +282,7 @@ pub(crate) fn commit(
             params![crate::digest::sha256_hex(&p.signed), signed_at, id],
         )?;
     }
-    audit::record(tx, actor, action, entity, &id.to_string(), &(key.serial(), seq))?;
+    audit::record(tx, actor, action, entity, &id.to_string(), &(key.serial(), p.seq))?;
     status(tx, doc)
 }
 
@@ -284,6 +295,7 @@ pub(crate) fn add(
     doc: Doc,
     lang: Lang,
 ) -> Result<SignatureStatus> {
+    // Prepared inside the same transaction: nothing can have changed, so it is written without the re-check.
     let prepared = prepare(tx, actor, key, doc, lang, tx.now())?;
-    commit(tx, actor, key, doc, &prepared)
+    write(tx, actor, key, doc, &prepared)
 }

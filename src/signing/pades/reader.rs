@@ -79,13 +79,13 @@ fn check(pdf: &[u8], field: &Field, roots: &Roots, history: &changes::History) -
     };
     result.signer_cn = ca::common_name(&signer.tbs_certificate.subject);
     result.signer_serial_hex = ca::serial_hex(&signer.tbs_certificate.serial_number);
-    result.certificate = der::Encode::to_der(&signer).ok().and_then(|der| ca::info(&der).ok());
+    let signer_der = der::Encode::to_der(&signer).ok();
+    result.certificate = signer_der.as_deref().and_then(|der| ca::info(der).ok());
     let clinic_issued = signer.tbs_certificate.issuer == roots.clinic.tbs_certificate.subject;
     let outside_revoked = result.certificate.as_ref().is_some_and(|c| roots.trust.revoked_sha256.contains(&c.sha256));
     result.revoked = (clinic_issued && roots.revoked.contains(&result.signer_serial_hex)) || outside_revoked;
     let at = field.time.map_or_else(Utc::now, |t| t.with_timezone(&Utc));
     if cms_check.algorithm.is_gost() {
-        let signer_der = der::Encode::to_der(&signer).ok();
         let external = match (roots.trust.gost, cades::trimmed(&cms), signer_der) {
             (Some(gost), Some(cms), Some(signer_der)) if result.intact => {
                 let mut all = vec![roots.trust.clinic_root.to_vec()];
